@@ -1,0 +1,181 @@
+//! `atrest rules list|explain|test`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::rules::{Registry, Rule, testing};
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, print_load_errors};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RulesCommand {
+    /// List the rules: id, severity, what they apply to, title.
+    List {
+        #[command(flatten)]
+        rules: RuleSources,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show everything about one rule, with its source.
+    Explain {
+        /// The rule id.
+        id: String,
+        #[command(flatten)]
+        rules: RuleSources,
+    },
+    /// Run the test cases of the rules in DIR (default: the built-in rules).
+    Test {
+        /// A directory (or file) of rules; without it, the built-in rules are tested.
+        dir: Option<PathBuf>,
+    },
+}
+
+pub fn run(cmd: &RulesCommand) -> u8 {
+    let mut out = io::stdout().lock();
+    let result = match cmd {
+        RulesCommand::List { rules, json } => {
+            let Some(registry) = load_rules(true, &rules.dirs) else {
+                return EXIT_ERROR;
+            };
+            list(&registry, *json, &mut out).map(|()| EXIT_OK)
+        }
+        RulesCommand::Explain { id, rules } => {
+            let Some(registry) = load_rules(true, &rules.dirs) else {
+                return EXIT_ERROR;
+            };
+            match registry.find(id) {
+                Some(rule) => explain(rule, &mut out).map(|()| EXIT_OK),
+                None => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "error: no rule `{id}` (see `atrest rules list`)"
+                    );
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        RulesCommand::Test { dir } => test(dir.as_ref(), &mut out),
+    };
+    result.unwrap_or_else(|e| {
+        let _ = writeln!(io::stderr(), "error: {e}");
+        EXIT_ERROR
+    })
+}
+
+fn list(registry: &Registry, as_json: bool, out: &mut dyn Write) -> io::Result<()> {
+    if as_json {
+        let rules: Vec<_> = registry
+            .rules()
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id, "title": r.title, "severity": r.severity.name(),
+                    "applies_to": r.target.name(), "compliance": r.compliance,
+                    "builtin": r.builtin, "path": r.path,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rules)?;
+        return writeln!(out);
+    }
+    let width = registry
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(2);
+    writeln!(
+        out,
+        "{:width$}  {:8}  {:16}  TITLE",
+        "ID", "SEVERITY", "APPLIES TO"
+    )?;
+    for r in registry.rules() {
+        writeln!(
+            out,
+            "{:width$}  {:8}  {:16}  {}",
+            r.id,
+            r.severity.name(),
+            r.target.name(),
+            r.title
+        )?;
+    }
+    writeln!(out, "\n{} rules", registry.len())
+}
+
+fn explain(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{} — {}", r.id, r.title)?;
+    writeln!(
+        out,
+        "severity: {}    applies to: {}    source: {}",
+        r.severity,
+        r.target.name(),
+        r.path
+    )?;
+    writeln!(out, "\n{}", r.description.trim())?;
+    if let Some(why) = &r.rationale {
+        writeln!(out, "\nWhy it matters:\n{}", why.trim())?;
+    }
+    writeln!(out, "\nRemediation:\n{}", r.remediation_text.trim())?;
+    if !r.compliance.is_empty() {
+        writeln!(out, "\nCompliance:")?;
+        for (framework, ids) in &r.compliance {
+            writeln!(out, "  {framework}: {}", ids.join(", "))?;
+        }
+    }
+    if !r.references.is_empty() {
+        writeln!(out, "\nReferences:")?;
+        for link in &r.references {
+            writeln!(out, "  {link}")?;
+        }
+    }
+    writeln!(out, "\nRule file:\n")?;
+    for line in r.text.lines() {
+        writeln!(out, "    {line}")?;
+    }
+    Ok(())
+}
+
+fn test(dir: Option<&PathBuf>, out: &mut dyn Write) -> io::Result<u8> {
+    let dirs: Vec<PathBuf> = dir.into_iter().cloned().collect();
+    let (registry, errors) = Registry::load_partial(dir.is_none(), &dirs);
+    if !errors.is_empty() {
+        print_load_errors(&errors);
+    }
+    let mut cases = 0;
+    let mut failures = 0;
+    let mut untested = Vec::new();
+    for rule in registry.rules() {
+        let results = testing::run(rule);
+        if results.is_empty() {
+            untested.push(rule.id.as_str());
+        }
+        for r in results {
+            cases += 1;
+            match r.failure {
+                None => writeln!(out, "ok    {} :: {}", r.rule, r.case)?,
+                Some(why) => {
+                    failures += 1;
+                    writeln!(out, "FAIL  {} :: {}: {why}", r.rule, r.case)?;
+                }
+            }
+        }
+    }
+    for id in &untested {
+        writeln!(out, "note  {id} has no test cases")?;
+    }
+    writeln!(
+        out,
+        "\n{} rules, {cases} cases, {failures} failed",
+        registry.len()
+    )?;
+    Ok(if !errors.is_empty() {
+        EXIT_ERROR
+    } else if failures > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,113 @@
+//! Findings: what a rule reports, where (symbolically, resolved to lines only for output),
+//! and a stable fingerprint so baselines and SARIF consumers can follow it across runs.
+
+pub mod locate;
+mod resolve;
+
+pub use resolve::{Resolved, SourceText, Span, resolve};
+
+use crate::model::{Kind, Loc};
+use crate::rules::Severity;
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    Resource {
+        arn: String,
+        kind: Kind,
+    },
+    Event {
+        id: String,
+        time: String,
+        name: String,
+        source: String,
+        /// What the event acts on, when the rule says (`resource:` template).
+        resource: Option<String>,
+    },
+}
+
+impl Subject {
+    /// The identity a fingerprint is made of.
+    pub fn identity(&self) -> &str {
+        match self {
+            Subject::Resource { arn, .. } => arn,
+            Subject::Event { id, .. } => id,
+        }
+    }
+
+    /// A short name for listings.
+    pub fn label(&self) -> String {
+        match self {
+            Subject::Resource { arn, .. } => arn.clone(),
+            Subject::Event {
+                name,
+                time,
+                resource,
+                ..
+            } => match resource {
+                Some(r) => format!("{name} on {r} at {time}"),
+                None => format!("{name} at {time}"),
+            },
+        }
+    }
+}
+
+/// A secondary location with what it shows (`KmsKey.KeyState is "Disabled"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub loc: Loc,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Index of the rule in the scan's registry.
+    pub rule: usize,
+    pub rule_id: String,
+    pub severity: Severity,
+    pub subject: Subject,
+    pub message: String,
+    pub remediation: String,
+    /// The field that decided the finding.
+    pub primary: Option<Loc>,
+    /// What the primary field shows (`Encrypted is false`).
+    pub primary_note: String,
+    pub related: Vec<Related>,
+    pub fingerprint: String,
+}
+
+/// `atrest/v1` fingerprints: FNV-1a (64 bit) of the rule id and the subject's identity, so
+/// the same problem on the same resource keeps its fingerprint across runs and machines.
+pub fn fingerprint(rule_id: &str, identity: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in rule_id.bytes().chain([0]).chain(identity.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Deterministic report order: most severe first, then rule, subject and location.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.primary.cmp(&b.primary))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        assert_eq!(fingerprint("a", "b"), fingerprint("a", "b"));
+        assert_ne!(fingerprint("a", "bc"), fingerprint("ab", "c"));
+        // FNV-1a of a single zero byte: changing the scheme must be a conscious decision.
+        assert_eq!(fingerprint("", ""), "af63bd4c8601b7df");
+    }
+}

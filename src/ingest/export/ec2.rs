@@ -1,0 +1,134 @@
+//! `aws ec2` outputs: volumes, snapshots, instances and the region's EBS defaults.
+
+use serde_json::{Map, Value, json};
+
+use crate::ingest::layout::region_of_zone;
+use crate::model::arn::{ebs_defaults_arn as defaults_arn, instance_arn, snapshot_arn, volume_arn};
+use crate::model::{Ident, Item, Kind, Piece};
+
+use super::{Api, Ctx, members, str_of};
+
+fn zone_region(ctx: &Ctx, zone: Option<&str>) -> String {
+    zone.and_then(region_of_zone)
+        .unwrap_or_else(|| ctx.region().to_owned())
+}
+
+pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let mut items = Vec::new();
+    match api {
+        Api::DescribeVolumes => {
+            let volumes = obj.get("Volumes").and_then(Value::as_array);
+            for (i, v) in volumes.into_iter().flatten().enumerate() {
+                let Some(id) = str_of(v, "VolumeId") else {
+                    continue;
+                };
+                let region = zone_region(ctx, str_of(v, "AvailabilityZone"));
+                let arn = volume_arn(&region, ctx.account(), id);
+                let piece = Piece::new(Kind::EbsVolume, Ident::Arn(arn), ctx.account(), &region)
+                    .whole(members(v), ctx.at(&format!("/Volumes/{i}")));
+                items.push(Item::Piece(piece));
+            }
+        }
+        Api::DescribeSnapshots => {
+            let snapshots = obj.get("Snapshots").and_then(Value::as_array);
+            for (i, s) in snapshots.into_iter().flatten().enumerate() {
+                let Some(id) = str_of(s, "SnapshotId") else {
+                    continue;
+                };
+                let region = match ctx.hint.region.as_deref() {
+                    Some(r) => r.to_owned(),
+                    None => zone_region(ctx, str_of(s, "AvailabilityZone")),
+                };
+                let account = str_of(s, "OwnerId").unwrap_or(ctx.account());
+                let piece = Piece::new(
+                    Kind::EbsSnapshot,
+                    Ident::Arn(snapshot_arn(&region, id)),
+                    account,
+                    &region,
+                )
+                .whole(members(s), ctx.at(&format!("/Snapshots/{i}")));
+                items.push(Item::Piece(piece));
+            }
+        }
+        Api::DescribeSnapshotAttribute => {
+            let id = match str_of(&Value::Object(obj.clone()), "SnapshotId") {
+                Some(id) => id.to_owned(),
+                None => ctx.resource("snapshot-id")?.to_owned(),
+            };
+            let mut piece = Piece::new(
+                Kind::EbsSnapshot,
+                Ident::Arn(snapshot_arn(ctx.region(), &id)),
+                ctx.account(),
+                ctx.region(),
+            );
+            for field in ["CreateVolumePermissions", "ProductCodes"] {
+                if let Some(v) = obj.get(field) {
+                    piece = piece.field(field, v.clone(), ctx.at(&format!("/{field}")));
+                }
+            }
+            items.push(Item::Piece(piece));
+        }
+        Api::DescribeInstances => {
+            let reservations = obj.get("Reservations").and_then(Value::as_array);
+            for (r, res) in reservations.into_iter().flatten().enumerate() {
+                let owner = str_of(res, "OwnerId").unwrap_or(ctx.account());
+                let instances = res.get("Instances").and_then(Value::as_array);
+                for (i, inst) in instances.into_iter().flatten().enumerate() {
+                    let Some(id) = str_of(inst, "InstanceId") else {
+                        continue;
+                    };
+                    let zone = inst
+                        .get("Placement")
+                        .and_then(|p| str_of(p, "AvailabilityZone"));
+                    let region = zone_region(ctx, zone);
+                    let at = ctx.at(&format!("/Reservations/{r}/Instances/{i}"));
+                    let mut piece = Piece::new(
+                        Kind::Ec2Instance,
+                        Ident::Arn(instance_arn(&region, owner, id)),
+                        owner,
+                        &region,
+                    )
+                    .whole(members(inst), at);
+                    if res.get("OwnerId").is_some() {
+                        piece = piece.field(
+                            "OwnerId",
+                            json!(owner),
+                            ctx.at(&format!("/Reservations/{r}/OwnerId")),
+                        );
+                    }
+                    items.push(Item::Piece(piece));
+                }
+            }
+        }
+        Api::GetEbsEncryptionByDefault
+        | Api::GetEbsDefaultKmsKeyId
+        | Api::GetSnapshotBlockPublicAccessState => {
+            let (Some(account), Some(region)) = (&ctx.hint.account, &ctx.hint.region) else {
+                return Err(
+                    "a region's EBS settings must sit under <account>/<region>/ec2/".into(),
+                );
+            };
+            let mut piece = Piece::new(
+                Kind::EbsDefaults,
+                Ident::Arn(defaults_arn(region, account)),
+                account,
+                region,
+            )
+            .field("AccountId", json!(account), ctx.root())
+            .field("Region", json!(region), ctx.root());
+            for (field, value) in obj {
+                let name = if api == Api::GetSnapshotBlockPublicAccessState && field == "State" {
+                    "SnapshotBlockPublicAccessState"
+                } else if api == Api::GetSnapshotBlockPublicAccessState {
+                    continue;
+                } else {
+                    field.as_str()
+                };
+                piece = piece.field(name, value.clone(), ctx.at(&format!("/{field}")));
+            }
+            items.push(Item::Piece(piece));
+        }
+        _ => {}
+    }
+    Ok(items)
+}

@@ -1,0 +1,344 @@
+//! Ingest: one input file in, model items and CloudTrail events out. The kind of a file is
+//! recognised by its content, with its path as the tie-breaker.
+
+pub mod config;
+pub mod export;
+pub mod layout;
+mod stream;
+
+use std::path::Path;
+
+use serde::de::DeserializeSeed;
+use serde_json::{Map, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::finding::locate::line_col;
+use crate::model::{Event, EventAt, Item, looks_like_record};
+use crate::source::{self, SourceId};
+
+use layout::PathHint;
+
+/// What one file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub items: Vec<Item>,
+    pub events: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the file was taken for, for `--verbose` listings and tests.
+    pub kind: Option<&'static str>,
+}
+
+/// Reads one file. CloudTrail records go to `on_event` as they are parsed; whatever was read
+/// before an error is kept.
+pub fn read_file(id: SourceId, path: &Path, on_event: &mut dyn FnMut(&Event)) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let text = match source::read_all(path) {
+        Ok(text) => text,
+        Err(e) => {
+            out.diagnostics
+                .push(Diagnostic::error(path, read_error_message(path, &e)));
+            return out;
+        }
+    };
+    let hint = PathHint::read(path);
+    let body = strip_bom(&text);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start else {
+        read_empty(id, path, &hint, &mut out);
+        return out;
+    };
+    match body[start] {
+        b'{' | b'[' if !is_json_lines(body, start) => {
+            read_document(id, path, body, &hint, on_event, &mut out)
+        }
+        b'{' | b'[' => read_json_lines(id, path, body, on_event, &mut out),
+        _ => {
+            let (line, column) = line_col(body, start);
+            out.diagnostics.push(
+                Diagnostic::error(path, "not JSON: expected `{` or `[` (is this a CloudTrail, AWS CLI or AWS Config file?)")
+                    .at(line, column),
+            );
+        }
+    }
+    out
+}
+
+fn read_error_message(path: &Path, e: &std::io::Error) -> String {
+    let gz = path.to_string_lossy().ends_with(".gz");
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof if gz => {
+            "truncated gzip file: the compressed stream ends early".into()
+        }
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData if gz => {
+            format!("corrupt gzip file: {e}")
+        }
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+fn strip_bom(text: &[u8]) -> &[u8] {
+    text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text)
+}
+
+/// JSON lines: the first line holds a complete value and more values follow.
+fn is_json_lines(body: &[u8], start: usize) -> bool {
+    let Some(nl) = memchr::memchr(b'\n', &body[start..]) else {
+        return false;
+    };
+    let first = &body[start..start + nl];
+    let rest = &body[start + nl..];
+    rest.iter().any(|b| !b.is_ascii_whitespace())
+        && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+}
+
+fn json_error(path: &Path, e: &serde_json::Error, what: &str) -> Diagnostic {
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("{what}: the JSON ends early (truncated file?)")
+        }
+        _ => {
+            let text = e.to_string();
+            // serde_json appends " at line L column C": the position is reported separately.
+            let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
+            format!("{what}: invalid JSON: {text}")
+        }
+    };
+    Diagnostic::error(path, message).at(e.line(), e.column())
+}
+
+fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome) {
+    // An AWS CLI call that printed nothing (e.g. versioning never enabled).
+    match export::Api::identify(&Value::Object(Map::new()), hint) {
+        Some(api) => {
+            let ctx = export::Ctx { source: id, hint };
+            out.kind = Some("aws-cli");
+            match export::read(api, &Value::Object(Map::new()), &ctx) {
+                Ok(items) => out.items = items,
+                Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+            }
+        }
+        None if hint.api.is_some() => out.kind = Some("aws-cli"),
+        None => out
+            .diagnostics
+            .push(Diagnostic::warning(path, "empty file")),
+    }
+}
+
+fn read_document(
+    id: SourceId,
+    path: &Path,
+    body: &[u8],
+    hint: &PathHint,
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut events = 0usize;
+    let mut on_record = |i: usize, record: Value| {
+        events += 1;
+        on_event(&Event {
+            record: &record,
+            source: id,
+            at: EventAt::Records(i),
+        });
+    };
+    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if is_array {
+        let mut non_records = 0usize;
+        let mut on_element = |i: usize, record: Value| {
+            if looks_like_record(&record) {
+                on_record(i, record);
+            } else {
+                non_records += 1;
+            }
+        };
+        let seed = stream::Records {
+            on_record: &mut on_element,
+        };
+        let result = seed.deserialize(&mut de).and_then(|_| de.end());
+        if non_records > 0 {
+            out.diagnostics.push(Diagnostic::error(
+                path,
+                format!("{non_records} element(s) of this JSON array are not CloudTrail records"),
+            ));
+        }
+        out.kind = Some("cloudtrail");
+        if let Err(e) = result {
+            out.diagnostics
+                .push(json_error(path, &e, "CloudTrail records"));
+        }
+        out.events = events;
+        return;
+    }
+    let seed = stream::Object {
+        stream_key: "Records",
+        on_record: &mut on_record,
+    };
+    let result = seed
+        .deserialize(&mut de)
+        .and_then(|doc| de.end().map(|_| doc));
+    out.events = events;
+    let doc = match result {
+        Ok(doc) => doc,
+        Err(e) => {
+            let what = if events > 0 {
+                "CloudTrail log"
+            } else {
+                "JSON document"
+            };
+            out.diagnostics.push(json_error(path, &e, what));
+            if events > 0 {
+                out.kind = Some("cloudtrail");
+            }
+            return;
+        }
+    };
+    classify_object(id, path, Value::Object(doc), hint, on_event, out);
+}
+
+fn classify_object(
+    id: SourceId,
+    path: &Path,
+    doc: Value,
+    hint: &PathHint,
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
+    if doc.get("Records").is_some() {
+        out.kind = Some("cloudtrail");
+        return;
+    }
+    if let Some(events) = doc.get("Events").and_then(Value::as_array) {
+        out.kind = Some("cloudtrail-lookup");
+        read_lookup_events(id, path, events, on_event, out);
+        return;
+    }
+    if config::recognises(&doc) {
+        out.kind = Some("aws-config");
+        match config::read(&doc, id, hint) {
+            Ok(items) => out.items = items,
+            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+        }
+        return;
+    }
+    if hint.error_file && doc.get("error_code").is_some() {
+        out.kind = Some("aws-cli-error");
+        let ctx = export::Ctx { source: id, hint };
+        match export::read_error(&doc, &ctx) {
+            Ok(items) => out.items = items,
+            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+        }
+        return;
+    }
+    if let Some(api) = export::Api::identify(&doc, hint) {
+        out.kind = Some("aws-cli");
+        let ctx = export::Ctx { source: id, hint };
+        match export::read(api, &doc, &ctx) {
+            Ok(items) => out.items = items,
+            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+        }
+        return;
+    }
+    if looks_like_record(&doc) {
+        out.kind = Some("cloudtrail");
+        out.events += 1;
+        on_event(&Event {
+            record: &doc,
+            source: id,
+            at: EventAt::Element(0),
+        });
+        return;
+    }
+    let keys: Vec<&str> = doc
+        .as_object()
+        .map(|o| o.keys().take(6).map(String::as_str).collect())
+        .unwrap_or_default();
+    out.diagnostics.push(Diagnostic::error(
+        path,
+        format!(
+            "unrecognised JSON (top-level keys: {}): not an AWS CLI output atrest reads, a \
+             CloudTrail log or an AWS Config file",
+            if keys.is_empty() {
+                "none".to_owned()
+            } else {
+                keys.join(", ")
+            }
+        ),
+    ));
+}
+
+/// `aws cloudtrail lookup-events`: each event's record is the JSON string `CloudTrailEvent`.
+fn read_lookup_events(
+    id: SourceId,
+    path: &Path,
+    events: &[Value],
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
+    for (i, e) in events.iter().enumerate() {
+        let record = match e.get("CloudTrailEvent") {
+            Some(Value::String(text)) => serde_json::from_str::<Value>(text),
+            Some(v @ Value::Object(_)) => Ok(v.clone()),
+            _ => {
+                out.diagnostics.push(Diagnostic::error(
+                    path,
+                    format!("Events[{i}] has no CloudTrailEvent"),
+                ));
+                continue;
+            }
+        };
+        match record {
+            Ok(record) => {
+                out.events += 1;
+                on_event(&Event {
+                    record: &record,
+                    source: id,
+                    at: EventAt::Lookup(i),
+                });
+            }
+            Err(e) => out.diagnostics.push(Diagnostic::error(
+                path,
+                format!("Events[{i}].CloudTrailEvent is not valid JSON: {e}"),
+            )),
+        }
+    }
+}
+
+/// JSON lines: one record per line. A broken line is reported and the next one read.
+fn read_json_lines(
+    id: SourceId,
+    path: &Path,
+    body: &[u8],
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
+    out.kind = Some("cloudtrail");
+    let mut skipped = 0usize;
+    let mut index = 0usize;
+    for (n, line) in body.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Value>(line) {
+            Ok(record) if looks_like_record(&record) => {
+                out.events += 1;
+                on_event(&Event {
+                    record: &record,
+                    source: id,
+                    at: EventAt::Element(index),
+                });
+            }
+            Ok(_) => skipped += 1,
+            Err(e) => out
+                .diagnostics
+                .push(json_error(path, &e, &format!("JSON line {}", n + 1)).at(n + 1, e.column())),
+        }
+        index += 1;
+    }
+    if skipped > 0 {
+        out.diagnostics.push(Diagnostic::error(
+            path,
+            format!("{skipped} value(s) in this JSON-lines file are not CloudTrail records"),
+        ));
+    }
+}

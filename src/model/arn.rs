@@ -1,0 +1,112 @@
+//! Amazon Resource Names.
+
+/// The parts of an ARN: `arn:partition:service:region:account:resource`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    pub fn parse(s: &'a str) -> Option<Arn<'a>> {
+        let mut parts = s.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        Some(Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        })
+    }
+}
+
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The AWS partition of a region.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
+pub fn kms_key_arn(partition: &str, region: &str, account: &str, key_id: &str) -> String {
+    format!("arn:{partition}:kms:{region}:{account}:key/{key_id}")
+}
+
+pub fn bucket_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:s3:::{name}")
+}
+
+/// The pseudo-ARN of an account's S3 settings (its account-level public access block).
+pub fn s3_account_arn(partition: &str, account: &str) -> String {
+    format!("arn:{partition}:s3::{account}:account")
+}
+
+pub fn volume_arn(region: &str, account: &str, id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{region}:{account}:volume/{id}",
+        partition(region)
+    )
+}
+
+/// Snapshot ARNs carry no account.
+pub fn snapshot_arn(region: &str, id: &str) -> String {
+    format!("arn:{}:ec2:{region}::snapshot/{id}", partition(region))
+}
+
+pub fn instance_arn(region: &str, account: &str, id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{region}:{account}:instance/{id}",
+        partition(region)
+    )
+}
+
+/// The pseudo-ARN of a region's EBS encryption defaults.
+pub fn ebs_defaults_arn(region: &str, account: &str) -> String {
+    format!(
+        "arn:{}:ec2:{region}:{account}:ebs-defaults",
+        partition(region)
+    )
+}
+
+pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
+    format!(
+        "arn:{}:cloudtrail:{region}:{account}:trail/{name}",
+        partition(region)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_arns() {
+        let a = Arn::parse("arn:aws:kms:us-east-1:123456789012:alias/aws/ebs").expect("arn");
+        assert_eq!(a.service, "kms");
+        assert_eq!(a.resource, "alias/aws/ebs");
+        let s = Arn::parse("arn:aws:s3:::bucket:with:colons").expect("arn");
+        assert_eq!(
+            (s.region, s.account, s.resource),
+            ("", "", "bucket:with:colons")
+        );
+        assert_eq!(Arn::parse("alias/x"), None);
+        assert_eq!(Arn::parse("arn:aws:kms"), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! Derived facts: what atrest computes from AWS's fields, once, in typed Rust. Each fact is
+//! added to the resource's document under a documented name (docs/resources.md) with the
+//! location of the evidence it was computed from, so a finding on it points at that line.
+
+mod ebs;
+mod kms;
+mod s3;
+mod trail;
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::Kind;
+use super::inventory::{Inventory, Link, Origin, Resource};
+use super::keyref::{KeyIndex, KeyRef};
+use super::piece::{Loc, push_token};
+
+/// What derivation adds to one resource.
+#[derive(Default)]
+pub struct Derived {
+    fields: Vec<(&'static str, Value, Option<Loc>)>,
+    links: Vec<Link>,
+    region: Option<String>,
+}
+
+impl Derived {
+    pub fn set(&mut self, name: &'static str, value: Value, loc: Option<Loc>) {
+        self.fields.push((name, value, loc));
+    }
+
+    pub fn link(&mut self, name: &'static str, target: usize) {
+        self.links.push(Link { name, target });
+    }
+
+    /// Resolves a KMS key reference: a `KmsKey` link, and `KmsKeyResolution` saying how.
+    pub fn key_link(&mut self, keys: &KeyIndex, r: &Resource, reference: &str, loc: Option<Loc>) {
+        let resolved = keys.resolve(reference, &r.account, &r.region);
+        if let KeyRef::Resolved(i) = resolved {
+            self.link("KmsKey", i);
+        }
+        self.set("KmsKeyResolution", Value::from(resolved.name()), loc);
+    }
+}
+
+/// Context shared by every derivation.
+pub struct Ctx<'a> {
+    pub inv: &'a Inventory,
+    pub keys: &'a KeyIndex,
+}
+
+pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>) {
+    let keys = KeyIndex::new(inv, listed);
+    let derived: Vec<Derived> = {
+        let ctx = Ctx { inv, keys: &keys };
+        inv.resources
+            .par_iter()
+            .map(|r| {
+                let mut d = Derived::default();
+                match r.kind {
+                    Kind::S3Bucket => s3::bucket(r, &ctx, &mut d),
+                    Kind::KmsKey => kms::key(r, &ctx, &mut d),
+                    Kind::KmsAlias => kms::alias(r, &ctx, &mut d),
+                    Kind::EbsVolume => ebs::volume(r, &ctx, &mut d),
+                    Kind::EbsSnapshot => ebs::snapshot(r, &ctx, &mut d),
+                    Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
+                    Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
+                    Kind::S3Account | Kind::Ec2Instance => {}
+                }
+                d
+            })
+            .collect()
+    };
+    for (r, d) in inv.resources.iter_mut().zip(derived) {
+        store(r, d);
+    }
+    // Facts that need every resource's links: which resources depend on each key.
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); inv.resources.len()];
+    for (i, r) in inv.resources.iter().enumerate() {
+        if let Some(key) = r.link("KmsKey")
+            && r.kind != Kind::KmsAlias
+        {
+            dependents[key].push(i);
+        }
+    }
+    for (key, deps) in dependents.into_iter().enumerate() {
+        if inv.resources[key].kind != Kind::KmsKey {
+            continue;
+        }
+        let arns: Vec<Value> = deps
+            .iter()
+            .map(|&i| Value::from(inv.resources[i].arn.clone()))
+            .collect();
+        let count = arns.len();
+        let mut d = Derived::default();
+        d.set("DependentResources", Value::Array(arns), None);
+        d.set("DependentResourceCount", Value::from(count), None);
+        store(&mut inv.resources[key], d);
+    }
+}
+
+fn store(r: &mut Resource, d: Derived) {
+    if let Some(region) = d.region {
+        r.region = region;
+    }
+    for (name, value, loc) in d.fields {
+        if let Value::Object(data) = &mut r.data {
+            data.insert(name.to_owned(), value);
+        }
+        if let Some(loc) = loc {
+            let mut field = String::new();
+            push_token(&mut field, name);
+            r.origins.push(Origin { field, loc });
+        }
+    }
+    r.links.extend(d.links);
+}
+
+/// The source location of a field path of `r` (a pointer into its document).
+fn loc(r: &Resource, pointer: &str) -> Option<Loc> {
+    r.locate(pointer)
+}
+
+/// The value at a slash-separated path of plain keys and array indexes.
+fn at<'a>(r: &'a Resource, pointer: &str) -> Option<&'a Value> {
+    r.data.pointer(pointer)
+}
+
+/// `true`/`false` from a boolean, or from the strings AWS Config sometimes writes.
+fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}

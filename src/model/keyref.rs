@@ -1,0 +1,140 @@
+//! Resolving references to KMS keys. AWS accepts a key id, a key ARN, an alias name or an
+//! alias ARN wherever a key is named; the model links each to the key resource so that rules
+//! can follow `KmsKey.KeyState`, and says why when it cannot.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Arn, Inventory, Kind};
+
+/// What a reference to a KMS key resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRef {
+    Resolved(usize),
+    /// The key's account and region were exported (`list-keys`) and it is not there:
+    /// the key no longer exists.
+    Missing,
+    /// The key belongs to an account that is not in the scan.
+    External,
+    /// The key's region was not exported: nothing can be said.
+    Unknown,
+}
+
+impl KeyRef {
+    /// The value of the `KmsKeyResolution` field.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyRef::Resolved(_) => "resolved",
+            KeyRef::Missing => "missing",
+            KeyRef::External => "external",
+            KeyRef::Unknown => "unknown",
+        }
+    }
+}
+
+type Scope = (String, String);
+
+pub struct KeyIndex {
+    by_id: HashMap<(Scope, String), usize>,
+    by_arn: HashMap<String, usize>,
+    /// (account, region, alias name) → target key id.
+    aliases: HashMap<(Scope, String), String>,
+    /// (account, region, key id) → the aliases pointing at it.
+    names: HashMap<(Scope, String), Vec<String>>,
+    listed: HashSet<Scope>,
+    accounts: HashSet<String>,
+}
+
+impl KeyIndex {
+    pub fn new(inv: &Inventory, listed: &HashSet<(String, String)>) -> Self {
+        let mut index = KeyIndex {
+            by_id: HashMap::new(),
+            by_arn: HashMap::new(),
+            aliases: HashMap::new(),
+            names: HashMap::new(),
+            listed: listed.clone(),
+            accounts: HashSet::new(),
+        };
+        for (i, r) in inv.resources.iter().enumerate() {
+            if !r.account.is_empty() {
+                index.accounts.insert(r.account.clone());
+            }
+            let scope = (r.account.clone(), r.region.clone());
+            match r.kind {
+                Kind::KmsKey => {
+                    index.by_arn.insert(r.arn.clone(), i);
+                    let id = r
+                        .str("KeyId")
+                        .map(str::to_owned)
+                        .or_else(|| r.arn.rsplit_once("key/").map(|(_, id)| id.to_owned()));
+                    if let Some(id) = id {
+                        index.by_id.insert((scope, id), i);
+                    }
+                }
+                Kind::KmsAlias => {
+                    if let (Some(name), Some(target)) = (r.str("AliasName"), r.str("TargetKeyId")) {
+                        index
+                            .aliases
+                            .insert((scope.clone(), name.to_owned()), target.to_owned());
+                        index
+                            .names
+                            .entry((scope, target.to_owned()))
+                            .or_default()
+                            .push(name.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// Resolves `reference` as named by a resource in `account` and `region`.
+    pub fn resolve(&self, reference: &str, account: &str, region: &str) -> KeyRef {
+        let (scope, name) = match Arn::parse(reference) {
+            Some(arn) => (
+                (arn.account.to_owned(), arn.region.to_owned()),
+                arn.resource,
+            ),
+            None => ((account.to_owned(), region.to_owned()), reference),
+        };
+        if let Some(&i) = self.by_arn.get(reference) {
+            return KeyRef::Resolved(i);
+        }
+        let key_id = match name.strip_prefix("key/") {
+            Some(id) => id.to_owned(),
+            None if name.starts_with("alias/") => {
+                match self.aliases.get(&(scope.clone(), name.to_owned())) {
+                    Some(target) => target.clone(),
+                    None => return self.absent(&scope),
+                }
+            }
+            None => name.to_owned(),
+        };
+        match self.by_id.get(&(scope.clone(), key_id)) {
+            Some(&i) => KeyRef::Resolved(i),
+            None => self.absent(&scope),
+        }
+    }
+
+    fn absent(&self, scope: &Scope) -> KeyRef {
+        if self.listed.contains(scope) {
+            KeyRef::Missing
+        } else if !scope.0.is_empty() && !self.accounts.contains(&scope.0) {
+            KeyRef::External
+        } else {
+            KeyRef::Unknown
+        }
+    }
+
+    /// The aliases that point at key `key_id` in a scope.
+    pub fn aliases_of(&self, account: &str, region: &str, key_id: &str) -> Vec<String> {
+        let scope = (account.to_owned(), region.to_owned());
+        let mut names = self
+            .names
+            .get(&(scope, key_id.to_owned()))
+            .cloned()
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}

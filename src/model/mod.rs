@@ -1,0 +1,20 @@
+//! The model: canonical resources keyed by ARN, with AWS's field names, references resolved
+//! and derived facts computed; and CloudTrail events.
+
+pub mod arn;
+mod build;
+mod derive;
+mod event;
+mod inventory;
+mod keyref;
+mod kind;
+mod piece;
+pub mod policy;
+pub mod schema;
+
+pub use arn::{Arn, is_account_id, kms_key_arn};
+pub use build::build;
+pub use event::{Event, EventAt, looks_like_record};
+pub use inventory::{Inventory, Link, Origin, Resource};
+pub use kind::Kind;
+pub use piece::{Fact, Ident, Item, Loc, Piece, push_token};

@@ -1,0 +1,124 @@
+//! What readers hand to the model: pieces of resources, each field with where it came from.
+//! The model merges the pieces that name the same resource into one canonical document.
+
+use serde_json::{Map, Value};
+
+use crate::source::SourceId;
+
+use super::Kind;
+
+/// A place in a source: the source and an RFC 6901 JSON pointer into its text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub source: SourceId,
+    pub pointer: String,
+}
+
+impl Loc {
+    pub fn new(source: SourceId, pointer: impl Into<String>) -> Self {
+        Loc {
+            source,
+            pointer: pointer.into(),
+        }
+    }
+
+    /// This location extended by one pointer token (escaped per RFC 6901).
+    pub fn child(&self, token: &str) -> Loc {
+        let mut pointer = self.pointer.clone();
+        push_token(&mut pointer, token);
+        Loc {
+            source: self.source,
+            pointer,
+        }
+    }
+}
+
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
+/// How a piece names its resource.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ident {
+    Arn(String),
+    /// A KMS key named only by its id, in a file outside the export layout: matched to the
+    /// key with that `KeyId` once every file is read.
+    KeyId(String),
+}
+
+/// Part of a resource: fields taken from one API response (or AWS Config item).
+#[derive(Debug)]
+pub struct Piece {
+    pub kind: Kind,
+    pub ident: Ident,
+    pub account: String,
+    pub region: String,
+    /// Fields in AWS's names, merged into the resource's document.
+    pub fields: Map<String, Value>,
+    /// Where the fields came from: `whole` maps every field to `<pointer>/<field>`; `each`
+    /// gives single fields a place of their own (and wins over `whole`).
+    pub whole: Option<Loc>,
+    pub each: Vec<(String, Loc)>,
+    /// Facts a reader knows but that are not AWS fields (see [`Fact`]).
+    pub facts: Vec<(Fact, Loc)>,
+}
+
+impl Piece {
+    pub fn new(kind: Kind, ident: Ident, account: &str, region: &str) -> Self {
+        Piece {
+            kind,
+            ident,
+            account: account.to_owned(),
+            region: region.to_owned(),
+            fields: Map::new(),
+            whole: None,
+            each: Vec::new(),
+            facts: Vec::new(),
+        }
+    }
+
+    /// A piece whose fields are all of one object at `loc`.
+    pub fn whole(mut self, fields: Map<String, Value>, loc: Loc) -> Self {
+        self.fields = fields;
+        self.whole = Some(loc);
+        self
+    }
+
+    /// Adds one field with its own location.
+    pub fn field(mut self, name: &str, value: Value, loc: Loc) -> Self {
+        self.fields.insert(name.to_owned(), value);
+        self.each.push((name.to_owned(), loc));
+        self
+    }
+
+    pub fn fact(mut self, fact: Fact, loc: Loc) -> Self {
+        self.facts.push((fact, loc));
+        self
+    }
+}
+
+/// What an error file or an AWS Config item says that is not an AWS field: that a
+/// configuration is known to be absent. Absent-and-known differs from not exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    NoDefaultEncryption,
+    NoBucketPolicy,
+    NoOwnershipControls,
+}
+
+/// What one input file contributes to the model.
+#[derive(Debug)]
+pub enum Item {
+    Piece(Piece),
+    /// The region's KMS keys were listed (`kms list-keys`), so a key missing from them is
+    /// missing from the account, not merely from the export.
+    KeysListed {
+        account: String,
+        region: String,
+    },
+}

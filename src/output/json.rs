@@ -1,0 +1,144 @@
+//! `--format json`: schema version 1, documented in docs/json-output.md. Built field by
+//! field from the findings, never by serialising internal structs, so that it only changes
+//! on purpose.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use crate::diagnostic::Level;
+use crate::finding::{Finding, Subject};
+use crate::rules::Severity;
+
+use super::{Place, Report, display_path};
+
+pub const VERSION: u32 = 1;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let doc = document(report);
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+pub fn document(report: &Report) -> Value {
+    let outcome = report.outcome;
+    let findings: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|f| finding(report, f))
+        .collect();
+    let diagnostics: Vec<Value> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut m = Map::new();
+            m.insert("level".into(), json!(level(d.level)));
+            m.insert("path".into(), json!(display_path(&d.path)));
+            if let Some(line) = d.line {
+                m.insert("line".into(), json!(line));
+            }
+            if let Some(column) = d.column {
+                m.insert("column".into(), json!(column));
+            }
+            m.insert("message".into(), json!(d.message));
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "version": VERSION,
+        "tool": {"name": "atrest", "version": env!("CARGO_PKG_VERSION")},
+        "summary": summary(report),
+        "findings": findings,
+        "diagnostics": diagnostics,
+    })
+}
+
+fn level(l: Level) -> &'static str {
+    match l {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    }
+}
+
+fn summary(report: &Report) -> Value {
+    let outcome = report.outcome;
+    let mut by_severity: BTreeMap<&str, usize> =
+        Severity::ALL.iter().map(|s| (s.name(), 0)).collect();
+    for f in &outcome.findings {
+        *by_severity.entry(f.severity.name()).or_default() += 1;
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count();
+    json!({
+        "findings": outcome.findings.len(),
+        "by_severity": by_severity,
+        "files": outcome.stats.files,
+        "resources": outcome.stats.resources,
+        "events": outcome.stats.events,
+        "errors": errors,
+        "warnings": outcome.diagnostics.len() - errors,
+    })
+}
+
+fn finding(report: &Report, f: &Finding) -> Value {
+    let rule = report.registry.get(f.rule);
+    let mut m = Map::new();
+    m.insert("rule_id".into(), json!(f.rule_id));
+    m.insert("title".into(), json!(rule.title));
+    m.insert("severity".into(), json!(f.severity.name()));
+    match &f.subject {
+        Subject::Resource { arn, kind } => {
+            m.insert("resource".into(), json!({"arn": arn, "kind": kind.name()}));
+        }
+        Subject::Event {
+            id,
+            time,
+            name,
+            source,
+            resource,
+        } => {
+            let mut e = json!({"id": id, "time": time, "name": name, "source": source});
+            if let Some(r) = resource {
+                e["resource"] = json!(r);
+            }
+            m.insert("event".into(), e);
+        }
+    }
+    m.insert("message".into(), json!(f.message));
+    m.insert("remediation".into(), json!(f.remediation));
+    if let Some(loc) = &f.primary {
+        m.insert(
+            "location".into(),
+            place(&report.place(loc), &f.primary_note),
+        );
+    }
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .map(|r| place(&report.place(&r.loc), &r.note))
+        .collect();
+    m.insert("related".into(), Value::Array(related));
+    m.insert("fingerprint".into(), json!(f.fingerprint));
+    m.insert("compliance".into(), json!(rule.compliance));
+    Value::Object(m)
+}
+
+fn place(p: &Place, note: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("path".into(), json!(p.path));
+    if let Some(s) = p.span {
+        m.insert("line".into(), json!(s.line));
+        m.insert("column".into(), json!(s.column));
+        m.insert("end_line".into(), json!(s.end_line));
+        m.insert("end_column".into(), json!(s.end_column));
+    }
+    m.insert("pointer".into(), json!(p.pointer));
+    if !note.is_empty() {
+        m.insert("note".into(), json!(note));
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,94 @@
+//! Outputs: the same findings as text (miette), JSON (a versioned schema of its own) or
+//! SARIF 2.1.0. Locations are resolved here, once, for the findings being reported.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use std::io::{self, Write};
+use std::path::{Component, Path};
+
+use crate::finding::{self, Resolved, Span};
+use crate::model::Loc;
+use crate::rules::Registry;
+use crate::scan::Outcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// How the text output is drawn.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+/// A finding's location as outputs show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The path relative to the working directory when under it (forward slashes).
+    pub path: String,
+    pub pointer: String,
+    pub span: Option<Span>,
+}
+
+pub struct Report<'a> {
+    pub outcome: &'a Outcome,
+    pub registry: &'a Registry,
+    pub resolved: Resolved,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(outcome: &'a Outcome, registry: &'a Registry) -> Self {
+        let locs = outcome
+            .findings
+            .iter()
+            .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)));
+        let resolved = finding::resolve(&outcome.sources, locs);
+        Report {
+            outcome,
+            registry,
+            resolved,
+        }
+    }
+
+    pub fn place(&self, loc: &Loc) -> Place {
+        Place {
+            path: display_path(self.outcome.sources.path(loc.source)),
+            pointer: loc.pointer.clone(),
+            span: self.resolved.span(loc).copied(),
+        }
+    }
+}
+
+pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, style, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+    }
+}
+
+/// A path as reports show it: relative to the working directory when it is under it,
+/// with `/` separators, never with `./`.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    if relative.has_root() && !joined.starts_with('/') {
+        format!("/{}", joined.trim_start_matches('/'))
+    } else {
+        joined.replace("//", "/")
+    }
+}

@@ -1,0 +1,18 @@
+//! Rules: declarative YAML files (Sigma detection syntax) compiled once into matchers.
+
+mod condition;
+mod detection;
+mod doc;
+mod load;
+mod pattern;
+mod registry;
+mod rule;
+mod template;
+pub mod testing;
+
+pub use detection::Detection;
+pub use doc::{Doc, Hit};
+pub use load::{LoadError, parse};
+pub use registry::Registry;
+pub use rule::{Expect, Rule, Severity, Target, TestCase};
+pub use template::Template;

@@ -1,0 +1,192 @@
+//! One rule: the YAML file as written, and the compiled form the scan runs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+use crate::model::Kind;
+
+use super::detection::Detection;
+use super::template::Template;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Our names, and Sigma's `level` names.
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "info" | "informational" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Resource(Kind),
+    /// CloudTrail records.
+    Events,
+}
+
+impl Target {
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Resource(kind) => kind.name(),
+            Target::Events => "cloudtrail",
+        }
+    }
+}
+
+/// A rule file as written. Sigma's own keys are accepted too, so that Sigma rules load.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub id: String,
+    pub title: String,
+    pub severity: Option<String>,
+    pub applies_to: Option<String>,
+    pub description: Option<String>,
+    pub rationale: Option<String>,
+    pub remediation: Option<String>,
+    pub message: Option<String>,
+    /// For event rules: what the event acts on (`{requestParameters.keyId}`).
+    pub resource: Option<String>,
+    /// The field whose line a finding points at (default: the first field that matched).
+    pub location: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub compliance: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub tests: Vec<TestCase>,
+    pub detection: Value,
+    // Sigma's keys.
+    pub level: Option<String>,
+    pub logsource: Option<LogSource>,
+    pub tags: Option<Vec<String>>,
+    // Sigma metadata atrest accepts and does not use.
+    #[serde(rename = "status")]
+    _status: Option<IgnoredAny>,
+    #[serde(rename = "author")]
+    _author: Option<IgnoredAny>,
+    #[serde(rename = "date")]
+    _date: Option<IgnoredAny>,
+    #[serde(rename = "modified")]
+    _modified: Option<IgnoredAny>,
+    #[serde(rename = "falsepositives")]
+    _falsepositives: Option<IgnoredAny>,
+    #[serde(rename = "fields")]
+    _fields: Option<IgnoredAny>,
+    #[serde(rename = "related")]
+    _related: Option<IgnoredAny>,
+    #[serde(rename = "license")]
+    _license: Option<IgnoredAny>,
+    #[serde(rename = "name")]
+    _name: Option<IgnoredAny>,
+    #[serde(rename = "taxonomy")]
+    _taxonomy: Option<IgnoredAny>,
+    #[serde(rename = "scope")]
+    _scope: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogSource {
+    pub product: Option<String>,
+    pub service: Option<String>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    pub name: String,
+    pub input: Value,
+    pub expect: Expect,
+    /// Text the finding's message must contain.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Finding,
+    None,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub target: Target,
+    pub description: String,
+    pub rationale: Option<String>,
+    pub references: Vec<String>,
+    pub compliance: BTreeMap<String, Vec<String>>,
+    pub tags: Vec<String>,
+    pub detection: Detection,
+    pub message: Template,
+    pub remediation: Template,
+    /// The remediation as written, for listings.
+    pub remediation_text: String,
+    pub resource: Option<Template>,
+    pub location: Option<Vec<String>>,
+    pub tests: Vec<TestCase>,
+    /// The file the rule came from (`rules/kms/kms-key-disabled.yml` for built-in rules).
+    pub path: String,
+    pub builtin: bool,
+    pub sigma: bool,
+    /// The YAML text, for `atrest rules explain`.
+    pub text: String,
+}
+
+impl Rule {
+    /// A short help URL-free text for outputs: description, then the remediation.
+    pub fn help(&self) -> String {
+        format!(
+            "{}\n\nRemediation: {}",
+            self.description.trim(),
+            self.remediation_text.trim()
+        )
+    }
+}

@@ -1,0 +1,38 @@
+//! Running the test cases rule files carry (`atrest rules test`, and the test suite).
+
+use super::doc::Doc;
+use super::rule::{Expect, Rule};
+
+/// One test case's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    pub rule: String,
+    pub case: String,
+    /// `None` when the case passed, else what went wrong.
+    pub failure: Option<String>,
+}
+
+pub fn run(rule: &Rule) -> Vec<CaseResult> {
+    rule.tests
+        .iter()
+        .map(|case| {
+            let doc = Doc::Plain(&case.input);
+            let fired = rule.detection.matches(doc);
+            let failure = match (case.expect, fired) {
+                (Expect::Finding, false) => Some("expected a finding, got none".to_owned()),
+                (Expect::None, true) => Some("expected no finding, got one".to_owned()),
+                (Expect::Finding, true) => case.message.as_ref().and_then(|want| {
+                    let got = rule.message.render(doc);
+                    (!got.contains(want.as_str()))
+                        .then(|| format!("the message `{got}` does not contain `{want}`"))
+                }),
+                (Expect::None, false) => None,
+            };
+            CaseResult {
+                rule: rule.id.clone(),
+                case: case.name.clone(),
+                failure,
+            }
+        })
+        .collect()
+}

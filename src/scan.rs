@@ -1,0 +1,248 @@
+//! The scan: files read in parallel (CloudTrail events checked as they stream by), the
+//! inventory built, resource rules run in parallel, findings sorted.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::finding::{self, Finding, Related, Subject, fingerprint};
+use crate::ingest;
+use crate::model::{self, Event, Inventory, Loc, schema};
+use crate::rules::{Doc, Hit, Registry, Rule};
+use crate::source::{Sources, discover};
+
+/// Counts for summaries.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub files: usize,
+    pub events: usize,
+    pub resources: usize,
+    pub resources_by_kind: BTreeMap<&'static str, usize>,
+    pub files_by_kind: BTreeMap<&'static str, usize>,
+}
+
+pub struct Outcome {
+    pub sources: Sources,
+    pub inventory: Inventory,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+impl Outcome {
+    /// Whether any input could not be read (exit code 2).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == crate::diagnostic::Level::Error)
+    }
+}
+
+pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
+    let found = discover(inputs);
+    let mut diagnostics: Vec<Diagnostic> = found
+        .errors
+        .into_iter()
+        .map(|(path, e)| Diagnostic::error(path, format!("cannot read: {e}")))
+        .collect();
+    let sources = Sources::new(found.files);
+    let mut stats = Stats {
+        files: sources.len(),
+        ..Stats::default()
+    };
+
+    let list: Vec<_> = sources.iter().collect();
+    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>)> = list
+        .par_iter()
+        .map(|(id, path)| {
+            let mut findings = Vec::new();
+            let outcome = ingest::read_file(*id, path, &mut |event| {
+                event_findings(registry, event, &mut findings);
+            });
+            (outcome, findings)
+        })
+        .collect();
+
+    let mut items = Vec::new();
+    let mut findings = Vec::new();
+    for (outcome, found) in per_file {
+        items.extend(outcome.items);
+        stats.events += outcome.events;
+        if let Some(kind) = outcome.kind {
+            *stats.files_by_kind.entry(kind).or_default() += 1;
+        }
+        diagnostics.extend(outcome.diagnostics);
+        findings.extend(found);
+    }
+
+    let (inventory, unplaced) = model::build(items);
+    for u in unplaced {
+        diagnostics.push(Diagnostic::error(sources.path(u.loc.source), u.message));
+    }
+    stats.resources = inventory.len();
+    for r in &inventory.resources {
+        *stats.resources_by_kind.entry(r.kind.name()).or_default() += 1;
+    }
+
+    let resource_findings: Vec<Finding> = inventory
+        .resources
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, r)| {
+            let inventory = &inventory;
+            registry
+                .for_kind(r.kind)
+                .iter()
+                .filter_map(move |&rule| resource_finding(registry, rule, inventory, i))
+        })
+        .collect();
+    findings.extend(resource_findings);
+    finding::sort(&mut findings);
+    diagnostics.sort();
+    diagnostics.dedup();
+    Outcome {
+        sources,
+        inventory,
+        findings,
+        diagnostics,
+        stats,
+    }
+}
+
+/// Runs the event rules that may apply to one CloudTrail record.
+fn event_findings(registry: &Registry, event: &Event, out: &mut Vec<Finding>) {
+    let doc = Doc::Plain(event.record);
+    for index in registry.for_event(event.str("eventName")) {
+        let rule = registry.get(index);
+        if !rule.detection.matches(doc) {
+            continue;
+        }
+        let hits = rule.detection.explain(doc).unwrap_or_default();
+        let base = event.loc();
+        let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));
+        let primary = match &rule.location {
+            Some(path) => Some(Loc::new(
+                base.source,
+                format!("{}{}", base.pointer, doc.place(path).1),
+            )),
+            None => hits.first().map(at).or(Some(base.clone())),
+        };
+        let primary_note = hits.first().map(note).unwrap_or_default();
+        let related = hits
+            .iter()
+            .skip(1)
+            .map(|h| Related {
+                loc: at(h),
+                note: note(h),
+            })
+            .collect();
+        let id = event.str("eventID").map(str::to_owned);
+        let identity = id
+            .clone()
+            .unwrap_or_else(|| format!("{}#{}", base.source.0, base.pointer));
+        let subject = Subject::Event {
+            id: id.unwrap_or_else(|| "(no eventID)".to_owned()),
+            time: event.str("eventTime").unwrap_or("").to_owned(),
+            name: event.str("eventName").unwrap_or("").to_owned(),
+            source: event.str("eventSource").unwrap_or("").to_owned(),
+            resource: rule.resource.as_ref().map(|t| t.render(doc)),
+        };
+        out.push(Finding {
+            rule: index,
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            fingerprint: fingerprint(&rule.id, &identity),
+            subject,
+            message: rule.message.render(doc),
+            remediation: rule.remediation.render(doc),
+            primary,
+            primary_note,
+            related,
+        });
+    }
+}
+
+fn resource_finding(
+    registry: &Registry,
+    index: usize,
+    inv: &Inventory,
+    i: usize,
+) -> Option<Finding> {
+    let rule: &Rule = registry.get(index);
+    let doc = Doc::Resource { inv, index: i };
+    if !rule.detection.matches(doc) {
+        return None;
+    }
+    let r = &inv.resources[i];
+    let mut hits = rule.detection.explain(doc).unwrap_or_default();
+    if let Some(path) = &rule.location {
+        let (resource, pointer) = doc.place(path);
+        let found = hits
+            .iter()
+            .position(|h| h.resource == resource && h.pointer == pointer);
+        let hit = match found {
+            Some(p) => hits.remove(p),
+            None => Hit {
+                resource,
+                pointer,
+                path: path.join("."),
+                value: doc.values(path).into_iter().next().unwrap_or(Value::Null),
+            },
+        };
+        hits.insert(0, hit);
+    }
+    // The primary location is in the resource itself: the first deciding field of its own,
+    // or the field that names the linked resource that decided.
+    let own = hits.iter().position(|h| h.resource == Some(i));
+    let (primary, primary_note) = match own.map(|p| &hits[p]).or(hits.first()) {
+        Some(h) if h.resource == Some(i) => (r.locate(&h.pointer), note(h)),
+        Some(h) => {
+            let link = h.path.split('.').next().unwrap_or("");
+            let via = schema::link_via(r.kind, link);
+            (via.and_then(|p| r.locate(p)), note(h))
+        }
+        None => (None, String::new()),
+    };
+    let primary = primary.or_else(|| r.home().cloned());
+    let related = hits
+        .iter()
+        .filter(|h| h.resource.is_some_and(|j| j != i))
+        .filter_map(|h| {
+            let j = h.resource?;
+            let linked = &inv.resources[j];
+            Some(Related {
+                loc: linked
+                    .locate(&h.pointer)
+                    .or_else(|| linked.home().cloned())?,
+                note: format!("{} (of {})", note(h), linked.arn),
+            })
+        })
+        .collect();
+    Some(Finding {
+        rule: index,
+        rule_id: rule.id.clone(),
+        severity: rule.severity,
+        fingerprint: fingerprint(&rule.id, &r.arn),
+        subject: Subject::Resource {
+            arn: r.arn.clone(),
+            kind: r.kind,
+        },
+        message: rule.message.render(doc),
+        remediation: rule.remediation.render(doc),
+        primary,
+        primary_note,
+        related,
+    })
+}
+
+/// `KmsKey.KeyState is Disabled`, `ServerSideEncryptionConfiguration is absent`.
+fn note(h: &Hit) -> String {
+    match &h.value {
+        Value::Null => format!("{} is absent", h.path),
+        Value::String(s) => format!("{} is {s}", h.path),
+        other => format!("{} is {other}", h.path),
+    }
+}
