@@ -131,14 +131,6 @@ fn event_findings(registry: &Registry, event: &Event, out: &mut Vec<Finding>) {
             None => hits.first().map(at).or(Some(base.clone())),
         };
         let primary_note = hits.first().map(note).unwrap_or_default();
-        let related = hits
-            .iter()
-            .skip(1)
-            .map(|h| Related {
-                loc: at(h),
-                note: note(h),
-            })
-            .collect();
         let id = event.str("eventID").map(str::to_owned);
         let identity = id
             .clone()
@@ -160,7 +152,8 @@ fn event_findings(registry: &Registry, event: &Event, out: &mut Vec<Finding>) {
             remediation: rule.remediation.render(doc),
             primary,
             primary_note,
-            related,
+            // The other deciding fields are in the same record, next to the primary one.
+            related: Vec::new(),
         });
     }
 }

@@ -68,7 +68,10 @@ pub fn resources_markdown() -> String {
                 From::Aws(api) => format!("`{api}`"),
                 From::Derived => "*derived*".to_owned(),
             };
-            let mut doc = f.doc.to_owned();
+            let mut doc = match (f.doc, f.from) {
+                ("", From::Aws(_)) => "As the command returns it.".to_owned(),
+                (d, _) => d.to_owned(),
+            };
             if !f.keys.is_empty() {
                 let keys: Vec<String> = f.keys.iter().map(|k| format!("`{k}`")).collect();
                 doc = format!("{doc} Keys: {}.", keys.join(", "))

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::finding::locate::line_col;
-use crate::model::{Event, EventAt, Item, looks_like_record};
+use crate::model::{Event, EventAt, Item, enrich_event, looks_like_record};
 use crate::source::{self, SourceId};
 
 use layout::PathHint;
@@ -134,8 +134,9 @@ fn read_document(
 ) {
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut events = 0usize;
-    let mut on_record = |i: usize, record: Value| {
+    let mut on_record = |i: usize, mut record: Value| {
         events += 1;
+        enrich_event(&mut record);
         on_event(&Event {
             record: &record,
             source: id,
@@ -242,6 +243,8 @@ fn classify_object(
     if looks_like_record(&doc) {
         out.kind = Some("cloudtrail");
         out.events += 1;
+        let mut doc = doc;
+        enrich_event(&mut doc);
         on_event(&Event {
             record: &doc,
             source: id,
@@ -288,8 +291,9 @@ fn read_lookup_events(
             }
         };
         match record {
-            Ok(record) => {
+            Ok(mut record) => {
                 out.events += 1;
+                enrich_event(&mut record);
                 on_event(&Event {
                     record: &record,
                     source: id,
@@ -320,8 +324,9 @@ fn read_json_lines(
             continue;
         }
         match serde_json::from_slice::<Value>(line) {
-            Ok(record) if looks_like_record(&record) => {
+            Ok(mut record) if looks_like_record(&record) => {
                 out.events += 1;
+                enrich_event(&mut record);
                 on_event(&Event {
                     record: &record,
                     source: id,

@@ -29,6 +29,8 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(110)
+        .with_wrap_lines(false)
+        .with_show_related_as_nested(true)
         .with_context_lines(1)
         .with_links(false);
     for f in &report.outcome.findings {

@@ -159,6 +159,7 @@ fn check_fields(rule: &Rule) -> Result<(), String> {
     let templates = rule
         .message
         .paths()
+        .into_iter()
         .chain(rule.remediation.paths())
         .chain(rule.resource.iter().flat_map(|t| t.paths()))
         .map(|p| (p, ""));

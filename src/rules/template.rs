@@ -1,6 +1,7 @@
 //! Message and remediation templates: text with `{Field.Path}` placeholders, filled from
 //! the document a rule fired on. `{Path|fallback}` gives the text used when the field is
-//! absent; `{{` and `}}` are literal braces.
+//! absent (itself a template: `{KmsKey.Arn|{KmsKeyId}}`). A `{` not followed by a letter,
+//! and `{{`/`}}`, are literal braces.
 
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ enum Part {
     Text(String),
     Field {
         path: Vec<String>,
-        fallback: Option<String>,
+        fallback: Option<Template>,
     },
 }
 
@@ -35,12 +36,23 @@ impl Template {
                     chars.next();
                     buf.push('}');
                 }
-                '{' => {
+                // `{` opens a placeholder only before a field name, so JSON in a remediation
+                // command (`'{"Rules":[...]}'`) stays as written.
+                '{' if chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) => {
+                    // Up to the matching `}`: a fallback may hold placeholders of its own.
                     let mut inner = String::new();
+                    let mut depth = 0usize;
                     loop {
                         match chars.next() {
-                            Some('}') => break,
-                            Some(c) => inner.push(c),
+                            Some('}') if depth == 0 => break,
+                            Some(c) => {
+                                match c {
+                                    '{' => depth += 1,
+                                    '}' => depth -= 1,
+                                    _ => {}
+                                }
+                                inner.push(c);
+                            }
                             None => return Err(format!("unclosed `{{` in `{text}`")),
                         }
                     }
@@ -48,10 +60,10 @@ impl Template {
                         parts.push(Part::Text(std::mem::take(&mut buf)));
                     }
                     let (path, fallback) = match inner.split_once('|') {
-                        Some((p, f)) => (p.trim(), Some(f.to_owned())),
+                        Some((p, f)) => (p.trim(), Some(Template::parse(f)?)),
                         None => (inner.trim(), None),
                     };
-                    if path.is_empty() || path.contains(char::is_whitespace) {
+                    if path.is_empty() || path.contains(|c: char| c.is_whitespace() || c == '{') {
                         return Err(format!("`{{{inner}}}` is not a field path"));
                     }
                     parts.push(Part::Field {
@@ -59,7 +71,6 @@ impl Template {
                         fallback,
                     });
                 }
-                '}' => return Err(format!("unmatched `}}` in `{text}` (write `}}}}`)")),
                 c => buf.push(c),
             }
         }
@@ -70,14 +81,24 @@ impl Template {
     }
 
     /// The field paths the template reads.
-    pub fn paths(&self) -> impl Iterator<Item = &[String]> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Field { path, .. } => Some(path.as_slice()),
-            Part::Text(_) => None,
-        })
+    pub fn paths(&self) -> Vec<&[String]> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            if let Part::Field { path, fallback } = part {
+                out.push(path.as_slice());
+                if let Some(f) = fallback {
+                    out.extend(f.paths());
+                }
+            }
+        }
+        out
     }
 
     pub fn render(&self, doc: Doc) -> String {
+        self.render_raw(doc).trim().to_owned()
+    }
+
+    fn render_raw(&self, doc: Doc) -> String {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -94,14 +115,17 @@ impl Template {
                         }
                     }
                     if seen.is_empty() {
-                        out.push_str(fallback.as_deref().unwrap_or("(unknown)"));
+                        match fallback {
+                            Some(f) => out.push_str(&f.render_raw(doc)),
+                            None => out.push_str("(unknown)"),
+                        }
                     } else {
                         out.push_str(&seen.join(", "));
                     }
                 }
             }
         }
-        out.trim().to_owned()
+        out
     }
 }
 
@@ -128,7 +152,11 @@ mod tests {
     #[test]
     fn rejects_broken_templates() {
         assert!(Template::parse("{unclosed").is_err());
-        assert!(Template::parse("a } b").is_err());
-        assert!(Template::parse("{ }").is_err());
+        assert!(Template::parse("{a b}").is_err());
+        let json = Template::parse(r#"--config '{"Rules":[{"X":"{Name}"}]}'"#).expect("parses");
+        assert_eq!(
+            json.render(Doc::Plain(&json!({"Name": "b"}))),
+            r#"--config '{"Rules":[{"X":"b"}]}'"#
+        );
     }
 }
