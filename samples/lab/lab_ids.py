@@ -1,0 +1,81 @@
+"""Identifiers of the AWS Academy lab account that samples/lab describes.
+
+Shared by make-export.py (the account export) and make-cloudtrail.py (its CloudTrail log), so
+that every id, ARN and date is the same in both. All values are invented but shaped like the
+real ones (17-hex EC2 ids, UUID key ids, 64-hex key material and grant ids, ...).
+"""
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+AZ = "us-east-1c"
+
+# The lab's IAM role and the student's session (AWS Academy: role voclabs, session user<id>=<name>).
+ROLE_NAME = "voclabs"
+ROLE_ID = "AROARZ5GXN5KJW7YQE2PL"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
+SESSION_NAME = "user3890125=student"
+SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/{ROLE_NAME}/{SESSION_NAME}"
+SESSION_PRINCIPAL_ID = f"{ROLE_ID}:{SESSION_NAME}"
+SESSION_CREATED = "2026-11-20T13:41:07Z"  # when the student opened the lab session
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+OTHER_ACCOUNT = "210987654321"  # the cross-account reader of the CloudTrail bucket
+STUDENT_IP = "198.51.100.23"
+ANONYMOUS_IP = "203.0.113.77"
+
+# S3: the account's canonical user id and the four buckets.
+CANONICAL_ID = "c16e7cd4084aa219dd739b016bfacff9594029f53f0894f7e7b92c6763da0506"
+IMAGE_BUCKET = "imagebucket-4172093"
+PUBLIC_BUCKET = "lab-public-assets-5863017"
+TRAIL_BUCKET = f"aws-cloudtrail-logs-{ACCOUNT}-5c1e9a2b"
+SHARED_BUCKET = "lab-shared-data-2290461"
+IMAGE_OBJECT = "clock.png"
+PUBLIC_OBJECT = "img/logo.png"
+
+
+def key_arn(key_id):
+    return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
+
+
+# KMS keys: key id and the id of its current key material (CurrentKeyMaterialId, and the
+# keyMaterialId that CloudTrail records for cryptographic operations).
+KEY_MY = "62f746b4-84e6-4ceb-95bd-447e7184d454"  # alias/MyKMSKey
+KEY_VOLUME = "b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd"  # alias/lab-volume-key (Disabled)
+KEY_BACKUP = "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882"  # alias/old-backup-key (PendingDeletion)
+KEY_APP = "e7755221-61d3-4995-bdc2-aec4872733df"  # alias/app-data-key (rotation off)
+KEY_AWS_EBS = "c30cb97c-f02e-4666-9000-7e87ce45ed9d"  # alias/aws/ebs (AWS managed)
+KEY_AWS_S3 = "05a09a0f-1781-47fc-a901-d574abf2e752"  # alias/aws/s3 (AWS managed)
+KEY_MATERIAL = {
+    KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
+    KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
+    KEY_BACKUP: "7dc32af39350589f4d7ac84452463f2f15eade2fa29161cfaa0dee8643b703ea",
+    KEY_APP: "01958649451cff5f28183edf1a8feba18beb8daac6a27805dada8dc3ad79c8a4",
+    KEY_AWS_EBS: "7c987177422ee984adcacd517d557c303796ba0004383e5e65c71607755ad156",
+    KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
+}
+# Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
+GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
+GRANT_AWS_EBS = "860cc8ea567a12ac01d89196f8266f7f5c9edf487f528e10d40500961f9711c2"
+
+# EC2.
+INSTANCE = "i-0af971c3c6aea78d2"
+RESERVATION = "r-03ea59933731b3cee"
+AMI = "ami-0489b674746e0dfaf"
+AMI_SNAPSHOT = "snap-06ae90ddfc3eee1d6"  # the AMI's snapshot (owned by Amazon)
+VOL_ROOT = "vol-0e91f819ba4d4f253"  # /dev/xvda, gp3 8 GiB, lab-volume-key
+VOL_DATA = "vol-07ac84538bda72190"  # available, unencrypted
+VOL_EBS = "vol-093fd8e56804a34b7"  # /dev/sdf, aws/ebs
+SNAP_ROOT = "snap-0e839d96c9181bce1"  # of VOL_ROOT, lab-volume-key
+SNAP_DATA = "snap-0e24b26a267b2f0b1"  # of VOL_DATA, unencrypted, public
+SNAP_BACKUP = "snap-0e06adb53e1ae844b"  # copy under old-backup-key
+SNAP_BACKUP_SOURCE = "snap-0bc9345c1ad9bf882"
+ENI = "eni-002ae243b99cac375"
+SECURITY_GROUP = "sg-0e4491efd741ba1b8"
+SUBNET = "subnet-0f731e0c0f20f32b5"
+VPC = "vpc-07992a820c0505fad"
+PRIVATE_IP = "172.31.22.187"
+PUBLIC_IP = "54.164.87.213"  # given at the last start, 14:05:52
+EC2_INFRA_SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-infrastructure/{INSTANCE}"
+
+# CloudTrail.
+TRAIL_NAME = "lab-trail"
+TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}"

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Checks the export that tests/export-script/run.sh made against moto.
+
+    check_export.py EXPORT_DIR SUMMARY_FILE name=value...
+
+The name=value pairs are the ids of what run.sh created (account, buckets, keys, volume,
+snapshot, trail). Prints one line per check and closes with "N passed, N failed".
+Standard library only.
+"""
+
+import json
+import os
+import re
+import sys
+
+
+def main(argv):
+    root, summary_file = argv[1], argv[2]
+    ids = dict(arg.split("=", 1) for arg in argv[3:])
+    region_dir = os.path.join(root, ids["account"], "us-east-1")
+    results = []
+
+    def check(name, ok, detail=""):
+        results.append(bool(ok))
+        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail and not ok else ""))
+
+    def path(rel):
+        return os.path.join(region_dir, rel)
+
+    def load(rel):
+        """The parsed file, {} for an empty one, None if it is missing or not JSON."""
+        try:
+            with open(path(rel), encoding="utf-8") as f:
+                text = f.read()
+        except OSError:
+            return None
+        if not text.strip():
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    # Every file parses; error files have exactly the three keys.
+    files = []
+    for dirpath, _, names in os.walk(root):
+        files += [os.path.join(dirpath, n) for n in names]
+    bad = []
+    for file in files:
+        rel = os.path.relpath(file, region_dir)
+        value = load(rel)
+        if value is None:
+            bad.append(f"{rel}: not JSON")
+        elif file.endswith(".error.json"):
+            if set(value) != {"exit_code", "error_code", "stderr"} or not isinstance(value["exit_code"], int) \
+                    or not isinstance(value["error_code"], str) or not isinstance(value["stderr"], str):
+                bad.append(f"{rel}: not an error file")
+        elif not re.fullmatch(r"[a-z0-9-]+(--[^/]+)?\.json", os.path.basename(file)):
+            bad.append(f"{rel}: unexpected name")
+    check(f"all {len(files)} files are JSON (or empty) and named as the layout says", files and not bad, "; ".join(bad))
+
+    with open(summary_file, encoding="utf-8") as f:
+        summary = f.read()
+    m = re.search(r"wrote (\d+) files .*\((\d+) failed calls", summary)
+    errors = sum(1 for f in files if f.endswith(".error.json"))
+    check("the summary line counts the files and the failed calls",
+          m and int(m.group(1)) == len(files) and int(m.group(2)) == errors, summary.strip())
+
+    v = load("sts/get-caller-identity.json") or {}
+    check("sts/get-caller-identity.json names the account", v.get("Account") == ids["account"], v)
+
+    v = load("s3/list-buckets.json") or {}
+    names = {b.get("Name") for b in v.get("Buckets", [])}
+    check("s3/list-buckets.json lists both buckets", {ids["kms_bucket"], ids["public_bucket"]} <= names, names)
+
+    v = load(f"s3/get-bucket-encryption--{ids['kms_bucket']}.json") or {}
+    rules = v.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
+    check("the KMS bucket's ServerSideEncryptionConfiguration is aws:kms under the customer key",
+          default.get("SSEAlgorithm") == "aws:kms" and default.get("KMSMasterKeyID", "").endswith(ids["rotation_off_key"]), v)
+
+    v = load(f"s3/get-bucket-acl--{ids['public_bucket']}.json") or {}
+    public = [g for g in v.get("Grants", [])
+              if g.get("Grantee", {}).get("URI") == "http://acs.amazonaws.com/groups/global/AllUsers"]
+    check("the public bucket's ACL grants AllUsers READ", any(g.get("Permission") == "READ" for g in public), v)
+
+    v = load(f"s3/get-bucket-ownership-controls--{ids['public_bucket']}.json") or {}
+    rules = v.get("OwnershipControls", {}).get("Rules", [])
+    check("the public bucket's ownership is ObjectWriter", rules and rules[0].get("ObjectOwnership") == "ObjectWriter", v)
+
+    v = load(f"s3/get-bucket-policy--{ids['kms_bucket']}.error.json") or {}
+    check("a bucket without a policy gives get-bucket-policy--B.error.json with NoSuchBucketPolicy",
+          v.get("error_code") == "NoSuchBucketPolicy" and v.get("exit_code", 0) != 0
+          and "An error occurred (NoSuchBucketPolicy)" in v.get("stderr", ""), v)
+
+    v = load(f"s3/get-bucket-versioning--{ids['kms_bucket']}.json")
+    check("get-bucket-versioning of a never-versioned bucket is an empty file", v == {}, v)
+
+    ok = load("s3control/get-public-access-block.json")
+    err = load("s3control/get-public-access-block.error.json")
+    if ids["s3control_reachable"] == "1":
+        check("s3control/get-public-access-block: NoSuchPublicAccessBlockConfiguration",
+              err and err.get("error_code") == "NoSuchPublicAccessBlockConfiguration", err or ok)
+    else:
+        check("s3control/get-public-access-block was written, as .json or .error.json (S3 Control unreachable here)",
+              ok is not None or (err is not None and err.get("exit_code", 0) != 0))
+
+    v = load("kms/list-keys.json") or {}
+    keys = {k.get("KeyId") for k in v.get("Keys", [])}
+    check("kms/list-keys.json lists both keys", {ids["rotation_off_key"], ids["disabled_key"]} <= keys, keys)
+    for key in (ids["rotation_off_key"], ids["disabled_key"]):
+        missing = [api for api in ("describe-key", "get-key-policy", "get-key-rotation-status", "list-grants",
+                                   "list-resource-tags")
+                   if load(f"kms/{api}--{key}.json") is None and load(f"kms/{api}--{key}.error.json") is None]
+        check(f"the five per-key files of {key} exist", not missing, missing)
+
+    v = load(f"kms/describe-key--{ids['disabled_key']}.json") or {}
+    check("describe-key of the disabled key has KeyMetadata.KeyState == Disabled",
+          v.get("KeyMetadata", {}).get("KeyState") == "Disabled", v)
+    v = load(f"kms/get-key-rotation-status--{ids['rotation_off_key']}.json") or {}
+    check("get-key-rotation-status of the new key has KeyRotationEnabled false", v.get("KeyRotationEnabled") is False, v)
+    v = load(f"kms/get-key-policy--{ids['rotation_off_key']}.json") or {}
+    try:
+        policy_ok = isinstance(json.loads(v.get("Policy", "")), dict)
+    except ValueError:
+        policy_ok = False
+    check("get-key-policy holds the policy as a JSON string", policy_ok, v)
+
+    v = load("ec2/describe-volumes.json") or {}
+    vols = [x for x in v.get("Volumes", []) if x.get("VolumeId") == ids["volume"]]
+    check("ec2/describe-volumes.json has the volume, encrypted, Volumes[].KmsKeyId = the disabled key",
+          vols and vols[0].get("Encrypted") is True and vols[0].get("KmsKeyId", "").endswith(ids["disabled_key"]), v)
+    v = load("ec2/describe-snapshots.json") or {}
+    check("ec2/describe-snapshots.json has the snapshot",
+          any(s.get("SnapshotId") == ids["snapshot"] for s in v.get("Snapshots", [])), v)
+    v = load(f"ec2/describe-snapshot-attribute--{ids['snapshot']}.json") or {}
+    check("describe-snapshot-attribute--S.json has CreateVolumePermissions", "CreateVolumePermissions" in v, v)
+    v = load("ec2/describe-instances.json") or {}
+    check("ec2/describe-instances.json has Reservations", "Reservations" in v, v)
+    v = load("ec2/get-ebs-encryption-by-default.json") or {}
+    check("get-ebs-encryption-by-default.json has EbsEncryptionByDefault", "EbsEncryptionByDefault" in v, v)
+    ok, err = load("ec2/get-ebs-default-kms-key-id.json"), load("ec2/get-ebs-default-kms-key-id.error.json")
+    check("get-ebs-default-kms-key-id was written (moto answers HTTP 500: an .error.json, and the export went on)",
+          (ok or {}).get("KmsKeyId") or (err is not None and err.get("exit_code", 0) != 0), ok or err)
+
+    v = load("cloudtrail/describe-trails.json") or {}
+    check("cloudtrail/describe-trails.json lists the trail",
+          any(t.get("Name") == ids["trail"] for t in v.get("trailList", [])), v)
+    v = load(f"cloudtrail/get-trail-status--{ids['trail']}.json") or {}
+    check("get-trail-status--T.json has IsLogging", "IsLogging" in v, v)
+    v = load(f"cloudtrail/get-event-selectors--{ids['trail']}.json") or {}
+    check("get-event-selectors--T.json has the TrailARN", v.get("TrailARN", "").endswith(f":trail/{ids['trail']}"), v)
+
+    passed = sum(results)
+    print(f"export-script: {passed} passed, {len(results) - passed} failed")
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs samples/export-account.sh against moto's local AWS server and checks what it wrote.
+#
+#   tests/export-script/run.sh
+#
+# Needs moto_server (pip install 'moto[server]'), the AWS CLI (v1 or v2) and python3; installs
+# nothing and prints a "skipped" line when one is missing. Everything runs on 127.0.0.1, on a
+# free port, with throw-away credentials; the moto server it starts is stopped at the end.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+for tool in moto_server aws python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "export-script: skipped ($tool not found; pip install 'moto[server]' awscli)"
+        exit 0
+    fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/atrest-export-test.XXXXXX")
+moto_pid=""
+cleanup() {
+    if [ -n "$moto_pid" ]; then
+        kill "$moto_pid" 2>/dev/null || true
+        wait "$moto_pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+echo '[]' >"$tmp/amis.json"  # no AMIs: moto starts faster and needs no network
+MOTO_AMIS_PATH="$tmp/amis.json" moto_server -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
+moto_pid=$!
+python3 - "$port" <<'EOF'
+import sys, time, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/moto-api/"
+for _ in range(100):
+    try:
+        urllib.request.urlopen(url, timeout=1)
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.2)
+sys.exit("moto_server did not start")
+EOF
+
+# A clean AWS CLI environment that can only reach moto.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION AWS_CA_BUNDLE 2>/dev/null || true
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE="$tmp/aws-config" AWS_SHARED_CREDENTIALS_FILE="$tmp/aws-credentials"
+: >"$AWS_CONFIG_FILE"
+: >"$AWS_SHARED_CREDENTIALS_FILE"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+export AWS_MAX_ATTEMPTS=1 AWS_PAGER=""
+# S3 Control puts the account id in front of the host name; it reaches moto only where
+# <account>.localhost resolves to the loopback address.
+account=123456789012
+s3control_reachable=0
+if getent hosts "$account.localhost" >/dev/null 2>&1; then
+    export AWS_ENDPOINT_URL_S3_CONTROL="http://localhost:$port"
+    s3control_reachable=1
+fi
+
+# The account: a bucket with SSE-KMS under a customer key, a bucket made public by its ACL,
+# a key with rotation off, a disabled key, a volume (and its snapshot) under the disabled key,
+# and a trail.
+kms_bucket=atrest-kms-bucket
+public_bucket=atrest-public-bucket
+trail=atrest-trail
+aws s3api create-bucket --bucket "$kms_bucket" >/dev/null
+aws s3api create-bucket --bucket "$public_bucket" >/dev/null
+rotation_off_key=$(aws kms create-key --description "rotation off" --query KeyMetadata.KeyId --output text)
+disabled_key=$(aws kms create-key --description "disabled" --query KeyMetadata.KeyId --output text)
+aws kms disable-key --key-id "$disabled_key"
+aws s3api put-bucket-encryption --bucket "$kms_bucket" --server-side-encryption-configuration \
+    "{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"$rotation_off_key\"},\"BucketKeyEnabled\":false}]}"
+aws s3api put-bucket-ownership-controls --bucket "$public_bucket" \
+    --ownership-controls 'Rules=[{ObjectOwnership=ObjectWriter}]'
+aws s3api put-public-access-block --bucket "$public_bucket" --public-access-block-configuration \
+    BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false
+aws s3api put-bucket-acl --bucket "$public_bucket" --acl public-read
+volume=$(aws ec2 create-volume --availability-zone us-east-1a --size 8 --volume-type gp3 --encrypted \
+    --kms-key-id "$disabled_key" --query VolumeId --output text)
+snapshot=$(aws ec2 create-snapshot --volume-id "$volume" --query SnapshotId --output text)
+aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev/null
+
+# The export, as a user would run it.
+"$root/samples/export-account.sh" --out "$tmp/export" --regions us-east-1 | tee "$tmp/summary.txt"
+
+python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
+    account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
+    rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
+    snapshot="$snapshot" trail="$trail" s3control_reachable="$s3control_reachable"
+
+# The files must also match the AWS API models, where the corpus is present.
+corpus="$root/../shared/corpus/botocore"
+if [ -d "$corpus" ]; then
+    python3 "$root/tests/shapes/check_shapes.py" "$tmp/export" "$corpus"
+fi
