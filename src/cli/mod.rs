@@ -1,6 +1,7 @@
 //! The command line: `atrest scan`, `atrest rules list|explain|test`, `atrest docs`.
 
 mod docs;
+mod inventory_cmd;
 mod rules_cmd;
 mod scan_cmd;
 
@@ -35,6 +36,8 @@ pub struct Cli {
 enum Command {
     /// Scan files and directories: export directories, AWS Config files, CloudTrail logs.
     Scan(scan_cmd::ScanArgs),
+    /// Print the resources rules see (one JSON document per line), to write and debug rules.
+    Inventory(inventory_cmd::InventoryArgs),
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Inventory(args) => inventory_cmd::run(&args),
         Command::Rules(cmd) => rules_cmd::run(&cmd),
         Command::Docs(cmd) => docs::run(&cmd),
     };

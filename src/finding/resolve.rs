@@ -42,6 +42,9 @@ impl Resolved {
     }
 }
 
+/// One source's text (if it could be read again) and the spans located in it.
+type SourceResult = (SourceId, Option<Arc<SourceText>>, Vec<(Loc, Span)>);
+
 pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
     let mut by_source: HashMap<SourceId, BTreeSet<&str>> = HashMap::new();
     for loc in locs {
@@ -52,7 +55,7 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
     }
     let mut work: Vec<(SourceId, BTreeSet<&str>)> = by_source.into_iter().collect();
     work.sort_by_key(|(id, _)| *id);
-    let results: Vec<(SourceId, Option<Arc<SourceText>>, Vec<(Loc, Span)>)> = work
+    let results: Vec<SourceResult> = work
         .into_par_iter()
         .map(|(id, pointers)| {
             let path = sources.path(id).to_path_buf();

@@ -150,11 +150,8 @@ fn hits_value(
                 pointer.truncate(len);
             }
         }
-        _ if path.is_empty() => {
-            if f(v) {
-                record(pointer, v);
-            }
-        }
+        _ if path.is_empty() && f(v) => record(pointer, v),
+        _ if path.is_empty() => {}
         Value::Object(map) => {
             if let Some(x) = map.get(path[0].as_str()) {
                 let len = pointer.len();

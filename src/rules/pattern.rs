@@ -181,7 +181,7 @@ impl Pattern {
     pub fn matches(&self, v: &Value, resolve: &dyn Fn(&[String]) -> Vec<Value>) -> bool {
         match self {
             Pattern::Null => v.is_null(),
-            Pattern::Exists(want) => !v.is_null() == *want,
+            Pattern::Exists(want) => v.is_null() != *want,
             Pattern::Bool(b) => match v {
                 Value::Bool(x) => x == b,
                 Value::String(s) => s.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
@@ -190,12 +190,14 @@ impl Pattern {
             Pattern::Number(n) => number(v).is_some_and(|x| x == *n),
             Pattern::Exact(want) => match v {
                 Value::String(s) => eq_fold(s, want),
-                Value::Bool(_) | Value::Number(_) => v.to_string() == *want,
+                Value::Bool(b) => want == if *b { "true" } else { "false" },
+                Value::Number(n) => n.to_string() == *want,
                 _ => false,
             },
             Pattern::ExactCased(want) => match v {
                 Value::String(s) => s == want,
-                Value::Bool(_) | Value::Number(_) => v.to_string() == *want,
+                Value::Bool(b) => want == if *b { "true" } else { "false" },
+                Value::Number(n) => n.to_string() == *want,
                 _ => false,
             },
             Pattern::Regex(re) => match v {

@@ -36,7 +36,9 @@ impl Derived {
 
     /// Resolves a KMS key reference: a `KmsKey` link, and `KmsKeyResolution` saying how.
     pub fn key_link(&mut self, keys: &KeyIndex, r: &Resource, reference: &str, loc: Option<Loc>) {
-        let resolved = keys.resolve(reference, &r.account, &r.region);
+        // A bucket's region is only known once derived (`LocationConstraint`).
+        let region = self.region.as_deref().unwrap_or(&r.region);
+        let resolved = keys.resolve(reference, &r.account, region);
         if let KeyRef::Resolved(i) = resolved {
             self.link("KmsKey", i);
         }
