@@ -32,35 +32,62 @@ pub struct FileOutcome {
 /// before an error is kept.
 pub fn read_file(id: SourceId, path: &Path, on_event: &mut dyn FnMut(&Event)) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let text = match source::read_all(path) {
-        Ok(text) => text,
+    let (text, broken) = match source::read_partial(path) {
+        Ok(read) => read,
         Err(e) => {
             out.diagnostics
                 .push(Diagnostic::error(path, read_error_message(path, &e)));
             return out;
         }
     };
+    read_text(id, path, &text, on_event, &mut out);
+    if let Some(e) = &broken {
+        // What came before the damage was read; its parse error is a consequence, not news.
+        out.diagnostics
+            .retain(|d| d.level != crate::diagnostic::Level::Error);
+        out.diagnostics.push(Diagnostic::error(
+            path,
+            format!(
+                "{} after {} decompressed bytes; the {} CloudTrail records before it were read",
+                read_error_message(path, e),
+                text.len(),
+                out.events
+            ),
+        ));
+    }
+    out
+}
+
+fn read_text(
+    id: SourceId,
+    path: &Path,
+    text: &[u8],
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
     let hint = PathHint::read(path);
-    let body = strip_bom(&text);
+    let body = strip_bom(text);
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
     let Some(start) = start else {
-        read_empty(id, path, &hint, &mut out);
-        return out;
+        read_empty(id, path, &hint, out);
+        return;
     };
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
-            read_document(id, path, body, &hint, on_event, &mut out)
+            read_document(id, path, body, &hint, on_event, out)
         }
-        b'{' | b'[' => read_json_lines(id, path, body, on_event, &mut out),
+        b'{' | b'[' => read_json_lines(id, path, body, on_event, out),
         _ => {
             let (line, column) = line_col(body, start);
             out.diagnostics.push(
-                Diagnostic::error(path, "not JSON: expected `{` or `[` (is this a CloudTrail, AWS CLI or AWS Config file?)")
-                    .at(line, column),
+                Diagnostic::error(
+                    path,
+                    "not JSON: expected `{` or `[` (is this a CloudTrail, AWS CLI or AWS Config file?)",
+                )
+                .at(line, column),
             );
         }
     }
-    out
 }
 
 fn read_error_message(path: &Path, e: &std::io::Error) -> String {

@@ -72,12 +72,30 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
 /// Reads a whole file, decompressed. Used for configuration files (small) and to show
 /// the lines of a reported finding.
 pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
+    let (text, err) = read_partial(path)?;
+    match err {
+        Some(e) => Err(e),
+        None => Ok(text),
+    }
+}
+
+/// Reads a whole file, decompressed; when decompression fails part-way (a truncated or
+/// corrupt gzip file), returns what was decompressed before the failure with the error,
+/// so that the records before it are not lost.
+pub fn read_partial(path: &Path) -> io::Result<(Vec<u8>, Option<io::Error>)> {
     let raw = std::fs::read(path)?;
-    if is_gzip(&raw) {
-        let mut out = Vec::with_capacity(raw.len() * 8);
-        flate2::read::MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut out)?;
-        Ok(out)
-    } else {
-        Ok(raw)
+    if !is_gzip(&raw) {
+        return Ok((raw, None));
+    }
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(8));
+    let mut decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match decoder.read(&mut buf) {
+            Ok(0) => return Ok((out, None)),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Ok((out, Some(e))),
+        }
     }
 }
