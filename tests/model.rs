@@ -1,0 +1,245 @@
+//! The model built from the lab export: references resolved across files, derived facts,
+//! and the field table (docs/resources.md) checked against the code and against AWS's API
+//! models.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use atrest::model::schema::{self, From, KINDS};
+use atrest::model::{Inventory, Kind, Resource};
+use atrest::rules::Registry;
+use atrest::scan::scan;
+use common::{corpus, root};
+use serde_json::{Value, json};
+
+fn lab() -> Inventory {
+    let outcome = scan(&[root().join("samples/lab")], &Registry::default());
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    outcome.inventory
+}
+
+fn find<'a>(inv: &'a Inventory, kind: Kind, suffix: &str) -> &'a Resource {
+    inv.resources
+        .iter()
+        .find(|r| r.kind == kind && r.arn.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {kind} ending in {suffix}"))
+}
+
+fn linked<'a>(inv: &'a Inventory, r: &Resource, link: &str) -> Option<&'a Resource> {
+    r.link(link).map(|i| &inv.resources[i])
+}
+
+#[test]
+fn references_resolve_across_files() {
+    let inv = lab();
+    let root_volume = find(&inv, Kind::EbsVolume, "vol-0e91f819ba4d4f253");
+    let key = linked(&inv, root_volume, "KmsKey").expect("the volume's key");
+    assert_eq!(key.str("KeyState"), Some("Disabled"));
+    assert_eq!(key.get("Aliases"), Some(&json!(["alias/lab-volume-key"])));
+    let instance = linked(&inv, root_volume, "Instance").expect("the instance");
+    assert_eq!(instance.str("InstanceId"), Some("i-0af971c3c6aea78d2"));
+    // Keys know who depends on them.
+    let deps = key
+        .get("DependentResources")
+        .and_then(Value::as_array)
+        .expect("dependents");
+    assert!(
+        deps.iter()
+            .any(|d| d.as_str() == Some(root_volume.arn.as_str()))
+    );
+
+    // A bucket under SSE-KMS without a key id uses the AWS managed aws/s3 key.
+    let shared = find(&inv, Kind::S3Bucket, "lab-shared-data-2290461");
+    let s3_key = linked(&inv, shared, "KmsKey").expect("aws/s3");
+    assert_eq!(s3_key.str("KeyManager"), Some("AWS"));
+    assert_eq!(s3_key.get("Aliases"), Some(&json!(["alias/aws/s3"])));
+
+    let trail = find(&inv, Kind::CloudtrailTrail, "trail/lab-trail");
+    let bucket = linked(&inv, trail, "LogBucket").expect("the trail's bucket");
+    assert!(bucket.arn.contains("aws-cloudtrail-logs"));
+    assert_eq!(
+        trail.get("IsLogging"),
+        Some(&json!(true)),
+        "status merged into the trail"
+    );
+    assert_eq!(trail.get("LogsS3DataEvents"), Some(&json!(false)));
+}
+
+#[test]
+fn derived_facts_of_the_lab() {
+    let inv = lab();
+    let public_assets = find(&inv, Kind::S3Bucket, "lab-public-assets-5863017");
+    assert_eq!(public_assets.get("AclPublic"), Some(&json!(true)));
+    assert_eq!(
+        public_assets.get("AclPublicGrants"),
+        Some(&json!(["READ to AllUsers"]))
+    );
+    assert_eq!(public_assets.get("Public"), Some(&json!(true)));
+    assert_eq!(public_assets.get("SSEAlgorithm"), Some(&json!("AES256")));
+    assert_eq!(
+        public_assets
+            .get("EffectivePublicAccessBlock")
+            .and_then(|e| e.get("AllEnabled")),
+        Some(&json!(false))
+    );
+
+    let shared = find(&inv, Kind::S3Bucket, "lab-shared-data-2290461");
+    assert_eq!(shared.get("PolicyPublic"), Some(&json!(true)));
+
+    let logs = find(
+        &inv,
+        Kind::S3Bucket,
+        "aws-cloudtrail-logs-123456789012-5c1e9a2b",
+    );
+    assert_eq!(
+        logs.get("PolicyCrossAccounts"),
+        Some(&json!(["210987654321"]))
+    );
+    assert_eq!(logs.get("Public"), Some(&json!(false)));
+
+    let image = find(&inv, Kind::S3Bucket, "imagebucket-4172093");
+    assert_eq!(
+        image.get("PolicyDeniesUnencryptedUploads"),
+        Some(&json!(false)),
+        "no policy at all"
+    );
+    assert_eq!(image.get("BucketKeyEnabled"), Some(&json!(false)));
+    assert_eq!(image.get("Region"), Some(&json!("us-east-1")));
+
+    let my_key = inv
+        .resources
+        .iter()
+        .find(|r| r.get("Aliases") == Some(&json!(["alias/MyKMSKey"])))
+        .expect("MyKMSKey");
+    assert_eq!(
+        my_key.get("AdminsWhoCanUse"),
+        Some(&json!(["arn:aws:iam::123456789012:role/voclabs"]))
+    );
+
+    let public_snapshot = find(&inv, Kind::EbsSnapshot, "snap-0e24b26a267b2f0b1");
+    assert_eq!(public_snapshot.get("Public"), Some(&json!(true)));
+    let pending = find(&inv, Kind::EbsSnapshot, "snap-0e06adb53e1ae844b");
+    assert_eq!(
+        linked(&inv, pending, "KmsKey").and_then(|k| k.str("KeyState")),
+        Some("PendingDeletion")
+    );
+}
+
+#[test]
+fn every_field_the_model_produces_is_documented() {
+    let inv = lab();
+    let mut missing = BTreeSet::new();
+    for r in &inv.resources {
+        if r.kind == Kind::Ec2Instance {
+            continue;
+        }
+        let doc = schema::kind_doc(r.kind);
+        for key in r.data.as_object().expect("object").keys() {
+            if !doc.fields.iter().any(|f| f.name == key) {
+                missing.insert(format!("{}.{key}", r.kind));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fields missing from src/model/schema.rs: {missing:?}"
+    );
+}
+
+#[test]
+fn docs_resources_md_is_generated_from_the_code() {
+    let run = common::atrest(&["docs", "resources", "--check", "docs/resources.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// AWS's fields carry AWS's names: each is a member of the output shape of the command the
+/// table names (or of the item structure of its list), per the botocore API models.
+#[test]
+fn aws_field_names_match_the_api_models() {
+    let Some(corpus) = corpus() else { return };
+    let models = [
+        ("s3", "s3/service-2.json"),
+        ("kms", "kms/service-2.json"),
+        ("ec2", "ec2/service-2.pruned.json"),
+        ("cloudtrail", "cloudtrail/service-2.json"),
+    ];
+    let load = |rel: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(corpus.join("botocore").join(rel)).expect("model"))
+            .expect("json")
+    };
+    let loaded: Vec<(&str, Value)> = models.iter().map(|(s, p)| (*s, load(p))).collect();
+    // Fields atrest places differently from the output, with the member they hold.
+    let renamed = [
+        ("Versioning", "Status"),
+        ("SnapshotBlockPublicAccessState", "State"),
+    ];
+    let mut wrong = Vec::new();
+    for kind in KINDS {
+        for field in kind.fields {
+            let From::Aws(api) = field.from else { continue };
+            let command = api.split(',').next().unwrap_or_default().trim();
+            if command.starts_with("s3control") {
+                continue;
+            }
+            let operation: String = command
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            let Some((_, model)) = loaded
+                .iter()
+                .find(|(_, m)| m["operations"].get(&operation).is_some())
+            else {
+                wrong.push(format!(
+                    "{}.{}: no operation {operation}",
+                    kind.kind, field.name
+                ));
+                continue;
+            };
+            let name = renamed
+                .iter()
+                .find(|(f, _)| *f == field.name)
+                .map_or(field.name, |(_, m)| m);
+            let output = model["operations"][&operation]["output"]["shape"]
+                .as_str()
+                .expect("output");
+            if !members_near(model, output, 2).contains(name) {
+                wrong.push(format!(
+                    "{}.{} is not in the output of {operation}",
+                    kind.kind, field.name
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Member names of a shape and of the structures within `depth` levels of it.
+fn members_near(model: &Value, shape: &str, depth: usize) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let s = &model["shapes"][shape];
+    match s["type"].as_str() {
+        Some("structure") => {
+            for (name, member) in s["members"].as_object().into_iter().flatten() {
+                names.insert(name.clone());
+                if depth > 0 {
+                    names.extend(members_near(
+                        model,
+                        member["shape"].as_str().unwrap_or_default(),
+                        depth - 1,
+                    ));
+                }
+            }
+        }
+        // A list is not a level of its own: its items are.
+        Some("list") => {
+            names.extend(members_near(
+                model,
+                s["member"]["shape"].as_str().unwrap_or_default(),
+                depth,
+            ));
+        }
+        _ => {}
+    }
+    names
+}
