@@ -1,0 +1,56 @@
+//! The SARIF log of the lab scan is valid against the official SARIF 2.1.0 schema (checked
+//! with Python's `jsonschema` when it and `../shared/corpus` are present; CI installs it),
+//! and follows the habits consumers rely on.
+
+mod common;
+
+use std::process::Command;
+
+use common::{atrest, corpus, root};
+
+#[test]
+fn lab_sarif_is_valid_against_the_schema() {
+    let run = atrest(&["scan", "samples/lab", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log = run.json();
+    // Habits that hold whatever the schema says.
+    let sarif_run = &log["runs"][0];
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for result in sarif_run["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["atrest/v1"].is_string());
+        let physical = &result["locations"][0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().expect("uri");
+        assert!(uri.starts_with("samples/lab/"), "relative URIs: {uri}");
+        assert!(physical["region"]["startLine"].as_u64().expect("1-based") >= 1);
+        assert!(physical["region"]["startColumn"].as_u64().expect("1-based") >= 1);
+    }
+    for rule in rules {
+        assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(rule["defaultConfiguration"]["level"].is_string());
+    }
+
+    let Some(corpus) = corpus() else { return };
+    let has_jsonschema = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_jsonschema {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lab.sarif");
+    std::fs::write(&path, &run.stdout).expect("write");
+    let out = Command::new("python3")
+        .arg(root().join("tests/sarif/validate.py"))
+        .arg(&path)
+        .arg(corpus.join("sarif/sarif-schema-2.1.0.json"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
