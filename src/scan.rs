@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -14,7 +15,7 @@ use crate::model::{self, Event, Inventory, Loc, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
 use crate::source::{Sources, discover};
 
-/// Counts for summaries.
+/// Counts for summaries, and how long each stage took (for benchmarks).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
     pub files: usize,
@@ -22,6 +23,12 @@ pub struct Stats {
     pub resources: usize,
     pub resources_by_kind: BTreeMap<&'static str, usize>,
     pub files_by_kind: BTreeMap<&'static str, usize>,
+    /// Reading and parsing every file, event rules included.
+    pub read_time: Duration,
+    /// Merging pieces and deriving facts.
+    pub model_time: Duration,
+    /// Resource rules and sorting.
+    pub rules_time: Duration,
 }
 
 pub struct Outcome {
@@ -54,6 +61,7 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
         ..Stats::default()
     };
 
+    let started = Instant::now();
     let list: Vec<_> = sources.iter().collect();
     let per_file: Vec<(ingest::FileOutcome, Vec<Finding>)> = list
         .par_iter()
@@ -78,7 +86,11 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
         findings.extend(found);
     }
 
+    stats.read_time = started.elapsed();
+    let started = Instant::now();
     let (inventory, unplaced) = model::build(items);
+    stats.model_time = started.elapsed();
+    let started = Instant::now();
     for u in unplaced {
         diagnostics.push(Diagnostic::error(sources.path(u.loc.source), u.message));
     }
@@ -101,6 +113,7 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
         .collect();
     findings.extend(resource_findings);
     finding::sort(&mut findings);
+    stats.rules_time = started.elapsed();
     diagnostics.sort();
     diagnostics.dedup();
     Outcome {
@@ -123,14 +136,25 @@ fn event_findings(registry: &Registry, event: &Event, out: &mut Vec<Finding>) {
         let hits = rule.detection.explain(doc).unwrap_or_default();
         let base = event.loc();
         let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));
-        let primary = match &rule.location {
-            Some(path) => Some(Loc::new(
-                base.source,
-                format!("{}{}", base.pointer, doc.place(path).1),
-            )),
-            None => hits.first().map(at).or(Some(base.clone())),
+        // The deciding field: the rule's `location:` when it names one that is there.
+        let chosen = match &rule.location {
+            Some(path) => {
+                let dotted = path.join(".");
+                hits.iter().find(|h| h.path == dotted).cloned().or_else(|| {
+                    let (_, pointer) = doc.place(path);
+                    let value = doc.values(path).into_iter().next().unwrap_or(Value::Null);
+                    Some(Hit {
+                        resource: None,
+                        pointer,
+                        path: dotted,
+                        value,
+                    })
+                })
+            }
+            None => hits.first().cloned(),
         };
-        let primary_note = hits.first().map(note).unwrap_or_default();
+        let primary = Some(chosen.as_ref().map_or(base.clone(), at));
+        let primary_note = chosen.as_ref().map(note).unwrap_or_default();
         let id = event.str("eventID").map(str::to_owned);
         let identity = id
             .clone()

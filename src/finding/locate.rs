@@ -30,6 +30,8 @@ pub fn locate(text: &[u8], pointer: &[&str]) -> Option<Span> {
 #[derive(Debug, Default)]
 pub struct ArrayIndex {
     arrays: std::collections::HashMap<usize, Vec<usize>>,
+    /// Whether the text is a stream of values (JSON lines), found out once.
+    stream: Option<bool>,
 }
 
 impl ArrayIndex {
@@ -74,10 +76,10 @@ pub fn locate_with(text: &[u8], pointer: &[&str], index: &mut ArrayIndex) -> Opt
     let mut span_start = i;
     let mut depth = 0;
     // A stream of values (JSON lines): the first token picks the value.
-    let after_first = skip_value(text, i).map(|end| skip_ws(text, end));
-    if let (Some(after), Some(first)) = (after_first, pointer.first())
-        && after < text.len()
-    {
+    let stream = *index.stream.get_or_insert_with(|| {
+        skip_value(text, i).is_some_and(|end| skip_ws(text, end) < text.len())
+    });
+    if let (true, Some(first)) = (stream, pointer.first()) {
         let n: usize = first.parse().ok()?;
         let starts = index
             .arrays

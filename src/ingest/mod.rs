@@ -161,16 +161,21 @@ fn read_document(
 ) {
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut events = 0usize;
+    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let mut on_record = |i: usize, mut record: Value| {
         events += 1;
         enrich_event(&mut record);
+        let at = if is_array {
+            EventAt::Element(i)
+        } else {
+            EventAt::Records(i)
+        };
         on_event(&Event {
             record: &record,
             source: id,
-            at: EventAt::Records(i),
+            at,
         });
     };
-    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     if is_array {
         let mut non_records = 0usize;
         let mut on_element = |i: usize, record: Value| {

@@ -306,6 +306,10 @@ pub static KINDS: &[KindDoc] = &[
             aws("SseType", "describe-volumes"),
             aws("Operator", "describe-volumes"),
             aws("VolumeInitializationRate", "describe-volumes"),
+            derived(
+                "Region",
+                "The volume's region (from its availability zone).",
+            ),
             KEY_RESOLUTION,
         ],
         links: &[
@@ -353,6 +357,7 @@ pub static KINDS: &[KindDoc] = &[
             aws("FullSnapshotSizeInBytes", "describe-snapshots"),
             aws("CreateVolumePermissions", "describe-snapshot-attribute"),
             aws("ProductCodes", "describe-snapshot-attribute"),
+            derived("Region", "The region the snapshot was listed in."),
             KEY_RESOLUTION,
             derived(
                 "Public",

@@ -23,56 +23,42 @@ pub struct Template {
 
 impl Template {
     pub fn parse(text: &str) -> Result<Template, String> {
+        let chars: Vec<char> = text.chars().collect();
         let mut parts = Vec::new();
         let mut buf = String::new();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '{' if chars.peek() == Some(&'{') => {
-                    chars.next();
-                    buf.push('{');
-                }
-                '}' if chars.peek() == Some(&'}') => {
-                    chars.next();
-                    buf.push('}');
-                }
-                // `{` opens a placeholder only before a field name, so JSON in a remediation
-                // command (`'{"Rules":[...]}'`) stays as written.
-                '{' if chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) => {
-                    // Up to the matching `}`: a fallback may hold placeholders of its own.
-                    let mut inner = String::new();
-                    let mut depth = 0usize;
-                    loop {
-                        match chars.next() {
-                            Some('}') if depth == 0 => break,
-                            Some(c) => {
-                                match c {
-                                    '{' => depth += 1,
-                                    '}' => depth -= 1,
-                                    _ => {}
-                                }
-                                inner.push(c);
-                            }
-                            None => return Err(format!("unclosed `{{` in `{text}`")),
-                        }
-                    }
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            if (c == '{' && next == Some('{')) || (c == '}' && next == Some('}')) {
+                buf.push(c);
+                i += 2;
+                continue;
+            }
+            // `{` opens a placeholder only before a field path, so JSON or CLI shorthand in a
+            // remediation (`'{"Rules":[...]}'`, `Rules=[{ObjectOwnership=...}]`) stays as is.
+            if c == '{'
+                && next.is_some_and(|n| n.is_ascii_alphabetic())
+                && let Some((inner, end)) = placeholder(&chars, i)
+            {
+                let (path, fallback) = match inner.split_once('|') {
+                    Some((p, f)) => (p, Some(Template::parse(f)?)),
+                    None => (inner.as_str(), None),
+                };
+                if is_path(path) {
                     if !buf.is_empty() {
                         parts.push(Part::Text(std::mem::take(&mut buf)));
-                    }
-                    let (path, fallback) = match inner.split_once('|') {
-                        Some((p, f)) => (p.trim(), Some(Template::parse(f)?)),
-                        None => (inner.trim(), None),
-                    };
-                    if path.is_empty() || path.contains(|c: char| c.is_whitespace() || c == '{') {
-                        return Err(format!("`{{{inner}}}` is not a field path"));
                     }
                     parts.push(Part::Field {
                         path: path.split('.').map(str::to_owned).collect(),
                         fallback,
                     });
+                    i = end + 1;
+                    continue;
                 }
-                c => buf.push(c),
             }
+            buf.push(c);
+            i += 1;
         }
         if !buf.is_empty() {
             parts.push(Part::Text(buf));
@@ -129,6 +115,35 @@ impl Template {
     }
 }
 
+/// The text between the `{` at `open` and its matching `}` (fallbacks may nest braces),
+/// with the index of that `}`.
+fn placeholder(chars: &[char], open: usize) -> Option<(String, usize)> {
+    let mut depth = 0usize;
+    let mut inner = String::new();
+    for (k, &c) in chars.iter().enumerate().skip(open + 1) {
+        match c {
+            '}' if depth == 0 => return Some((inner, k)),
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        inner.push(c);
+    }
+    None
+}
+
+/// A dotted field path: `KmsKey.KeyState`, `requestParameters.x-amz-acl`,
+/// `requestParameters.encryptionContext.aws:ebs:id`.
+fn is_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '@'))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,9 +165,20 @@ mod tests {
     }
 
     #[test]
-    fn rejects_broken_templates() {
-        assert!(Template::parse("{unclosed").is_err());
-        assert!(Template::parse("{a b}").is_err());
+    fn braces_that_are_not_placeholders_stay() {
+        let doc = json!({"Name": "b"});
+        for text in [
+            "{unclosed",
+            "{a b}",
+            "Rules=[{ObjectOwnership=BucketOwnerEnforced}]",
+        ] {
+            assert_eq!(
+                Template::parse(text)
+                    .expect("parses")
+                    .render(Doc::Plain(&doc)),
+                text
+            );
+        }
         let json = Template::parse(r#"--config '{"Rules":[{"X":"{Name}"}]}'"#).expect("parses");
         assert_eq!(
             json.render(Doc::Plain(&json!({"Name": "b"}))),

@@ -1,7 +1,9 @@
 //! Running the test cases rule files carry (`atrest rules test`, and the test suite).
 
+use crate::model::enrich_event;
+
 use super::doc::Doc;
-use super::rule::{Expect, Rule};
+use super::rule::{Expect, Rule, Target};
 
 /// One test case's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +18,12 @@ pub fn run(rule: &Rule) -> Vec<CaseResult> {
     rule.tests
         .iter()
         .map(|case| {
-            let doc = Doc::Plain(&case.input);
+            // Event inputs get the derived facts a scan adds to every record.
+            let mut input = case.input.clone();
+            if rule.target == Target::Events {
+                enrich_event(&mut input);
+            }
+            let doc = Doc::Plain(&input);
             let fired = rule.detection.matches(doc);
             let failure = match (case.expect, fired) {
                 (Expect::Finding, false) => Some("expected a finding, got none".to_owned()),

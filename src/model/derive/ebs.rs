@@ -16,6 +16,7 @@ fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 
 pub fn volume(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     key(r, ctx, d);
+    d.set("Region", json!(r.region), loc(r, "/AvailabilityZone"));
     let attached = r
         .get("Attachments")
         .and_then(Value::as_array)
@@ -33,6 +34,7 @@ pub fn volume(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 
 pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     key(r, ctx, d);
+    d.set("Region", json!(r.region), None);
     if let Some(perms) = r.get("CreateVolumePermissions").and_then(Value::as_array) {
         let public = perms
             .iter()

@@ -1,8 +1,9 @@
 //! KMS keys and aliases.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::model::Resource;
+use crate::model::keyref::KeyRef;
 use crate::model::policy::{analyze, parse_document};
 
 use super::{Ctx, Derived, loc};
@@ -54,12 +55,9 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 }
 
 pub fn alias(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    if let Some(target) = r.str("TargetKeyId") {
-        if let crate::model::keyref::KeyRef::Resolved(i) =
-            ctx.keys.resolve(target, &r.account, &r.region)
-        {
-            d.link("TargetKey", i);
-        }
+    if let Some(target) = r.str("TargetKeyId")
+        && let KeyRef::Resolved(i) = ctx.keys.resolve(target, &r.account, &r.region)
+    {
+        d.link("TargetKey", i);
     }
-    let _: Option<&Value> = None;
 }
