@@ -15,7 +15,10 @@ fn lab_scan_fires_every_rule_family_and_exits_1() {
     assert_eq!(report["summary"]["errors"], 0, "{}", run.stderr);
     let ids = rule_ids(&report);
     for family in ["s3-", "kms-", "ebs-", "cloudtrail-", "event-"] {
-        assert!(ids.iter().any(|id| id.starts_with(family)), "no {family} finding in {ids:?}");
+        assert!(
+            ids.iter().any(|id| id.starts_with(family)),
+            "no {family} finding in {ids:?}"
+        );
     }
     // The headline case: the root volume on the disabled key, naming key, state and instance.
     let volume = report["findings"]
@@ -25,15 +28,25 @@ fn lab_scan_fires_every_rule_family_and_exits_1() {
         .find(|f| f["rule_id"] == "ebs-volume-key-unusable")
         .expect("the root volume is reported");
     let message = volume["message"].as_str().expect("message");
-    for part in ["vol-0e91f819ba4d4f253", "b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd", "Disabled", "i-0af971c3c6aea78d2"] {
+    for part in [
+        "vol-0e91f819ba4d4f253",
+        "b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd",
+        "Disabled",
+        "i-0af971c3c6aea78d2",
+    ] {
         assert!(message.contains(part), "{message}");
     }
     let location = &volume["location"];
-    assert_eq!(location["path"], "samples/lab/123456789012/us-east-1/ec2/describe-volumes.json");
+    assert_eq!(
+        location["path"],
+        "samples/lab/123456789012/us-east-1/ec2/describe-volumes.json"
+    );
     assert!(location["line"].as_u64().expect("line") > 1);
     let related = volume["related"].as_array().expect("related");
     assert!(
-        related.iter().any(|r| r["path"].as_str().is_some_and(|p| p.contains("describe-key--b938eca4"))),
+        related.iter().any(|r| r["path"]
+            .as_str()
+            .is_some_and(|p| p.contains("describe-key--b938eca4"))),
         "the key's describe-key file is a related location: {related:?}"
     );
 }
@@ -48,9 +61,17 @@ fn fail_on_sets_the_threshold() {
         .iter()
         .map(|f| f["severity"].as_str().expect("severity").to_owned())
         .collect();
-    let rank = |s: &str| ["info", "low", "medium", "high", "critical"].iter().position(|x| *x == s).expect("known");
+    let rank = |s: &str| {
+        ["info", "low", "medium", "high", "critical"]
+            .iter()
+            .position(|x| *x == s)
+            .expect("known")
+    };
     let worst = severities.iter().map(|s| rank(s)).max().expect("findings");
-    for (i, threshold) in ["info", "low", "medium", "high", "critical"].iter().enumerate() {
+    for (i, threshold) in ["info", "low", "medium", "high", "critical"]
+        .iter()
+        .enumerate()
+    {
         let run = atrest(&["scan", LAB, "--format", "json", "--fail-on", threshold]);
         let expected = if worst >= i { 1 } else { 0 };
         assert_eq!(run.code, expected, "--fail-on {threshold}");
@@ -65,8 +86,14 @@ fn unreadable_inputs_are_reported_and_the_rest_is_scanned() {
     let clean = atrest(&["scan", LAB, "--format", "json"]).json();
     let dir = tempfile::tempdir().expect("tempdir");
     copy_tree(&root().join(LAB), dir.path());
-    let broken_json = dir.path().join("123456789012/us-east-1/ec2/describe-images.json");
-    std::fs::write(&broken_json, "{\n  \"Images\": [\n    {\"ImageId\": \"ami-1\",,}\n  ]\n}\n").expect("write");
+    let broken_json = dir
+        .path()
+        .join("123456789012/us-east-1/ec2/describe-images.json");
+    std::fs::write(
+        &broken_json,
+        "{\n  \"Images\": [\n    {\"ImageId\": \"ami-1\",,}\n  ]\n}\n",
+    )
+    .expect("write");
     let missing = dir.path().join("dangling.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere"), &missing).expect("symlink");
     let path = dir.path().to_string_lossy().into_owned();
@@ -81,11 +108,26 @@ fn unreadable_inputs_are_reported_and_the_rest_is_scanned() {
     let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
     let broken = diagnostics
         .iter()
-        .find(|d| d["path"].as_str().is_some_and(|p| p.ends_with("describe-images.json")))
+        .find(|d| {
+            d["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("describe-images.json"))
+        })
         .expect("the broken file is named");
-    assert_eq!((broken["line"].as_u64(), broken["column"].as_u64()), (Some(3), Some(25)));
-    assert!(diagnostics.iter().any(|d| d["path"].as_str().is_some_and(|p| p.contains("dangling"))));
-    assert!(run.stderr.contains("describe-images.json:3:25"), "{}", run.stderr);
+    assert_eq!(
+        (broken["line"].as_u64(), broken["column"].as_u64()),
+        (Some(3), Some(25))
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["path"].as_str().is_some_and(|p| p.contains("dangling")))
+    );
+    assert!(
+        run.stderr.contains("describe-images.json:3:25"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -101,23 +143,53 @@ fn bad_inputs_get_clear_diagnostics_never_a_panic() {
     )
     .expect("lab log");
     let cases: Vec<(String, &str)> = vec![
-        (write("truncated.json.gz", &log[..log.len() / 2]), "truncated gzip"),
+        (
+            write("truncated.json.gz", &log[..log.len() / 2]),
+            "truncated gzip",
+        ),
         (write("not-json.json", b"Records: none"), "not JSON"),
-        (write("unknown.json", b"{\"Foo\": {\"Bar\": 1}}"), "unrecognised JSON"),
-        (write("deep.json", format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)).as_bytes()), "recursion limit"),
-        (write("cut.json", b"{\"Records\": [{\"eventName\": \"DisableKey\"}, {\"eventN"), "ends early"),
+        (
+            write("unknown.json", b"{\"Foo\": {\"Bar\": 1}}"),
+            "unrecognised JSON",
+        ),
+        (
+            write(
+                "deep.json",
+                format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)).as_bytes(),
+            ),
+            "recursion limit",
+        ),
+        (
+            write(
+                "cut.json",
+                b"{\"Records\": [{\"eventName\": \"DisableKey\"}, {\"eventN",
+            ),
+            "ends early",
+        ),
         (write("array.json", b"[1, 2, 3]"), "not CloudTrail records"),
-        (write("lines.jsonl", b"{\"eventVersion\":\"1.08\",\"eventName\":\"A\"}\nnot json\n"), "JSON line 2"),
+        (
+            write(
+                "lines.jsonl",
+                b"{\"eventVersion\":\"1.08\",\"eventName\":\"A\"}\nnot json\n",
+            ),
+            "JSON line 2",
+        ),
     ];
     for (path, expected) in &cases {
         let run = atrest(&["scan", path]);
         assert_eq!(run.code, 2, "{path}: {}", run.stdout);
-        assert!(run.stdout.contains(expected), "{path}: expected `{expected}` in:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(expected),
+            "{path}: expected `{expected}` in:\n{}",
+            run.stdout
+        );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
     // The records before the damage are still checked.
     let truncated = atrest(&["scan", &cases[0].0, "--format", "json"]);
-    let events = truncated.json()["summary"]["events"].as_u64().expect("events");
+    let events = truncated.json()["summary"]["events"]
+        .as_u64()
+        .expect("events");
     assert!(events > 0, "records before the truncation are read");
 }
 
@@ -142,20 +214,40 @@ tests:
 "#;
     std::fs::write(dir.path().join("team.yml"), rule).expect("write");
     let rules = dir.path().to_string_lossy().into_owned();
-    let run = atrest(&["scan", LAB, "--rules", &rules, "--only", "team-*", "--format", "json"]);
+    let run = atrest(&[
+        "scan", LAB, "--rules", &rules, "--only", "team-*", "--format", "json",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let ids = rule_ids(&run.json());
-    assert!(!ids.is_empty() && ids.iter().all(|id| id == "team-gp2-volumes"), "{ids:?}");
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id == "team-gp2-volumes"),
+        "{ids:?}"
+    );
 
     let tested = atrest(&["rules", "test", &rules]);
     assert_eq!(tested.code, 0, "{}", tested.stdout);
-    assert!(tested.stdout.contains("1 rules, 2 cases, 0 failed"), "{}", tested.stdout);
+    assert!(
+        tested.stdout.contains("1 rules, 2 cases, 0 failed"),
+        "{}",
+        tested.stdout
+    );
 
     // A rule with a typo in a field path fails to load, naming the file.
-    std::fs::write(dir.path().join("typo.yml"), rule.replace("team-gp2", "team-typo").replace("VolumeType: gp3\n  condition", "VolumeTyp: gp3\n  condition")).expect("write");
+    std::fs::write(
+        dir.path().join("typo.yml"),
+        rule.replace("team-gp2", "team-typo").replace(
+            "VolumeType: gp3\n  condition",
+            "VolumeTyp: gp3\n  condition",
+        ),
+    )
+    .expect("write");
     let run = atrest(&["scan", LAB, "--rules", &rules]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("typo.yml") && run.stderr.contains("VolumeTyp"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("typo.yml") && run.stderr.contains("VolumeTyp"),
+        "{}",
+        run.stderr
+    );
     std::fs::remove_file(dir.path().join("typo.yml")).expect("rm");
 
     // A YAML syntax error is reported with its position.
@@ -166,15 +258,30 @@ tests:
     std::fs::remove_file(dir.path().join("broken.yml")).expect("rm");
 
     // A failing test case makes `rules test` exit 1.
-    std::fs::write(dir.path().join("team.yml"), rule.replace("expect: none", "expect: finding")).expect("write");
+    std::fs::write(
+        dir.path().join("team.yml"),
+        rule.replace("expect: none", "expect: finding"),
+    )
+    .expect("write");
     let tested = atrest(&["rules", "test", &rules]);
     assert_eq!(tested.code, 1, "{}", tested.stdout);
-    assert!(tested.stdout.contains("FAIL  team-gp2-volumes :: io2"), "{}", tested.stdout);
+    assert!(
+        tested.stdout.contains("FAIL  team-gp2-volumes :: io2"),
+        "{}",
+        tested.stdout
+    );
 }
 
 #[test]
 fn only_and_skip_select_rules() {
-    let only = atrest(&["scan", LAB, "--only", "ebs-volume-key-unusable", "--format", "json"]);
+    let only = atrest(&[
+        "scan",
+        LAB,
+        "--only",
+        "ebs-volume-key-unusable",
+        "--format",
+        "json",
+    ]);
     let ids = rule_ids(&only.json());
     assert!(!ids.is_empty() && ids.iter().all(|id| id == "ebs-volume-key-unusable"));
     let skip = atrest(&["scan", LAB, "--skip", "event-*", "--format", "json"]);
@@ -193,12 +300,19 @@ fn output_file_and_formats() {
     let run = atrest(&["scan", LAB, "--format", "sarif", "--output", &target_s]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty(), "the report goes to the file");
-    let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).expect("written")).expect("JSON");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).expect("written")).expect("JSON");
     assert_eq!(sarif["version"], "2.1.0");
 
     let text = atrest(&["scan", LAB]);
-    assert!(!text.stdout.contains('\u{1b}'), "no colour when not on a terminal");
-    assert!(text.stdout.contains("samples/lab/123456789012/us-east-1/ec2/describe-volumes.json:"));
+    assert!(
+        !text.stdout.contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
+    assert!(
+        text.stdout
+            .contains("samples/lab/123456789012/us-east-1/ec2/describe-volumes.json:")
+    );
     let colored = atrest(&["scan", LAB, "--color", "always"]);
     assert!(colored.stdout.contains('\u{1b}'));
     let bad = atrest(&["scan", LAB, "--format", "xml"]);
@@ -212,8 +326,14 @@ fn output_file_and_formats() {
 
 #[test]
 fn output_does_not_depend_on_thread_count() {
-    let one = atrest_env(&["scan", LAB, "--format", "json"], &[("RAYON_NUM_THREADS", "1")]);
-    let many = atrest_env(&["scan", LAB, "--format", "json"], &[("RAYON_NUM_THREADS", "8")]);
+    let one = atrest_env(
+        &["scan", LAB, "--format", "json"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    let many = atrest_env(
+        &["scan", LAB, "--format", "json"],
+        &[("RAYON_NUM_THREADS", "8")],
+    );
     assert_eq!(one.stdout, many.stdout);
 }
 
@@ -224,7 +344,11 @@ fn rules_list_explain_and_test() {
     assert!(list.stdout.contains("ebs-volume-key-unusable"));
     let explain = atrest(&["rules", "explain", "ebs-volume-key-unusable"]);
     assert_eq!(explain.code, 0);
-    assert!(explain.stdout.contains("aws kms enable-key"), "{}", explain.stdout);
+    assert!(
+        explain.stdout.contains("aws kms enable-key"),
+        "{}",
+        explain.stdout
+    );
     assert_eq!(atrest(&["rules", "explain", "nope"]).code, 2);
     let test = atrest(&["rules", "test"]);
     assert_eq!(test.code, 0, "{}", test.stdout);
@@ -249,5 +373,8 @@ fn inventory_prints_what_rules_see() {
         root_volume["links"]["KmsKey"],
         "arn:aws:kms:us-east-1:123456789012:key/b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd"
     );
-    assert_eq!(root_volume["links"]["Instance"], "arn:aws:ec2:us-east-1:123456789012:instance/i-0af971c3c6aea78d2");
+    assert_eq!(
+        root_volume["links"]["Instance"],
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-0af971c3c6aea78d2"
+    );
 }

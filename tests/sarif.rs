@@ -15,7 +15,9 @@ fn lab_sarif_is_valid_against_the_schema() {
     let log = run.json();
     // Habits that hold whatever the schema says.
     let sarif_run = &log["runs"][0];
-    let rules = sarif_run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rules = sarif_run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
     for result in sarif_run["results"].as_array().expect("results") {
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);

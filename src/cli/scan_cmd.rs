@@ -110,12 +110,17 @@ pub fn run(args: &ScanArgs) -> u8 {
             );
         }
     }
-    if outcome.has_errors() {
-        return EXIT_ERROR;
-    }
-    let failing = match args.fail_on {
-        FailOn::Never => false,
-        FailOn::At(threshold) => outcome.findings.iter().any(|f| f.severity >= threshold),
+    let code = if outcome.has_errors() {
+        EXIT_ERROR
+    } else {
+        let failing = match args.fail_on {
+            FailOn::Never => false,
+            FailOn::At(threshold) => outcome.findings.iter().any(|f| f.severity >= threshold),
+        };
+        if failing { EXIT_FINDINGS } else { EXIT_OK }
     };
-    if failing { EXIT_FINDINGS } else { EXIT_OK }
+    // The process ends here: freeing a large inventory piece by piece would only cost time.
+    std::mem::forget(report);
+    std::mem::forget(outcome);
+    code
 }

@@ -139,7 +139,7 @@ fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome)
         Some(api) => {
             let ctx = export::Ctx { source: id, hint };
             out.kind = Some("aws-cli");
-            match export::read(api, &Value::Object(Map::new()), &ctx) {
+            match export::read(api, Value::Object(Map::new()), &ctx) {
                 Ok(items) => out.items = items,
                 Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
             }
@@ -266,7 +266,7 @@ fn classify_object(
     if let Some(api) = export::Api::identify(&doc, hint) {
         out.kind = Some("aws-cli");
         let ctx = export::Ctx { source: id, hint };
-        match export::read(api, &doc, &ctx) {
+        match export::read(api, doc, &ctx) {
             Ok(items) => out.items = items,
             Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
         }

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::slice::ParallelSliceMut;
+
 use serde_json::{Map, Value};
 
 use super::inventory::{Inventory, Origin, Resource};
@@ -31,16 +33,33 @@ pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
     }
     let (pieces, unplaced) = place_key_ids(pieces);
 
-    let mut order: Vec<(Kind, String)> = Vec::new();
-    let mut merged: HashMap<(Kind, String), Resource> = HashMap::new();
-    for piece in pieces {
+    // Order the pieces by resource (stable: a resource's pieces keep their source order, so
+    // the later file wins a conflict), then merge each run of pieces into one resource.
+    // Indexes are sorted, not the (large) pieces.
+    let mut order: Vec<(Kind, &str, usize)> = pieces
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.ident {
+            Ident::Arn(arn) => Some((p.kind, arn.as_str(), i)),
+            Ident::KeyId(_) => None,
+        })
+        .collect();
+    order.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+    let mut slots: Vec<Option<Piece>> = pieces.into_iter().map(Some).collect();
+    let mut resources: Vec<Resource> = Vec::new();
+    for i in order {
+        let Some(piece) = slots[i].take() else {
+            continue;
+        };
         let Ident::Arn(arn) = &piece.ident else {
             continue;
         };
-        let key = (piece.kind, arn.clone());
-        let resource = merged.entry(key.clone()).or_insert_with(|| {
-            order.push(key);
-            Resource {
+        let same = resources
+            .last()
+            .is_some_and(|r| r.kind == piece.kind && r.arn == *arn);
+        if !same {
+            resources.push(Resource {
                 kind: piece.kind,
                 arn: arn.clone(),
                 account: String::new(),
@@ -49,15 +68,12 @@ pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
                 links: Vec::new(),
                 origins: Vec::new(),
                 facts: Vec::new(),
-            }
-        });
-        merge(resource, piece);
+            });
+        }
+        if let Some(resource) = resources.last_mut() {
+            merge(resource, piece);
+        }
     }
-    order.sort();
-    let resources = order
-        .into_iter()
-        .filter_map(|key| merged.remove(&key))
-        .collect();
     let mut inventory = Inventory::new(resources);
     derive::apply(&mut inventory, &listed);
     (inventory, unplaced)
@@ -82,7 +98,12 @@ fn merge(resource: &mut Resource, piece: Piece) {
         resource.origins.push(Origin { field, loc });
     }
     if let Value::Object(data) = &mut resource.data {
-        data.extend(piece.fields);
+        if data.is_empty() {
+            // The first piece of a resource is its document as it stands.
+            *data = piece.fields;
+        } else {
+            data.extend(piece.fields);
+        }
     }
     resource.facts.extend(piece.facts);
 }

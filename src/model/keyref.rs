@@ -34,7 +34,8 @@ impl KeyRef {
 type Scope = (String, String);
 
 pub struct KeyIndex {
-    by_id: HashMap<(Scope, String), usize>,
+    /// Key id → the keys with that id (ids are UUIDs: one key, in practice).
+    by_id: HashMap<String, Vec<(Scope, usize)>>,
     by_arn: HashMap<String, usize>,
     /// (account, region, alias name) → target key id.
     aliases: HashMap<(Scope, String), String>,
@@ -67,7 +68,7 @@ impl KeyIndex {
                         .map(str::to_owned)
                         .or_else(|| r.arn.rsplit_once("key/").map(|(_, id)| id.to_owned()));
                     if let Some(id) = id {
-                        index.by_id.insert((scope, id), i);
+                        index.by_id.entry(id).or_default().push((scope, i));
                     }
                 }
                 Kind::KmsAlias => {
@@ -90,36 +91,42 @@ impl KeyIndex {
 
     /// Resolves `reference` as named by a resource in `account` and `region`.
     pub fn resolve(&self, reference: &str, account: &str, region: &str) -> KeyRef {
-        let (scope, name) = match Arn::parse(reference) {
-            Some(arn) => (
-                (arn.account.to_owned(), arn.region.to_owned()),
-                arn.resource,
-            ),
-            None => ((account.to_owned(), region.to_owned()), reference),
-        };
         if let Some(&i) = self.by_arn.get(reference) {
             return KeyRef::Resolved(i);
         }
+        let (account, region, name) = match Arn::parse(reference) {
+            Some(arn) => (arn.account, arn.region, arn.resource),
+            None => (account, region, reference),
+        };
         let key_id = match name.strip_prefix("key/") {
-            Some(id) => id.to_owned(),
+            Some(id) => id,
             None if name.starts_with("alias/") => {
-                match self.aliases.get(&(scope.clone(), name.to_owned())) {
-                    Some(target) => target.clone(),
-                    None => return self.absent(&scope),
+                let scope = (account.to_owned(), region.to_owned());
+                match self.aliases.get(&(scope, name.to_owned())) {
+                    Some(target) => target.as_str(),
+                    None => return self.absent(account, region),
                 }
             }
-            None => name.to_owned(),
+            None => name,
         };
-        match self.by_id.get(&(scope.clone(), key_id)) {
-            Some(&i) => KeyRef::Resolved(i),
-            None => self.absent(&scope),
+        let found = self.by_id.get(key_id).and_then(|keys| {
+            keys.iter()
+                .find(|((a, r), _)| a == account && r == region)
+                .map(|(_, i)| *i)
+        });
+        match found {
+            Some(i) => KeyRef::Resolved(i),
+            None => self.absent(account, region),
         }
     }
 
-    fn absent(&self, scope: &Scope) -> KeyRef {
-        if self.listed.contains(scope) {
+    fn absent(&self, account: &str, region: &str) -> KeyRef {
+        if self
+            .listed
+            .contains(&(account.to_owned(), region.to_owned()))
+        {
             KeyRef::Missing
-        } else if !scope.0.is_empty() && !self.accounts.contains(&scope.0) {
+        } else if !account.is_empty() && !self.accounts.contains(account) {
             KeyRef::External
         } else {
             KeyRef::Unknown

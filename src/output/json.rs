@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Level;
@@ -16,19 +17,45 @@ use super::{Place, Report, display_path};
 pub const VERSION: u32 = 1;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let doc = document(report);
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    serde_json::to_writer_pretty(&mut *out, &Document(report))?;
     writeln!(out)
 }
 
+/// The whole document as one value (for tests and small reports).
 pub fn document(report: &Report) -> Value {
-    let outcome = report.outcome;
-    let findings: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|f| finding(report, f))
-        .collect();
-    let diagnostics: Vec<Value> = outcome
+    serde_json::to_value(Document(report)).unwrap_or(Value::Null)
+}
+
+/// Serialises the document with each finding built and written in turn, so that a report
+/// of many findings never exists as one tree in memory.
+struct Document<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Document<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let tool = json!({"name": "atrest", "version": env!("CARGO_PKG_VERSION")});
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("version", &VERSION)?;
+        map.serialize_entry("tool", &tool)?;
+        map.serialize_entry("summary", &summary(report))?;
+        map.serialize_entry("findings", &Findings(report))?;
+        map.serialize_entry("diagnostics", &diagnostics(report))?;
+        map.end()
+    }
+}
+
+struct Findings<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Findings<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.outcome.findings.iter().map(|f| finding(report, f)))
+    }
+}
+
+fn diagnostics(report: &Report) -> Value {
+    let diagnostics: Vec<Value> = report
+        .outcome
         .diagnostics
         .iter()
         .map(|d| {
@@ -45,13 +72,7 @@ pub fn document(report: &Report) -> Value {
             Value::Object(m)
         })
         .collect();
-    json!({
-        "version": VERSION,
-        "tool": {"name": "atrest", "version": env!("CARGO_PKG_VERSION")},
-        "summary": summary(report),
-        "findings": findings,
-        "diagnostics": diagnostics,
-    })
+    Value::Array(diagnostics)
 }
 
 fn level(l: Level) -> &'static str {

@@ -8,10 +8,13 @@ pub mod text;
 use std::io::{self, Write};
 use std::path::{Component, Path};
 
+use std::collections::HashMap;
+
 use crate::finding::{self, Resolved, Span};
 use crate::model::Loc;
 use crate::rules::Registry;
 use crate::scan::Outcome;
+use crate::source::SourceId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -39,6 +42,8 @@ pub struct Report<'a> {
     pub outcome: &'a Outcome,
     pub registry: &'a Registry,
     pub resolved: Resolved,
+    /// Display paths of the sources findings point into.
+    paths: HashMap<SourceId, String>,
 }
 
 impl<'a> Report<'a> {
@@ -47,17 +52,33 @@ impl<'a> Report<'a> {
             .findings
             .iter()
             .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)));
-        let resolved = finding::resolve(&outcome.sources, locs);
+        let resolved = finding::resolve(&outcome.sources, locs.clone());
+        let cwd = std::env::current_dir().ok();
+        let paths = locs
+            .map(|l| l.source)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|id| {
+                (
+                    id,
+                    display_path_from(outcome.sources.path(id), cwd.as_deref()),
+                )
+            })
+            .collect();
         Report {
             outcome,
             registry,
             resolved,
+            paths,
         }
     }
 
     pub fn place(&self, loc: &Loc) -> Place {
         Place {
-            path: display_path(self.outcome.sources.path(loc.source)),
+            path: match self.paths.get(&loc.source) {
+                Some(p) => p.clone(),
+                None => display_path(self.outcome.sources.path(loc.source)),
+            },
             pointer: loc.pointer.clone(),
             span: self.resolved.span(loc).copied(),
         }
@@ -75,8 +96,11 @@ pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write)
 /// A path as reports show it: relative to the working directory when it is under it,
 /// with `/` separators, never with `./`.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let relative = match (&cwd, path.is_absolute()) {
+    display_path_from(path, std::env::current_dir().ok().as_deref())
+}
+
+fn display_path_from(path: &Path, cwd: Option<&Path>) -> String {
+    let relative = match (cwd, path.is_absolute()) {
         (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Level;
@@ -15,19 +16,68 @@ use super::{Place, Report};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    serde_json::to_writer_pretty(&mut *out, &Log(report))?;
     writeln!(out)
 }
 
+/// The whole log as one value (for tests and small reports).
 pub fn document(report: &Report) -> Value {
-    let rules: Vec<Value> = report.registry.rules().iter().map(rule).collect();
-    let results: Vec<Value> = report
-        .outcome
-        .findings
-        .iter()
-        .map(|f| result(report, f))
-        .collect();
-    let notifications: Vec<Value> = report
+    serde_json::to_value(Log(report)).unwrap_or(Value::Null)
+}
+
+/// The log, serialised with each result built and written in turn, so that a report of
+/// many findings never exists as one tree in memory.
+struct Log<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Log<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.serialize_entry("runs", &[Run(self.0)])?;
+        map.end()
+    }
+}
+
+struct Run<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Run<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let rules: Vec<Value> = report.registry.rules().iter().map(rule).collect();
+        let tool = json!({
+            "driver": {
+                "name": "atrest",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/atrest/atrest",
+                "rules": rules,
+            }
+        });
+        let invocations = json!([{
+            "executionSuccessful": !report.outcome.has_errors(),
+            "toolExecutionNotifications": notifications(report),
+        }]);
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("tool", &tool)?;
+        map.serialize_entry("invocations", &invocations)?;
+        map.serialize_entry("columnKind", "unicodeCodePoints")?;
+        map.serialize_entry("results", &Results(report))?;
+        map.end()
+    }
+}
+
+struct Results<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.outcome.findings.iter().map(|f| result(report, f)))
+    }
+}
+
+fn notifications(report: &Report) -> Vec<Value> {
+    report
         .outcome
         .diagnostics
         .iter()
@@ -44,28 +94,7 @@ pub fn document(report: &Report) -> Value {
             n["locations"] = json!([{"physicalLocation": physical}]);
             n
         })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "atrest",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/atrest/atrest",
-                    "rules": rules,
-                }
-            },
-            "invocations": [{
-                "executionSuccessful": !report.outcome.has_errors(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+        .collect()
 }
 
 pub fn level(s: Severity) -> &'static str {

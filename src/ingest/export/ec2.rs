@@ -6,23 +6,22 @@ use crate::ingest::layout::region_of_zone;
 use crate::model::arn::{ebs_defaults_arn as defaults_arn, instance_arn, snapshot_arn, volume_arn};
 use crate::model::{Ident, Item, Kind, Piece};
 
-use super::{Api, Ctx, members, str_of};
+use super::{Api, Ctx, members, str_of, take_list};
 
 fn zone_region(ctx: &Ctx, zone: Option<&str>) -> String {
     zone.and_then(region_of_zone)
         .unwrap_or_else(|| ctx.region().to_owned())
 }
 
-pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     match api {
         Api::DescribeVolumes => {
-            let volumes = obj.get("Volumes").and_then(Value::as_array);
-            for (i, v) in volumes.into_iter().flatten().enumerate() {
-                let Some(id) = str_of(v, "VolumeId") else {
+            for (i, v) in take_list(obj, "Volumes").into_iter().enumerate() {
+                let Some(id) = str_of(&v, "VolumeId") else {
                     continue;
                 };
-                let region = zone_region(ctx, str_of(v, "AvailabilityZone"));
+                let region = zone_region(ctx, str_of(&v, "AvailabilityZone"));
                 let arn = volume_arn(&region, ctx.account(), id);
                 let piece = Piece::new(Kind::EbsVolume, Ident::Arn(arn), ctx.account(), &region)
                     .whole(members(v), ctx.at(&format!("/Volumes/{i}")));
@@ -30,20 +29,19 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
             }
         }
         Api::DescribeSnapshots => {
-            let snapshots = obj.get("Snapshots").and_then(Value::as_array);
-            for (i, s) in snapshots.into_iter().flatten().enumerate() {
-                let Some(id) = str_of(s, "SnapshotId") else {
+            for (i, s) in take_list(obj, "Snapshots").into_iter().enumerate() {
+                let Some(id) = str_of(&s, "SnapshotId") else {
                     continue;
                 };
                 let region = match ctx.hint.region.as_deref() {
                     Some(r) => r.to_owned(),
-                    None => zone_region(ctx, str_of(s, "AvailabilityZone")),
+                    None => zone_region(ctx, str_of(&s, "AvailabilityZone")),
                 };
-                let account = str_of(s, "OwnerId").unwrap_or(ctx.account());
+                let account = str_of(&s, "OwnerId").unwrap_or(ctx.account()).to_owned();
                 let piece = Piece::new(
                     Kind::EbsSnapshot,
                     Ident::Arn(snapshot_arn(&region, id)),
-                    account,
+                    &account,
                     &region,
                 )
                 .whole(members(s), ctx.at(&format!("/Snapshots/{i}")));
@@ -51,7 +49,7 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
             }
         }
         Api::DescribeSnapshotAttribute => {
-            let id = match str_of(&Value::Object(obj.clone()), "SnapshotId") {
+            let id = match obj.get("SnapshotId").and_then(Value::as_str) {
                 Some(id) => id.to_owned(),
                 None => ctx.resource("snapshot-id")?.to_owned(),
             };
@@ -62,19 +60,24 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
                 ctx.region(),
             );
             for field in ["CreateVolumePermissions", "ProductCodes"] {
-                if let Some(v) = obj.get(field) {
-                    piece = piece.field(field, v.clone(), ctx.at(&format!("/{field}")));
+                if let Some(v) = obj.remove(field) {
+                    piece = piece.field(field, v, ctx.at(&format!("/{field}")));
                 }
             }
             items.push(Item::Piece(piece));
         }
         Api::DescribeInstances => {
-            let reservations = obj.get("Reservations").and_then(Value::as_array);
-            for (r, res) in reservations.into_iter().flatten().enumerate() {
-                let owner = str_of(res, "OwnerId").unwrap_or(ctx.account());
-                let instances = res.get("Instances").and_then(Value::as_array);
-                for (i, inst) in instances.into_iter().flatten().enumerate() {
-                    let Some(id) = str_of(inst, "InstanceId") else {
+            for (r, res) in take_list(obj, "Reservations").into_iter().enumerate() {
+                let mut res = members(res);
+                let has_owner = res.contains_key("OwnerId");
+                let owner = res
+                    .get("OwnerId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(ctx.account())
+                    .to_owned();
+                let owner = owner.as_str();
+                for (i, inst) in take_list(&mut res, "Instances").into_iter().enumerate() {
+                    let Some(id) = str_of(&inst, "InstanceId") else {
                         continue;
                     };
                     let zone = inst
@@ -89,7 +92,7 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
                         &region,
                     )
                     .whole(members(inst), at);
-                    if res.get("OwnerId").is_some() {
+                    if has_owner {
                         piece = piece.field(
                             "OwnerId",
                             json!(owner),

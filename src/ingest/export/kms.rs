@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use crate::model::arn::partition;
 use crate::model::{Arn, Ident, Item, Kind, Piece, kms_key_arn};
 
-use super::{Api, Ctx, members, str_of};
+use super::{Api, Ctx, members, str_of, take_list};
 
 /// How a per-key file names its key: by ARN when the layout gives account and region.
 fn key_piece(ctx: &Ctx, reference: &str) -> Piece {
@@ -35,7 +35,7 @@ fn key_of(ctx: &Ctx, from_content: Option<&str>) -> Result<Piece, String> {
     }
 }
 
-pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     match api {
         Api::ListKeys => {
@@ -58,41 +58,45 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
             }
         }
         Api::ListAliases => {
-            let aliases = obj.get("Aliases").and_then(Value::as_array);
-            for (i, a) in aliases.into_iter().flatten().enumerate() {
-                let Some(arn) = str_of(a, "AliasArn") else {
+            for (i, a) in take_list(obj, "Aliases").into_iter().enumerate() {
+                let Some(arn) = str_of(&a, "AliasArn").map(str::to_owned) else {
                     continue;
                 };
-                let (account, region) = Arn::parse(arn)
+                let (account, region) = Arn::parse(&arn)
                     .map(|p| (p.account, p.region))
                     .unwrap_or((ctx.account(), ctx.region()));
-                let piece = Piece::new(Kind::KmsAlias, Ident::Arn(arn.to_owned()), account, region)
+                let (account, region) = (account.to_owned(), region.to_owned());
+                let piece = Piece::new(Kind::KmsAlias, Ident::Arn(arn), &account, &region)
                     .whole(members(a), ctx.at(&format!("/Aliases/{i}")));
                 items.push(Item::Piece(piece));
             }
         }
         Api::DescribeKey => {
             let meta = obj
-                .get("KeyMetadata")
+                .remove("KeyMetadata")
                 .ok_or("describe-key output without KeyMetadata")?;
-            let arn = str_of(meta, "Arn").ok_or("KeyMetadata without Arn")?;
+            let arn = str_of(&meta, "Arn")
+                .ok_or("KeyMetadata without Arn")?
+                .to_owned();
+            let arn = arn.as_str();
             let piece = key_piece(ctx, arn).whole(members(meta), ctx.at("/KeyMetadata"));
             items.push(Item::Piece(piece));
         }
         Api::GetKeyPolicy => {
             let mut piece = key_of(ctx, None)?;
             for field in ["Policy", "PolicyName"] {
-                if let Some(v) = obj.get(field) {
-                    piece = piece.field(field, v.clone(), ctx.at(&format!("/{field}")));
+                if let Some(v) = obj.remove(field) {
+                    piece = piece.field(field, v, ctx.at(&format!("/{field}")));
                 }
             }
             items.push(Item::Piece(piece));
         }
         Api::GetKeyRotationStatus => {
             let mut piece = key_of(ctx, obj.get("KeyId").and_then(Value::as_str))?;
-            for (field, value) in obj {
+            for (field, value) in std::mem::take(obj) {
                 if field != "KeyId" {
-                    piece = piece.field(field, value.clone(), ctx.at(&format!("/{field}")));
+                    let at = ctx.at(&format!("/{field}"));
+                    piece = piece.field(&field, value, at);
                 }
             }
             items.push(Item::Piece(piece));
@@ -107,8 +111,9 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
                 .get("Grants")
                 .and_then(|g| g.get(0))
                 .and_then(|g| str_of(g, "KeyId"));
-            let value = obj.get(field).cloned().unwrap_or(Value::Array(Vec::new()));
-            let piece = key_of(ctx, named)?.field(field, value, ctx.at(&format!("/{field}")));
+            let piece = key_of(ctx, named)?;
+            let value = obj.remove(field).unwrap_or(Value::Array(Vec::new()));
+            let piece = piece.field(field, value, ctx.at(&format!("/{field}")));
             items.push(Item::Piece(piece));
         }
         _ => {}

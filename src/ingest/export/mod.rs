@@ -201,9 +201,13 @@ impl Ctx<'_> {
 }
 
 /// Reads one AWS CLI output (`value`, the parsed file) into model items.
-pub fn read(api: Api, value: &Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
-    let empty = Map::new();
-    let obj = value.as_object().unwrap_or(&empty);
+/// Takes the document by value: its members move into the pieces, nothing is copied.
+pub fn read(api: Api, value: Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let mut obj = match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let obj = &mut obj;
     match api {
         Api::ListBuckets
         | Api::GetBucketLocation
@@ -268,9 +272,20 @@ pub fn read_error(value: &Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
     }
 }
 
-/// Copies an object's members into a new map (the shape AWS returned, unchanged).
-fn members(v: &Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
+/// An object's members (the shape AWS returned, unchanged), moved out.
+fn members(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The items of a list member, moved out of the document.
+fn take_list(obj: &mut Map<String, Value>, key: &str) -> Vec<Value> {
+    match obj.remove(key) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    }
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use crate::model::arn::{self, partition};
 use crate::model::{Fact, Ident, Item, Kind, Piece};
 
-use super::{Api, Ctx, members, str_of};
+use super::{Api, Ctx, members, str_of, take_list};
 
 fn bucket_arn(region: &str, name: &str) -> String {
     arn::bucket_arn(partition(region), name)
@@ -24,25 +24,26 @@ fn bucket(ctx: &Ctx, name: &str) -> Piece {
     )
 }
 
-pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
-    let one = |field: &str| -> Result<Vec<Item>, String> {
+pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let mut one = |field: &str| -> Result<Vec<Item>, String> {
         let name = ctx.resource("bucket")?;
-        let value = obj.get(field).cloned().unwrap_or(Value::Null);
+        let value = obj.remove(field).unwrap_or(Value::Null);
         let piece = bucket(ctx, name).field(field, value, ctx.at(&format!("/{field}")));
         Ok(vec![Item::Piece(piece)])
     };
     match api {
         Api::ListBuckets => {
             let mut items = Vec::new();
-            let buckets = obj.get("Buckets").and_then(Value::as_array);
-            for (i, b) in buckets.into_iter().flatten().enumerate() {
-                let Some(name) = str_of(b, "Name") else {
+            let owner = obj.get("Owner").cloned();
+            for (i, b) in take_list(obj, "Buckets").into_iter().enumerate() {
+                let Some(name) = str_of(&b, "Name").map(str::to_owned) else {
                     continue;
                 };
+                let region = str_of(&b, "BucketRegion").unwrap_or("").to_owned();
                 let mut piece =
-                    bucket(ctx, name).whole(members(b), ctx.at(&format!("/Buckets/{i}")));
-                piece.region = str_of(b, "BucketRegion").unwrap_or("").to_owned();
-                if let Some(owner) = obj.get("Owner") {
+                    bucket(ctx, &name).whole(members(b), ctx.at(&format!("/Buckets/{i}")));
+                piece.region = region;
+                if let Some(owner) = &owner {
                     piece = piece.field("Owner", owner.clone(), ctx.at("/Owner"));
                 }
                 items.push(Item::Piece(piece));
@@ -59,16 +60,19 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
             let name = ctx.resource("bucket")?;
             let mut piece = bucket(ctx, name);
             for field in ["Owner", "Grants"] {
-                if let Some(v) = obj.get(field) {
-                    piece = piece.field(field, v.clone(), ctx.at(&format!("/{field}")));
+                if let Some(v) = obj.remove(field) {
+                    piece = piece.field(field, v, ctx.at(&format!("/{field}")));
                 }
             }
             Ok(vec![Item::Piece(piece)])
         }
         Api::GetBucketVersioning => {
             let name = ctx.resource("bucket")?;
-            let piece =
-                bucket(ctx, name).field("Versioning", Value::Object(obj.clone()), ctx.root());
+            let piece = bucket(ctx, name).field(
+                "Versioning",
+                Value::Object(std::mem::take(obj)),
+                ctx.root(),
+            );
             Ok(vec![Item::Piece(piece)])
         }
         Api::GetAccountPublicAccessBlock => {
@@ -76,8 +80,7 @@ pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, 
                 "an account's public access block must sit under <account>/<region>/s3control/",
             )?;
             let value = obj
-                .get("PublicAccessBlockConfiguration")
-                .cloned()
+                .remove("PublicAccessBlockConfiguration")
                 .unwrap_or(Value::Null);
             let piece = Piece::new(
                 Kind::S3Account,

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use crate::model::arn::trail_arn;
 use crate::model::{Arn, Ident, Item, Kind, Piece};
 
-use super::{Api, Ctx, members, str_of};
+use super::{Api, Ctx, members, str_of, take_list};
 
 fn trail(arn: &str) -> Piece {
     let (account, region) = Arn::parse(arn)
@@ -35,24 +35,24 @@ fn named(ctx: &Ctx, from_content: Option<&str>) -> Result<Piece, String> {
     }
 }
 
-pub fn read(api: Api, obj: &Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     match api {
         Api::DescribeTrails => {
-            let trails = obj.get("trailList").and_then(Value::as_array);
-            for (i, t) in trails.into_iter().flatten().enumerate() {
-                let Some(arn) = str_of(t, "TrailARN") else {
+            for (i, t) in take_list(obj, "trailList").into_iter().enumerate() {
+                let Some(arn) = str_of(&t, "TrailARN").map(str::to_owned) else {
                     continue;
                 };
-                let piece = trail(arn).whole(members(t), ctx.at(&format!("/trailList/{i}")));
+                let piece = trail(&arn).whole(members(t), ctx.at(&format!("/trailList/{i}")));
                 items.push(Item::Piece(piece));
             }
         }
         Api::GetTrailStatus | Api::GetEventSelectors => {
             let mut piece = named(ctx, obj.get("TrailARN").and_then(Value::as_str))?;
-            for (field, value) in obj {
+            for (field, value) in std::mem::take(obj) {
                 if field != "TrailARN" {
-                    piece = piece.field(field, value.clone(), ctx.at(&format!("/{field}")));
+                    let at = ctx.at(&format!("/{field}"));
+                    piece = piece.field(&field, value, at);
                 }
             }
             items.push(Item::Piece(piece));

@@ -74,9 +74,10 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>) {
             })
             .collect()
     };
-    for (r, d) in inv.resources.iter_mut().zip(derived) {
-        store(r, d);
-    }
+    inv.resources
+        .par_iter_mut()
+        .zip(derived.into_par_iter())
+        .for_each(|(r, d)| store(r, d));
     // Facts that need every resource's links: which resources depend on each key.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); inv.resources.len()];
     for (i, r) in inv.resources.iter().enumerate() {
