@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""Writes the AWS Config snapshot of the lab account that samples/lab exports:
+samples/config/123456789012_Config_us-east-1_ConfigSnapshot_20261120T150000Z_<uuid>.json
+
+Run it from anywhere (`python3 samples/config/make-config.py`) after samples/lab/make-export.py:
+it reads the export (samples/lab/123456789012/us-east-1/...) and writes what the lab account's
+configuration recorder would have delivered at 15:00 UTC, after the CloudTrail story of
+samples/lab/make-cloudtrail.py (14:00-14:10). Standard library only.
+
+The file is a configuration snapshot as AWS Config delivers it to S3 (`fileVersion`,
+`configSnapshotId`, `configurationItems`), pretty-printed here for reading (Config writes one
+line, gzip-compressed). Each item is a version 1.3 configuration item: metadata as in delivered
+files (`awsAccountId`, `ARN`, `configurationItemVersion`), `configuration` as Config serialises
+the resource (describe-* members in camelCase, `null` for absent members, `state` of a volume
+as `{"value": ...}`), `supplementaryConfiguration` as objects, except the S3
+`AccessControlList` which Config writes as a JSON string, with `grantList` permissions such as
+`FullControl` and groups named `AllUsers`.
+
+What Config records and what it does not, and so what this snapshot cannot say:
+  recorded   S3 buckets (with default encryption, public access block, policy, ACL,
+             versioning), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
+             instances, CloudTrail trails (describe-trails fields only)
+  not here   EBS snapshots and the EBS encryption defaults (no Config resource type), KMS key
+             policies and grants, S3 ownership controls and policy status, the account's S3
+             public access block (the lab account has none, so there is no
+             AWS::S3::AccountPublicAccessBlock item), the trail's status and event selectors
+"""
+
+import json
+import os
+import uuid
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+EXPORT = os.path.join(HERE, "..", "lab", ACCOUNT, REGION)
+SNAPSHOT_TIME = "20261120T150000Z"
+SNAPSHOT_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "atrest/samples/config/" + SNAPSHOT_TIME))
+
+# When the recorder last captured each resource: the story's changes (make-cloudtrail.py), or
+# the resource's creation for those the story did not touch.
+CAPTURED = {
+    "lab-public-assets-5863017": "2026-11-20T14:02:31.804Z",  # default encryption deleted
+    "lab-shared-data-2290461": "2026-11-20T14:02:58.117Z",  # public policy put
+    "e7755221-61d3-4995-bdc2-aec4872733df": "2026-11-20T14:03:24.652Z",  # rotation disabled
+    "b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd": "2026-11-20T14:06:11.390Z",  # disabled again
+    "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882": "2026-11-20T14:06:27.118Z",  # deletion scheduled
+    "i-0af971c3c6aea78d2": "2026-11-20T14:06:02.271Z",  # started at 14:05:52
+    "vol-0e91f819ba4d4f253": "2026-11-20T14:06:02.271Z",
+    "vol-093fd8e56804a34b7": "2026-11-20T14:06:02.271Z",
+    "lab-trail": "2026-11-20T14:07:29.936Z",  # event selectors changed
+}
+
+
+def load(*path):
+    p = os.path.join(EXPORT, *path)
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return {}
+    with open(p, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def z(value):
+    """An AWS CLI v2 time (`2026-09-14T10:35:18.911000+00:00`) as Config writes times."""
+    dt = datetime.fromisoformat(value).astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def later(value, seconds):
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() + seconds
+    return z(datetime.fromtimestamp(dt, timezone.utc).isoformat())
+
+
+def epoch_ms(value):
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def camel(name):
+    return name[:1].lower() + name[1:]
+
+
+def java(value, times=()):
+    """An AWS CLI value as Config serialises it: camelCase members, Config's times."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k.endswith(("Time", "Date")) and isinstance(v, str) and v:
+                out[camel(k)] = z(v)
+            elif k == "Tags":
+                out["tags"] = [{"key": t["Key"], "value": t["Value"]} for t in v]
+            else:
+                out[camel(k)] = java(v)
+        return out
+    if isinstance(value, list):
+        return [java(v) for v in value]
+    return value
+
+
+def item(resource_type, resource_id, name, arn, configuration, captured, created,
+         supplementary=None, relationships=(), tags=None, zone="Regional"):
+    return {
+        "relatedEvents": [],
+        "relationships": list(relationships),
+        "configuration": configuration,
+        "supplementaryConfiguration": supplementary or {},
+        "tags": tags or {},
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": captured,
+        "configurationStateId": epoch_ms(captured),
+        "awsAccountId": ACCOUNT,
+        "configurationItemStatus": "OK",
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": name,
+        "ARN": arn,
+        "awsRegion": REGION,
+        "availabilityZone": zone,
+        "configurationStateMd5Hash": "",
+        "resourceCreationTime": created,
+        "recordingFrequency": "CONTINUOUS",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# S3
+
+PERMISSION = {"FULL_CONTROL": "FullControl", "READ": "Read", "WRITE": "Write",
+              "READ_ACP": "ReadAcp", "WRITE_ACP": "WriteAcp"}
+GROUP = {"http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
+         "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
+         "http://acs.amazonaws.com/groups/s3/LogDelivery": "LogDelivery"}
+
+
+def acl(name):
+    """get-bucket-acl as Config's AccessControlList (a JSON string)."""
+    out = load("s3", f"get-bucket-acl--{name}.json")
+    grants = []
+    for g in out.get("Grants", []):
+        grantee = g["Grantee"]
+        if grantee.get("Type") == "Group":
+            who = GROUP[grantee["URI"]]
+        else:
+            who = {"id": grantee.get("ID"), "displayName": grantee.get("DisplayName")}
+        grants.append({"grantee": who, "permission": PERMISSION[g["Permission"]]})
+    owner = out.get("Owner", {})
+    value = {"grantSet": None, "grantList": grants,
+             "owner": {"displayName": owner.get("DisplayName"), "id": owner.get("ID")},
+             "isRequesterCharged": False}
+    return json.dumps(value, separators=(",", ":"))
+
+
+def bucket(b, owner):
+    name = b["Name"]
+    supplementary = {"AccessControlList": acl(name),
+                     "BucketAccelerateConfiguration": {"status": None, "isRequesterCharged": False},
+                     "BucketLoggingConfiguration": {"destinationBucketName": None,
+                                                    "logFilePrefix": None},
+                     "BucketNotificationConfiguration": {"configurations": {}}}
+    policy = load("s3", f"get-bucket-policy--{name}.json").get("Policy")
+    supplementary["BucketPolicy"] = {"policyText": policy}
+    versioning = load("s3", f"get-bucket-versioning--{name}.json")
+    mfa = versioning.get("MFADelete")
+    supplementary["BucketVersioningConfiguration"] = {
+        "status": versioning.get("Status", "Off"),
+        "isMfaDeleteEnabled": None if mfa is None else mfa == "Enabled",
+    }
+    supplementary["IsRequesterPaysEnabled"] = False
+    block = load("s3", f"get-public-access-block--{name}.json").get("PublicAccessBlockConfiguration")
+    if block:  # Config leaves it out when the bucket has none
+        supplementary["PublicAccessBlockConfiguration"] = {camel(k): v for k, v in block.items()}
+    sse = load("s3", f"get-bucket-encryption--{name}.json").get("ServerSideEncryptionConfiguration")
+    if sse:  # left out when the bucket has no default encryption
+        rules = []
+        for r in sse["Rules"]:
+            default = r["ApplyServerSideEncryptionByDefault"]
+            rules.append({
+                "applyServerSideEncryptionByDefault": {
+                    "sseAlgorithm": default["SSEAlgorithm"],
+                    "kmsMasterKeyID": default.get("KMSMasterKeyID"),
+                },
+                "bucketKeyEnabled": r.get("BucketKeyEnabled", False),
+            })
+        supplementary["ServerSideEncryptionConfiguration"] = {"rules": rules}
+    created = z(b["CreationDate"])
+    region = load("s3", f"get-bucket-location--{name}.json").get("LocationConstraint") or "us-east-1"
+    configuration = {"name": name,
+                     "owner": {"displayName": owner.get("DisplayName"), "id": owner.get("ID")},
+                     "creationDate": created, "region": region}
+    captured = CAPTURED.get(name, later(created, 41))
+    return item("AWS::S3::Bucket", name, name, f"arn:aws:s3:::{name}", configuration, captured,
+                created, supplementary)
+
+
+def s3():
+    out = load("s3", "list-buckets.json")
+    return [bucket(b, out.get("Owner", {})) for b in out.get("Buckets", [])]
+
+
+def s3_account():
+    """The account's public access block, when it has one (the lab account has none)."""
+    block = load("s3control", "get-public-access-block.json").get("PublicAccessBlockConfiguration")
+    if not block:
+        return []
+    captured = "2026-09-14T09:40:00.000Z"
+    return [item("AWS::S3::AccountPublicAccessBlock", ACCOUNT, None, None,
+                 {camel(k): v for k, v in block.items()}, captured, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# KMS
+
+KEY_MEMBERS = ["customerMasterKeySpec", "keyState", "origin", "encryptionAlgorithms", "keyId",
+               "description", "creationDate", "signingAlgorithms", "enabled", "keyManager",
+               "macAlgorithms", "keyUsage", "arn", "awsaccountId", "deletionDate", "validTo",
+               "customKeyStoreId", "cloudHsmClusterId", "expirationModel", "keySpec",
+               "multiRegion", "multiRegionConfiguration", "pendingDeletionWindowInDays"]
+
+
+def key(key_id):
+    meta = load("kms", f"describe-key--{key_id}.json")["KeyMetadata"]
+    converted = java(meta)
+    converted["awsaccountId"] = converted.pop("aWSAccountId")
+    converted.pop("currentKeyMaterialId", None)
+    configuration = {m: converted.get(m) for m in KEY_MEMBERS}
+    configuration["signingAlgorithms"] = converted.get("signingAlgorithms", [])
+    configuration["macAlgorithms"] = converted.get("macAlgorithms", [])
+    supplementary = {}
+    rotation = load("kms", f"get-key-rotation-status--{key_id}.json")
+    if "KeyRotationEnabled" in rotation:  # not recorded while the key is pending deletion
+        supplementary["KeyRotationStatus"] = rotation["KeyRotationEnabled"]
+    tags = {t["TagKey"]: t["TagValue"]
+            for t in load("kms", f"list-resource-tags--{key_id}.json").get("Tags", [])}
+    created = configuration["creationDate"]
+    captured = CAPTURED.get(key_id, later(created, 23))
+    return item("AWS::KMS::Key", key_id, None, meta["Arn"], configuration, captured, created,
+                supplementary, tags=tags)
+
+
+def kms():
+    keys = [key(k["KeyId"]) for k in load("kms", "list-keys.json").get("Keys", [])]
+    aliases = []
+    for a in load("kms", "list-aliases.json").get("Aliases", []):
+        if "TargetKeyId" not in a:  # an AWS managed alias whose key was never created
+            continue
+        created = z(a["CreationDate"])
+        aliases.append(item("AWS::KMS::Alias", a["AliasName"], a["AliasName"], a["AliasArn"],
+                            {"AliasName": a["AliasName"], "TargetKeyId": a["TargetKeyId"]},
+                            later(created, 23), created,
+                            relationships=[{"resourceType": "AWS::KMS::Key",
+                                            "resourceId": a["TargetKeyId"],
+                                            "relationshipName": "Is associated with Key"}]))
+    return keys + aliases
+
+
+# ---------------------------------------------------------------------------------------------
+# EC2
+
+VOLUME_MEMBERS = ["attachments", "availabilityZone", "createTime", "encrypted", "kmsKeyId",
+                  "outpostArn", "size", "snapshotId", "state", "volumeId", "iops", "tags",
+                  "volumeType", "fastRestored", "multiAttachEnabled", "throughput", "sseType",
+                  "operator"]
+
+
+def volume(v):
+    converted = java(v)
+    converted["state"] = {"value": v["State"]}
+    converted["tags"] = converted.get("tags", [])
+    configuration = {m: converted.get(m) for m in VOLUME_MEMBERS}
+    created = configuration["createTime"]
+    relationships = [{"resourceType": "AWS::EC2::Instance", "resourceId": a["InstanceId"],
+                      "relationshipName": "Is attached to Instance"}
+                     for a in v.get("Attachments", [])]
+    captured = CAPTURED.get(v["VolumeId"], later(created, 37))
+    return item("AWS::EC2::Volume", v["VolumeId"], None,
+                f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{v['VolumeId']}", configuration,
+                captured, created, relationships=relationships,
+                tags={t["Key"]: t["Value"] for t in v.get("Tags", [])},
+                zone=v["AvailabilityZone"])
+
+
+def instance(i):
+    configuration = java(i)
+    relationships = [{"resourceType": "AWS::EC2::Volume", "resourceId": m["Ebs"]["VolumeId"],
+                      "relationshipName": "Is attached to Volume"}
+                     for m in i.get("BlockDeviceMappings", [])]
+    created = configuration["launchTime"]
+    captured = CAPTURED.get(i["InstanceId"], later(created, 10))
+    return item("AWS::EC2::Instance", i["InstanceId"], None,
+                f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{i['InstanceId']}", configuration,
+                captured, created, relationships=relationships,
+                tags={t["Key"]: t["Value"] for t in i.get("Tags", [])},
+                zone=i["Placement"]["AvailabilityZone"])
+
+
+def ec2():
+    volumes = [volume(v) for v in load("ec2", "describe-volumes.json").get("Volumes", [])]
+    instances = [instance(i)
+                 for r in load("ec2", "describe-instances.json").get("Reservations", [])
+                 for i in r.get("Instances", [])]
+    return volumes + instances
+
+
+# ---------------------------------------------------------------------------------------------
+# CloudTrail
+
+TRAIL_MEMBERS = ["name", "s3BucketName", "s3KeyPrefix", "snsTopicName", "snsTopicARN",
+                 "includeGlobalServiceEvents", "isMultiRegionTrail", "homeRegion", "trailARN",
+                 "logFileValidationEnabled", "cloudWatchLogsLogGroupArn", "cloudWatchLogsRoleArn",
+                 "kmsKeyId", "hasCustomEventSelectors", "hasInsightSelectors",
+                 "isOrganizationTrail"]
+
+
+def cloudtrail():
+    out = []
+    for t in load("cloudtrail", "describe-trails.json").get("trailList", []):
+        converted = {camel(k): v for k, v in t.items()}
+        configuration = {m: converted.get(m) for m in TRAIL_MEMBERS}
+        captured = CAPTURED.get(t["Name"], "2026-09-14T09:52:14.530Z")
+        # Config records no tags for trails, and no creation time.
+        out.append(item("AWS::CloudTrail::Trail", t["Name"], t["Name"], t["TrailARN"],
+                        configuration, captured, None,
+                        relationships=[{"resourceType": "AWS::S3::Bucket",
+                                        "resourceId": t["S3BucketName"],
+                                        "relationshipName": "Is associated with Bucket"}]))
+    return out
+
+
+def main():
+    items = s3() + s3_account() + kms() + ec2() + cloudtrail()
+    snapshot = {"fileVersion": "1.0", "configSnapshotId": SNAPSHOT_ID, "configurationItems": items}
+    name = f"{ACCOUNT}_Config_{REGION}_ConfigSnapshot_{SNAPSHOT_TIME}_{SNAPSHOT_ID}.json"
+    for old in os.listdir(HERE):
+        if old.endswith(".json") and "_ConfigSnapshot_" in old:
+            os.remove(os.path.join(HERE, old))
+    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+        f.write(json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(items)} configuration items")
+
+
+if __name__ == "__main__":
+    main()
