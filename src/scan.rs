@@ -255,11 +255,19 @@ fn resource_finding(
     })
 }
 
-/// `KmsKey.KeyState is Disabled`, `ServerSideEncryptionConfiguration is absent`.
+/// `KmsKey.KeyState is Disabled`, `ServerSideEncryptionConfiguration is absent`; long values
+/// (a whole object) are cut, the location shows them in full.
 fn note(h: &Hit) -> String {
-    match &h.value {
-        Value::Null => format!("{} is absent", h.path),
-        Value::String(s) => format!("{} is {s}", h.path),
-        other => format!("{} is {other}", h.path),
+    const MAX: usize = 100;
+    let value = match &h.value {
+        Value::Null => return format!("{} is absent", h.path),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if value.chars().count() > MAX {
+        let cut: String = value.chars().take(MAX - 1).collect();
+        format!("{} is {cut}…", h.path)
+    } else {
+        format!("{} is {value}", h.path)
     }
 }

@@ -60,8 +60,26 @@ pub fn recognises(doc: &Value) -> bool {
         || (doc.get("resourceType").is_some() && doc.get("configuration").is_some())
 }
 
+/// Reads a document; `Err` when any item could not be read (see [`read_partial`]).
 pub fn read(doc: &Value, source: SourceId, hint: &PathHint) -> Result<Vec<Item>, String> {
-    let entries = entries(doc)?;
+    let (items, problems) = read_partial(doc, source, hint);
+    match problems.as_slice() {
+        [] => Ok(items),
+        [one] => Err(one.clone()),
+        [first, rest @ ..] => Err(format!(
+            "{first} (and {} more configuration items that cannot be read)",
+            rest.len()
+        )),
+    }
+}
+
+/// Reads a document: the items of every readable configuration item, and a message for each
+/// that could not be read (one bad item does not lose the others).
+pub fn read_partial(doc: &Value, source: SourceId, hint: &PathHint) -> (Vec<Item>, Vec<String>) {
+    let entries = match entries(doc) {
+        Ok(entries) => entries,
+        Err(e) => return (Vec::new(), vec![e]),
+    };
     let fallback_account = hint.account.as_deref().unwrap_or("");
     let mut problems: Vec<String> = Vec::new();
     let mut items: Vec<ConfigItem> = Vec::new();
@@ -110,14 +128,7 @@ pub fn read(doc: &Value, source: SourceId, hint: &PathHint) -> Result<Vec<Item>,
             Err(e) => problems.push(e),
         }
     }
-    match problems.as_slice() {
-        [] => Ok(out),
-        [one] => Err(one.clone()),
-        [first, rest @ ..] => Err(format!(
-            "{first} (and {} more configuration items that cannot be read)",
-            rest.len()
-        )),
-    }
+    (out, problems)
 }
 
 type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;

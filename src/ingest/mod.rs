@@ -248,10 +248,10 @@ fn classify_object(
     }
     if config::recognises(&doc) {
         out.kind = Some("aws-config");
-        match config::read(&doc, id, hint) {
-            Ok(items) => out.items = items,
-            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
-        }
+        let (items, problems) = config::read_partial(&doc, id, hint);
+        out.items = items;
+        out.diagnostics
+            .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
         return;
     }
     if hint.error_file && doc.get("error_code").is_some() {

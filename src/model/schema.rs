@@ -265,7 +265,7 @@ pub static KINDS: &[KindDoc] = &[
     KindDoc {
         kind: Kind::KmsAlias,
         arn: "arn:aws:kms:REGION:ACCOUNT:alias/NAME",
-        doc: "A KMS alias, from `kms list-aliases`.",
+        doc: "A KMS alias, from `kms list-aliases` (or AWS Config `AWS::KMS::Alias`).",
         fields: &[
             aws("AliasName", "list-aliases"),
             aws("AliasArn", "list-aliases"),
@@ -408,7 +408,7 @@ pub static KINDS: &[KindDoc] = &[
     KindDoc {
         kind: Kind::EbsDefaults,
         arn: "arn:aws:ec2:REGION:ACCOUNT:ebs-defaults",
-        doc: "A region's EBS encryption settings, from `ec2 get-ebs-encryption-by-default`, `get-ebs-default-kms-key-id` and `get-snapshot-block-public-access-state`. The ARN is atrest's own.",
+        doc: "A region's EBS encryption settings, from `ec2 get-ebs-encryption-by-default`, `get-ebs-default-kms-key-id` and `get-snapshot-block-public-access-state` (or AWS Config `AWS::EC2::SnapshotBlockPublicAccess`). The ARN is atrest's own.",
         fields: &[
             derived("AccountId", "The account."),
             derived("Region", "The region."),

@@ -33,6 +33,16 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             .and_then(|e| e.get(name))
             .and_then(Value::as_bool)
     };
+    // S3's own verdict on the policy (`get-bucket-policy-status`) counts as much as ours.
+    let aws_says_public = r
+        .get("PolicyStatus")
+        .and_then(|s| s.get("IsPublic"))
+        .and_then(as_bool);
+    let policy_public = match (policy_public, aws_says_public) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), _) | (None, Some(false)) => Some(false),
+        (None, None) => None,
+    };
     let by_policy = policy_public.map(|p| p && flag("RestrictPublicBuckets") != Some(true));
     let by_acl = acl_public.map(|p| p && flag("IgnorePublicAcls") != Some(true));
     let public = match (by_policy, by_acl) {
