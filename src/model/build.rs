@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use serde_json::{Map, Value};
 
@@ -47,36 +47,48 @@ pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
     order.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
     let mut slots: Vec<Option<Piece>> = pieces.into_iter().map(Some).collect();
-    let mut resources: Vec<Resource> = Vec::new();
+    let mut groups: Vec<Vec<Piece>> = Vec::new();
     for i in order {
         let Some(piece) = slots[i].take() else {
             continue;
         };
-        let Ident::Arn(arn) = &piece.ident else {
-            continue;
-        };
-        let same = resources
+        let same = groups
             .last()
-            .is_some_and(|r| r.kind == piece.kind && r.arn == *arn);
-        if !same {
-            resources.push(Resource {
-                kind: piece.kind,
-                arn: arn.clone(),
-                account: String::new(),
-                region: String::new(),
-                data: Value::Object(Map::new()),
-                links: Vec::new(),
-                origins: Vec::new(),
-                facts: Vec::new(),
-            });
-        }
-        if let Some(resource) = resources.last_mut() {
-            merge(resource, piece);
+            .and_then(|g| g.last())
+            .is_some_and(|p| p.kind == piece.kind && p.ident == piece.ident);
+        match groups.last_mut() {
+            Some(group) if same => group.push(piece),
+            _ => groups.push(vec![piece]),
         }
     }
+    let resources: Vec<Resource> = groups.into_par_iter().filter_map(resource).collect();
     let mut inventory = Inventory::new(resources);
     derive::apply(&mut inventory, &listed);
     (inventory, unplaced)
+}
+
+/// One resource from its pieces, in source order.
+fn resource(group: Vec<Piece>) -> Option<Resource> {
+    let mut pieces = group.into_iter();
+    let first = pieces.next()?;
+    let Ident::Arn(arn) = &first.ident else {
+        return None;
+    };
+    let mut resource = Resource {
+        kind: first.kind,
+        arn: arn.clone(),
+        account: String::new(),
+        region: String::new(),
+        data: Value::Object(Map::new()),
+        links: Vec::new(),
+        origins: Vec::new(),
+        facts: Vec::new(),
+    };
+    merge(&mut resource, first);
+    for piece in pieces {
+        merge(&mut resource, piece);
+    }
+    Some(resource)
 }
 
 fn merge(resource: &mut Resource, piece: Piece) {

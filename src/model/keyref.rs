@@ -56,7 +56,7 @@ impl KeyIndex {
             accounts: HashSet::new(),
         };
         for (i, r) in inv.resources.iter().enumerate() {
-            if !r.account.is_empty() {
+            if !r.account.is_empty() && !index.accounts.contains(&r.account) {
                 index.accounts.insert(r.account.clone());
             }
             let scope = (r.account.clone(), r.region.clone());

@@ -392,14 +392,23 @@ pub static KINDS: &[KindDoc] = &[
     KindDoc {
         kind: Kind::Ec2Instance,
         arn: "arn:aws:ec2:REGION:ACCOUNT:instance/INSTANCE_ID",
-        doc: "An EC2 instance, from `ec2 describe-instances` (every field of the `Instances` items, plus the reservation's `OwnerId`).",
+        doc: "An EC2 instance, from `ec2 describe-instances` (or AWS Config `AWS::EC2::Instance`): the fields that say what the instance is and which volumes it runs on, plus the reservation's `OwnerId`. The rest of an instance's description (network interfaces, ...) is not kept.",
         fields: &[
             aws("InstanceId", "describe-instances"),
             aws("InstanceType", "describe-instances"),
+            aws("ImageId", "describe-instances"),
             aws("State", "describe-instances"),
-            aws("BlockDeviceMappings", "describe-instances"),
-            aws("RootDeviceName", "describe-instances"),
+            aws("StateTransitionReason", "describe-instances"),
+            aws("LaunchTime", "describe-instances"),
             aws("Placement", "describe-instances"),
+            aws("Platform", "describe-instances"),
+            aws("PlatformDetails", "describe-instances"),
+            aws("IamInstanceProfile", "describe-instances"),
+            aws("VpcId", "describe-instances"),
+            aws("SubnetId", "describe-instances"),
+            aws("RootDeviceName", "describe-instances"),
+            aws("RootDeviceType", "describe-instances"),
+            aws("BlockDeviceMappings", "describe-instances"),
             aws("Tags", "describe-instances"),
             aws("OwnerId", "describe-instances"),
         ],
@@ -509,7 +518,7 @@ pub fn kind_doc(kind: Kind) -> &'static KindDoc {
 
 /// Whether `path` names something a resource of `kind` can have: a field of the kind (and,
 /// for objects whose keys are listed, one of those keys) or a link followed by a path into
-/// the linked kind. Instances accept any field (`describe-instances` has hundreds).
+/// the linked kind.
 pub fn check_path(kind: Kind, path: &[String]) -> Result<(), String> {
     let doc = kind_doc(kind);
     let Some(first) = path.first() else {
@@ -521,9 +530,6 @@ pub fn check_path(kind: Kind, path: &[String]) -> Result<(), String> {
         } else {
             check_path(link.to, &path[1..]).map_err(|e| format!("{} → {e}", link.name))
         };
-    }
-    if kind == Kind::Ec2Instance {
-        return Ok(());
     }
     let Some(field) = doc.fields.iter().find(|f| f.name == first) else {
         let names: Vec<&str> = doc
@@ -581,7 +587,8 @@ mod tests {
         );
         assert!(check_path(Kind::S3Bucket, &path("EffectivePublicAccessBlock.All")).is_err());
         assert!(check_path(Kind::CloudtrailTrail, &path("LogBucket.KmsKey.KeyState")).is_ok());
-        assert!(check_path(Kind::Ec2Instance, &path("Anything.Goes")).is_ok());
+        assert!(check_path(Kind::Ec2Instance, &path("State.Name")).is_ok());
+        assert!(check_path(Kind::Ec2Instance, &path("NetworkInterfaces")).is_err());
     }
 
     #[test]

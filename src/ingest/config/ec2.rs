@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::ingest::export::INSTANCE_FIELDS;
 use crate::model::arn::{ebs_defaults_arn, instance_arn, volume_arn};
 use crate::model::{Item, Kind, Loc, Piece};
 
@@ -102,6 +103,13 @@ pub fn instance(item: &ConfigItem) -> Result<Vec<Item>, String> {
     let arn = instance_arn(&item.region, &item.account, instance_id);
     let mut piece = item.piece(Kind::Ec2Instance, arn);
     ConfigItem::add_members(&mut piece, &config, &cfg_at);
+    // The same fields as from `describe-instances`.
+    piece
+        .fields
+        .retain(|k, _| INSTANCE_FIELDS.contains(&k.as_str()));
+    piece
+        .each
+        .retain(|(k, _)| INSTANCE_FIELDS.contains(&k.as_str()));
     if !piece.fields.contains_key("InstanceId") {
         set(&mut piece, "InstanceId", json!(instance_id), id_at);
     }

@@ -13,6 +13,32 @@ fn zone_region(ctx: &Ctx, zone: Option<&str>) -> String {
         .unwrap_or_else(|| ctx.region().to_owned())
 }
 
+/// The fields of an instance atrest keeps (docs/resources.md): what it is and which volumes
+/// it runs on. An instance's full description is several kilobytes of network details.
+pub const INSTANCE_FIELDS: [&str; 16] = [
+    "InstanceId",
+    "InstanceType",
+    "ImageId",
+    "State",
+    "StateTransitionReason",
+    "LaunchTime",
+    "Placement",
+    "Platform",
+    "PlatformDetails",
+    "IamInstanceProfile",
+    "VpcId",
+    "SubnetId",
+    "RootDeviceName",
+    "RootDeviceType",
+    "BlockDeviceMappings",
+    "Tags",
+];
+
+fn instance_fields(mut all: Map<String, Value>) -> Map<String, Value> {
+    all.retain(|k, _| INSTANCE_FIELDS.contains(&k.as_str()));
+    all
+}
+
 pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     match api {
@@ -91,7 +117,7 @@ pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Ite
                         owner,
                         &region,
                     )
-                    .whole(members(inst), at);
+                    .whole(instance_fields(members(inst)), at);
                     if has_owner {
                         piece = piece.field(
                             "OwnerId",

@@ -2,6 +2,8 @@
 //! content; the path names the resource when the output does not, and breaks ties.
 
 mod ec2;
+
+pub use ec2::INSTANCE_FIELDS;
 mod kms;
 mod s3;
 mod trail;
