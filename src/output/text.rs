@@ -307,18 +307,42 @@ fn floor_char(text: &[u8], mut i: usize) -> usize {
 impl SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
-        _span: &SourceSpan,
-        _before: usize,
-        _after: usize,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let lines = self.data.lines().count().max(1);
+        // Without context, miette asks where a span starts (the `[file:line:col]` header):
+        // answer with the span's own line and column in the file.
+        let (line, column) = if before == 0 && after == 0 {
+            let offset = span.offset().min(self.data.len());
+            let head = &self.data[..floor_str(&self.data, offset)];
+            let newlines = head.matches('\n').count();
+            let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            let col = if newlines == 0 {
+                self.first_column + col
+            } else {
+                col
+            };
+            (self.first_line + newlines, col)
+        } else {
+            (self.first_line, self.first_column)
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             self.data.as_bytes(),
             SourceSpan::new(0.into(), self.data.len()),
-            self.first_line,
-            self.first_column,
+            line,
+            column,
             lines,
         )))
     }
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_str(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
