@@ -289,7 +289,19 @@ fn files_outside_the_layout() {
         &format!("get-key-policy--{KEY}.json"),
         &json!({"Policy": "{}", "PolicyName": "default"}).to_string(),
     );
+    // Another call's output in the export layout is skipped with a warning, not an error.
+    write(
+        d,
+        "111122223333/us-east-1/ec2/describe-images.json",
+        "{\"Images\": []}",
+    );
     let outcome = scan_dir(d);
+    let skipped = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.path.ends_with("describe-images.json"))
+        .expect("reported");
+    assert_eq!(skipped.level, Level::Warning);
     let v = find(&outcome, Kind::EbsVolume, "vol-1");
     assert_eq!(v.region, "eu-west-1");
     assert!(

@@ -284,6 +284,16 @@ fn classify_object(
         });
         return;
     }
+    if let (Some(service), Some(api)) = (&hint.service, &hint.api)
+        && hint.account.is_some()
+    {
+        // Another call's output in an export directory: not needed, not a broken input.
+        out.diagnostics.push(Diagnostic::warning(
+            path,
+            format!("skipped: atrest does not read `aws {service} {api}`"),
+        ));
+        return;
+    }
     let keys: Vec<&str> = doc
         .as_object()
         .map(|o| o.keys().take(6).map(String::as_str).collect())
