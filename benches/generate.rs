@@ -1,7 +1,7 @@
 //! A deterministic generator of export directories (docs/export-format.md) of any size, for
 //! benchmarks and tests.
 //!
-//! Self-contained (`std` and `serde_json` only) so that benches, examples and tests can include
+//! Self-contained (`std`, `serde_json` and `jiff` only) so that benches, examples and tests can include
 //! it with `#[path = "../benches/generate.rs"] mod generate;`.
 //!
 //! Every resource is first *planned*: a small struct that records each choice the seeded PRNG
@@ -326,27 +326,12 @@ fn iso_z(ms: i64) -> String {
     format!("{}Z", civil(ms).0)
 }
 
+/// `2024-03-05T10:01:02` and the milliseconds, in UTC.
 fn civil(ms: i64) -> (String, i64) {
-    let secs = ms.div_euclid(1000);
     let frac = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let date = format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    );
+    let date = jiff::Timestamp::from_millisecond(ms - frac)
+        .map(|ts| ts.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+        .unwrap_or_default();
     (date, frac)
 }
 

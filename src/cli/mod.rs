@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::output::Format;
 use crate::rules::{LoadError, Registry};
 
 /// Exit codes: no finding at or above `--fail-on`; findings at or above it; a usage error or
@@ -92,13 +91,5 @@ fn open_output(path: Option<&PathBuf>) -> io::Result<Box<dyn Write>> {
     match path {
         Some(p) => Ok(Box::new(io::BufWriter::new(std::fs::File::create(p)?))),
         None => Ok(Box::new(io::BufWriter::new(io::stdout().lock()))),
-    }
-}
-
-pub fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Text => "text",
-        Format::Json => "json",
-        Format::Sarif => "sarif",
     }
 }

@@ -155,10 +155,6 @@ impl Registry {
         named.iter().chain(&self.any_event).copied()
     }
 
-    pub fn has_event_rules(&self) -> bool {
-        !self.by_event_name.is_empty() || !self.any_event.is_empty()
-    }
-
     pub fn len(&self) -> usize {
         self.rules.len()
     }
