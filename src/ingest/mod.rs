@@ -215,11 +215,14 @@ fn read_document(
         Ok(doc) => doc,
         Err(e) => {
             let what = if events > 0 {
-                "CloudTrail log"
+                format!(
+                    "CloudTrail log, record {} ({events} before it read)",
+                    events + 1
+                )
             } else {
-                "JSON document"
+                "JSON document".to_owned()
             };
-            out.diagnostics.push(json_error(path, &e, what));
+            out.diagnostics.push(json_error(path, &e, &what));
             if events > 0 {
                 out.kind = Some("cloudtrail");
             }
