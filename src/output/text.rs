@@ -53,8 +53,29 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
             _ => display_path(&d.path),
         };
         writeln!(out, "{kind}: {position}: {}", d.message)?;
+        if let (Some(line), Some(column)) = (d.line, d.column)
+            && let Some(excerpt) = excerpt(&d.path, line, column)
+        {
+            out.write_all(excerpt.as_bytes())?;
+        }
     }
     writeln!(out, "{}", summary(report))
+}
+
+/// The line of a position in an input, cut around the column, with a caret under it.
+fn excerpt(path: &std::path::Path, line: usize, column: usize) -> Option<String> {
+    let (text, _) = crate::source::read_partial(path).ok()?;
+    let row = text.split(|b| *b == b'\n').nth(line.checked_sub(1)?)?;
+    let row = String::from_utf8_lossy(row);
+    let chars: Vec<char> = row.trim_end_matches('\r').chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let from = at.saturating_sub(60);
+    let to = (at + 60).min(chars.len());
+    let shown: String = chars[from..to].iter().collect();
+    let lead = if from > 0 { "…" } else { "" };
+    let gutter = format!("{line} │ ");
+    let caret = " ".repeat(gutter.chars().count() + lead.chars().count() + (at - from));
+    Some(format!("{gutter}{lead}{shown}\n{caret}^\n"))
 }
 
 fn summary(report: &Report) -> String {
