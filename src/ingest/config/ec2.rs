@@ -10,7 +10,7 @@ use crate::ingest::export::INSTANCE_FIELDS;
 use crate::model::arn::{ebs_defaults_arn, instance_arn, volume_arn};
 use crate::model::{Item, Kind, Loc, Piece};
 
-use super::item::{ConfigItem, set};
+use super::item::{ConfigItem, set, set_default};
 use super::names::member;
 
 /// The resource id: the configuration's (`volumeId`, `instanceId`), else the item's.
@@ -74,9 +74,7 @@ pub fn volume(item: &ConfigItem) -> Result<Vec<Item>, String> {
     let arn = volume_arn(&item.region, &item.account, volume_id);
     let mut piece = item.piece(Kind::EbsVolume, arn);
     ConfigItem::add_members(&mut piece, &config, &cfg_at);
-    if !piece.fields.contains_key("VolumeId") {
-        set(&mut piece, "VolumeId", json!(volume_id), id_at);
-    }
+    set_default(&mut piece, "VolumeId", json!(volume_id), id_at);
     // `{"value": "in-use"}` → `"in-use"`.
     if let Some(state) = piece
         .fields
@@ -110,9 +108,7 @@ pub fn instance(item: &ConfigItem) -> Result<Vec<Item>, String> {
     piece
         .each
         .retain(|(k, _)| INSTANCE_FIELDS.contains(&k.as_str()));
-    if !piece.fields.contains_key("InstanceId") {
-        set(&mut piece, "InstanceId", json!(instance_id), id_at);
-    }
+    set_default(&mut piece, "InstanceId", json!(instance_id), id_at);
     // `describe-instances` gives the reservation's owner; Config, the item's account.
     let account = item.account.clone();
     set(&mut piece, "OwnerId", json!(account), item.account_at());

@@ -175,13 +175,16 @@ impl<'a> ConfigItem<'a> {
     }
 
     /// A new piece for this item's resource.
+    /// A piece for the resource `arn`, in the account and region the ARN names (the item's
+    /// own where the ARN names none, as for buckets).
     pub fn piece(&self, kind: crate::model::Kind, arn: String) -> Piece {
-        Piece::new(
-            kind,
-            crate::model::Ident::Arn(arn),
-            &self.account,
-            &self.region,
-        )
+        let parsed = crate::model::Arn::parse(&arn);
+        let pick = |from_arn: Option<&str>, own: &str| {
+            from_arn.filter(|s| !s.is_empty()).unwrap_or(own).to_owned()
+        };
+        let account = pick(parsed.map(|a| a.account), &self.account);
+        let region = pick(parsed.map(|a| a.region), &self.region);
+        Piece::new(kind, crate::model::Ident::Arn(arn), &account, &region)
     }
 
     /// Adds every member of a `configuration` object to `piece` under its AWS CLI name,
@@ -251,6 +254,13 @@ fn excerpt(s: &str) -> String {
 }
 
 /// Sets one field of a piece, replacing what an earlier step put there.
+/// Sets `name` unless the configuration already gave it.
+pub fn set_default(piece: &mut Piece, name: &str, value: Value, loc: Loc) {
+    if !piece.fields.contains_key(name) {
+        set(piece, name, value, loc);
+    }
+}
+
 pub fn set(piece: &mut Piece, name: &str, value: Value, loc: Loc) {
     piece.fields.insert(name.to_owned(), value);
     piece.each.retain(|(n, _)| n != name);

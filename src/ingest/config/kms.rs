@@ -9,9 +9,9 @@
 use serde_json::{Value, json};
 
 use crate::model::arn::{kms_key_arn, partition};
-use crate::model::{Arn, Item, Kind};
+use crate::model::{Item, Kind};
 
-use super::item::{ConfigItem, set};
+use super::item::{ConfigItem, set, set_default};
 use super::names::{boolean, member};
 
 pub fn key(item: &ConfigItem) -> Result<Vec<Item>, String> {
@@ -34,17 +34,11 @@ pub fn key(item: &ConfigItem) -> Result<Vec<Item>, String> {
         ));
     };
     let mut piece = item.piece(Kind::KmsKey, arn.clone());
-    if let Some(parsed) = Arn::parse(&arn) {
-        piece.account = parsed.account.to_owned();
-        piece.region = parsed.region.to_owned();
-    }
     ConfigItem::add_members(&mut piece, &config, &cfg_at);
     // describe-key always names the key and its account; so does the item.
-    if !piece.fields.contains_key("Arn") {
-        set(&mut piece, "Arn", json!(arn), item.loc_of("arn"));
-    }
-    if let (false, Some(id)) = (piece.fields.contains_key("KeyId"), key_id) {
-        set(&mut piece, "KeyId", json!(id), item.loc_of("resourceId"));
+    set_default(&mut piece, "Arn", json!(arn), item.loc_of("arn"));
+    if let Some(id) = key_id {
+        set_default(&mut piece, "KeyId", json!(id), item.loc_of("resourceId"));
     }
     if !piece.fields.contains_key("AWSAccountId") && !piece.account.is_empty() {
         let account = piece.account.clone();
@@ -97,10 +91,6 @@ pub fn alias(item: &ConfigItem) -> Result<Vec<Item>, String> {
         ));
     };
     let mut piece = item.piece(Kind::KmsAlias, arn.clone());
-    if let Some(parsed) = Arn::parse(&arn) {
-        piece.account = parsed.account.to_owned();
-        piece.region = parsed.region.to_owned();
-    }
     set(&mut piece, "AliasName", json!(name), name_at);
     set(&mut piece, "AliasArn", json!(arn), item.loc_of("arn"));
     // `list-aliases` names the target by key id; CloudFormation accepts a key ARN too.

@@ -7,9 +7,9 @@
 use serde_json::json;
 
 use crate::model::arn::trail_arn;
-use crate::model::{Arn, Item, Kind};
+use crate::model::{Item, Kind};
 
-use super::item::{ConfigItem, set};
+use super::item::{ConfigItem, set, set_default};
 use super::names::{self, member};
 
 const EXTRA: [&str; 3] = ["IsLogging", "EventSelectors", "AdvancedEventSelectors"];
@@ -34,16 +34,10 @@ pub fn trail(item: &ConfigItem) -> Result<Vec<Item>, String> {
         ));
     };
     let mut piece = item.piece(Kind::CloudtrailTrail, arn.clone());
-    if let Some(parsed) = Arn::parse(&arn) {
-        piece.account = parsed.account.to_owned();
-        piece.region = parsed.region.to_owned();
-    }
     ConfigItem::add_members(&mut piece, &config, &cfg_at);
-    if !piece.fields.contains_key("TrailARN") {
-        set(&mut piece, "TrailARN", json!(arn), item.loc_of("arn"));
-    }
-    if let (false, Some(name)) = (piece.fields.contains_key("Name"), name) {
-        set(&mut piece, "Name", json!(name), item.loc_of("resourceName"));
+    set_default(&mut piece, "TrailARN", json!(arn), item.loc_of("arn"));
+    if let Some(name) = name {
+        set_default(&mut piece, "Name", json!(name), item.loc_of("resourceName"));
     }
     for field in EXTRA {
         if piece.fields.contains_key(field) {
