@@ -1,70 +1,71 @@
-//! The kinds of canonical resources in the inventory.
+//! The kinds of canonical resources in the inventory. One line per kind below declares the
+//! variant, the name rules use in `applies_to` and the AWS Config resource type; `Kind::ALL`
+//! and the lookups are generated from it, so a kind cannot be declared in one and missing in
+//! another.
 
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    S3Bucket,
-    S3Account,
-    KmsKey,
-    KmsAlias,
-    EbsVolume,
-    EbsSnapshot,
-    Ec2Instance,
-    EbsDefaults,
-    CloudtrailTrail,
+macro_rules! kinds {
+    ($($variant:ident => $name:literal, $config:expr;)+) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind {
+            $($variant,)+
+        }
+
+        impl Kind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)+];
+
+            /// The name rules use in `applies_to`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)+
+                }
+            }
+
+            /// The AWS Config resource type of this kind, where there is one.
+            pub fn config_type(self) -> Option<&'static str> {
+                match self {
+                    $(Kind::$variant => $config,)+
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    S3Bucket => "s3_bucket", Some("AWS::S3::Bucket");
+    S3Account => "s3_account", Some("AWS::S3::AccountPublicAccessBlock");
+    KmsKey => "kms_key", Some("AWS::KMS::Key");
+    KmsAlias => "kms_alias", Some("AWS::KMS::Alias");
+    EbsVolume => "ebs_volume", Some("AWS::EC2::Volume");
+    EbsSnapshot => "ebs_snapshot", None;
+    Ec2Instance => "ec2_instance", Some("AWS::EC2::Instance");
+    EbsDefaults => "ebs_defaults", None;
+    CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
-        Kind::S3Bucket,
-        Kind::S3Account,
-        Kind::KmsKey,
-        Kind::KmsAlias,
-        Kind::EbsVolume,
-        Kind::EbsSnapshot,
-        Kind::Ec2Instance,
-        Kind::EbsDefaults,
-        Kind::CloudtrailTrail,
-    ];
-
-    /// The name rules use in `applies_to`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::S3Bucket => "s3_bucket",
-            Kind::S3Account => "s3_account",
-            Kind::KmsKey => "kms_key",
-            Kind::KmsAlias => "kms_alias",
-            Kind::EbsVolume => "ebs_volume",
-            Kind::EbsSnapshot => "ebs_snapshot",
-            Kind::Ec2Instance => "ec2_instance",
-            Kind::EbsDefaults => "ebs_defaults",
-            Kind::CloudtrailTrail => "cloudtrail_trail",
-        }
-    }
-
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// The AWS Config resource type of this kind, where there is one.
-    pub fn config_type(self) -> Option<&'static str> {
-        match self {
-            Kind::S3Bucket => Some("AWS::S3::Bucket"),
-            Kind::S3Account => Some("AWS::S3::AccountPublicAccessBlock"),
-            Kind::KmsKey => Some("AWS::KMS::Key"),
-            Kind::KmsAlias => Some("AWS::KMS::Alias"),
-            Kind::EbsVolume => Some("AWS::EC2::Volume"),
-            Kind::EbsSnapshot => None,
-            Kind::Ec2Instance => Some("AWS::EC2::Instance"),
-            Kind::EbsDefaults => None,
-            Kind::CloudtrailTrail => Some("AWS::CloudTrail::Trail"),
-        }
+        Kind::ALL.iter().copied().find(|k| k.name() == name)
     }
 }
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            assert_eq!(Kind::parse(kind.name()), Some(*kind));
+            assert!(Kind::ALL[..i].iter().all(|k| k.name() != kind.name()));
+        }
     }
 }

@@ -593,7 +593,7 @@ mod tests {
 
     #[test]
     fn every_kind_is_documented_once() {
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             assert_eq!(KINDS.iter().filter(|k| k.kind == kind).count(), 1, "{kind}");
             let doc = kind_doc(kind);
             let mut names: Vec<&str> = doc.fields.iter().map(|f| f.name).collect();
