@@ -86,9 +86,9 @@ fn unreadable_inputs_are_reported_and_the_rest_is_scanned() {
     let clean = atrest(&["scan", LAB, "--format", "json"]).json();
     let dir = tempfile::tempdir().expect("tempdir");
     copy_tree(&root().join(LAB), dir.path());
-    let broken_json = dir
-        .path()
-        .join("123456789012/us-east-1/ec2/describe-images.json");
+    // Outside the layout: a file the layout names but atrest does not read is skipped unread.
+    let broken_json = dir.path().join("extra/describe-images.json");
+    std::fs::create_dir_all(dir.path().join("extra")).expect("mkdir");
     std::fs::write(
         &broken_json,
         "{\n  \"Images\": [\n    {\"ImageId\": \"ami-1\",,}\n  ]\n}\n",

@@ -7,6 +7,7 @@ use std::path::Path;
 /// may say something (`describe-volumes.json` still names its API).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PathHint {
+    /// Set, with `region` and `service`, only when the file sits in the export layout.
     pub account: Option<String>,
     pub region: Option<String>,
     pub service: Option<String>,
@@ -42,34 +43,45 @@ impl PathHint {
         let service = parents.next().and_then(|s| s.to_str());
         let region = parents.next().and_then(|s| s.to_str());
         let account = parents.next().and_then(|s| s.to_str());
-        if let Some(service) = service.filter(|s| SERVICES.contains(s)) {
-            hint.service = Some(if service == "s3api" { "s3" } else { service }.to_owned());
-            if let Some(region) = region.filter(|r| is_region(r)) {
+        let service = service.filter(|s| is_service_name(s));
+        let region = region.filter(|r| is_region(r));
+        let account = account.filter(|a| crate::model::is_account_id(a));
+        match (account, region, service) {
+            // The export layout: any service directory, read or not.
+            (Some(account), Some(region), Some(service)) => {
+                hint.account = Some(account.to_owned());
                 hint.region = Some(region.to_owned());
-                if let Some(account) = account.filter(|a| crate::model::is_account_id(a)) {
-                    hint.account = Some(account.to_owned());
-                }
+                hint.service = Some(normal_service(service).to_owned());
             }
+            // Elsewhere a directory says something only when it names a service atrest reads.
+            (_, region, Some(service)) if super::export::is_service(service) => {
+                hint.service = Some(normal_service(service).to_owned());
+                hint.region = region.map(str::to_owned);
+            }
+            _ => {}
         }
         hint
     }
 }
 
-const SERVICES: [&str; 7] = [
-    "s3",
-    "s3api",
-    "s3control",
-    "kms",
-    "ec2",
-    "cloudtrail",
-    "sts",
-];
+/// `aws s3api` calls may sit under `s3/` or `s3api/`.
+fn normal_service(dir: &str) -> &str {
+    if dir == "s3api" { "s3" } else { dir }
+}
 
 /// AWS CLI command names are lower-case words joined by single hyphens.
 fn is_api_name(s: &str) -> bool {
     !s.is_empty()
         && s.split('-')
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// AWS CLI service names: lower-case letters and digits (`s3`, `ec2`, `configservice`).
+fn is_service_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
 }
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`, ...

@@ -9,13 +9,14 @@ mod stream;
 use std::path::Path;
 
 use serde::de::DeserializeSeed;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::finding::locate::line_col;
+use crate::finding::locate::{line_col, locate, pointer_tokens};
 use crate::model::{Event, EventAt, Item, enrich_event, looks_like_record};
 use crate::source::{self, SourceId};
 
+use export::{Placed, Reader};
 use layout::PathHint;
 
 /// What one file gave.
@@ -134,20 +135,133 @@ fn json_error(path: &Path, e: &serde_json::Error, what: &str) -> Diagnostic {
 }
 
 fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome) {
-    // An AWS CLI call that printed nothing (e.g. versioning never enabled).
-    match export::Api::identify(&Value::Object(Map::new()), hint) {
-        Some(api) => {
-            let ctx = export::Ctx { source: id, hint };
-            out.kind = Some("aws-cli");
-            match export::read(api, Value::Object(Map::new()), &ctx) {
-                Ok(items) => out.items = items,
-                Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+    let api = match export::placed(hint) {
+        Some(Placed::Api(api)) => Some(api),
+        Some(Placed::Unread) => {
+            out.diagnostics.push(skipped(path, hint));
+            return;
+        }
+        None => export::by_name(hint),
+    };
+    let Some(api) = api else {
+        out.diagnostics
+            .push(Diagnostic::warning(path, "empty file"));
+        return;
+    };
+    out.kind = Some("aws-cli");
+    if hint.error_file {
+        out.diagnostics.push(Diagnostic::error(
+            path,
+            "empty .error.json file: it must hold {\"exit_code\", \"error_code\", \"stderr\"}",
+        ));
+        return;
+    }
+    let ctx = export::Ctx { source: id, hint };
+    match export::read_empty(api, &ctx) {
+        Ok(items) => out.items = items,
+        Err(problem) => report(path, b"", problem, out),
+    }
+}
+
+/// A file in the export layout whose call atrest does not read.
+fn skipped(path: &Path, hint: &PathHint) -> Diagnostic {
+    let service = hint.service.as_deref().unwrap_or("?");
+    let api = hint.api.as_deref().unwrap_or("?");
+    Diagnostic::warning(
+        path,
+        format!(
+            "skipped: atrest does not read `aws {service} {api}` (docs/export-format.md lists the calls it reads)"
+        ),
+    )
+}
+
+/// Reports why an export file could not be read, each shape mismatch at its position.
+fn report(path: &Path, body: &[u8], problem: export::Problem, out: &mut FileOutcome) {
+    match problem {
+        export::Problem::Other(message) => out.diagnostics.push(Diagnostic::error(path, message)),
+        export::Problem::Shape(mismatches) => {
+            for m in mismatches {
+                let message = if m.pointer.is_empty() {
+                    m.message.clone()
+                } else {
+                    format!("`{}` {}", m.pointer, m.message)
+                };
+                let mut d = Diagnostic::error(
+                    path,
+                    format!("not the output this file's call prints: {message}"),
+                );
+                let tokens = pointer_tokens(&m.pointer);
+                let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+                if let Some(span) = locate(body, &tokens) {
+                    let (line, column) = line_col(body, span.start);
+                    d = d.at(line, column);
+                }
+                out.diagnostics.push(d);
             }
         }
-        None if hint.api.is_some() => out.kind = Some("aws-cli"),
-        None => out
-            .diagnostics
-            .push(Diagnostic::warning(path, "empty file")),
+    }
+}
+
+/// A file of the export layout: read as the call its path names, whatever it holds.
+fn read_placed(
+    id: SourceId,
+    path: &Path,
+    body: &[u8],
+    hint: &PathHint,
+    on_event: &mut dyn FnMut(&Event),
+    out: &mut FileOutcome,
+) {
+    let api = match export::placed(hint) {
+        Some(Placed::Api(api)) => api,
+        _ => {
+            out.diagnostics.push(skipped(path, hint));
+            return;
+        }
+    };
+    let doc: Value = match serde_json::from_slice(body) {
+        Ok(doc) => doc,
+        Err(e) => {
+            out.diagnostics.push(json_error(path, &e, "JSON document"));
+            return;
+        }
+    };
+    let ctx = export::Ctx { source: id, hint };
+    if hint.error_file {
+        out.kind = Some("aws-cli-error");
+        match export::read_error(api, &doc, &ctx) {
+            Ok(items) => out.items = items,
+            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+        }
+        return;
+    }
+    match api.read {
+        Reader::Export(_) => {
+            out.kind = Some("aws-cli");
+            match export::read(api, doc, &ctx) {
+                Ok(items) => out.items = items,
+                Err(problem) => report(path, body, problem, out),
+            }
+        }
+        Reader::Config if config::recognises(&doc) => {
+            out.kind = Some("aws-config");
+            let (items, problems) = config::read_partial(&doc, id, hint);
+            out.items = items;
+            out.diagnostics
+                .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
+        }
+        Reader::CloudTrailLookup if doc.get("Events").is_some_and(Value::is_array) => {
+            out.kind = Some("cloudtrail-lookup");
+            if let Some(events) = doc.get("Events").and_then(Value::as_array) {
+                read_lookup_events(id, path, events, on_event, out);
+            }
+        }
+        Reader::Config | Reader::CloudTrailLookup => out.diagnostics.push(Diagnostic::error(
+            path,
+            format!(
+                "not the output of `aws {} {}`, which its path names",
+                api.service, api.command
+            ),
+        )),
     }
 }
 
@@ -159,6 +273,11 @@ fn read_document(
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
+    if export::placed(hint).is_some() {
+        // The path decides: never a CloudTrail log or a Config file read into an API's place.
+        read_placed(id, path, body, hint, on_event, out);
+        return;
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut events = 0usize;
     let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
@@ -229,12 +348,13 @@ fn read_document(
             return;
         }
     };
-    classify_object(id, path, Value::Object(doc), hint, on_event, out);
+    classify_object(id, path, body, Value::Object(doc), hint, on_event, out);
 }
 
 fn classify_object(
     id: SourceId,
     path: &Path,
+    body: &[u8],
     doc: Value,
     hint: &PathHint,
     on_event: &mut dyn FnMut(&Event),
@@ -260,18 +380,26 @@ fn classify_object(
     if hint.error_file && doc.get("error_code").is_some() {
         out.kind = Some("aws-cli-error");
         let ctx = export::Ctx { source: id, hint };
-        match export::read_error(&doc, &ctx) {
-            Ok(items) => out.items = items,
-            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+        match export::by_name(hint) {
+            Some(api) => match export::read_error(api, &doc, &ctx) {
+                Ok(items) => out.items = items,
+                Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+            },
+            None => out.diagnostics.push(Diagnostic::warning(
+                path,
+                "skipped: the file name does not name an AWS CLI call atrest reads",
+            )),
         }
         return;
     }
-    if let Some(api) = export::Api::identify(&doc, hint) {
+    if let Some(api) = export::identify(&doc, hint)
+        && let Reader::Export(_) = api.read
+    {
         out.kind = Some("aws-cli");
         let ctx = export::Ctx { source: id, hint };
         match export::read(api, doc, &ctx) {
             Ok(items) => out.items = items,
-            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+            Err(problem) => report(path, body, problem, out),
         }
         return;
     }
@@ -287,19 +415,10 @@ fn classify_object(
         });
         return;
     }
-    if let (Some(service), Some(api)) = (&hint.service, &hint.api)
-        && hint.account.is_some()
-    {
-        // Another call's output in an export directory: not needed, not a broken input.
-        out.diagnostics.push(Diagnostic::warning(
-            path,
-            format!("skipped: atrest does not read `aws {service} {api}`"),
-        ));
-        return;
-    }
-    let keys: Vec<&str> = doc
+    // Names only, each cut short: the content of an unknown file is not echoed.
+    let keys: Vec<String> = doc
         .as_object()
-        .map(|o| o.keys().take(6).map(String::as_str).collect())
+        .map(|o| o.keys().take(6).map(|k| short(k, 40)).collect())
         .unwrap_or_default();
     out.diagnostics.push(Diagnostic::error(
         path,
@@ -313,6 +432,14 @@ fn classify_object(
             }
         ),
     ));
+}
+
+/// At most `max` characters of `s`, with `…` when cut.
+fn short(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
 }
 
 /// `aws cloudtrail lookup-events`: each event's record is the JSON string `CloudTrailEvent`.

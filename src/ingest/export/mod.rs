@@ -1,171 +1,214 @@
-//! Readers for AWS CLI output in an export directory. Each output shape is recognised by its
-//! content; the path names the resource when the output does not, and breaks ties.
+//! Readers for AWS CLI output in an export directory. Every call atrest reads is one entry of
+//! a service's table ([`Api`]: the command, its botocore operation, what its file names, the
+//! resource kind it describes, the shape of its output, the error codes that are answers, and
+//! its reader), so adding a call is one entry and one reader function.
+//!
+//! Inside the export layout the path decides the API: a file is read as the call its name
+//! says, or it is an error. Outside the layout a file is recognised by its content, the file
+//! name breaking ties.
 
 mod ec2;
+mod kms;
+mod other;
+mod s3;
+pub mod shape;
+mod trail;
 
 pub use ec2::INSTANCE_FIELDS;
-mod kms;
-mod s3;
-mod trail;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Item, Loc};
+use crate::model::{Item, Kind, Loc};
 use crate::source::SourceId;
 
 use super::layout::PathHint;
+use shape::{Member, Mismatch};
 
-/// The AWS CLI commands atrest understands.
+/// What the `--<resource>` part of a per-resource file names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Api {
-    ListBuckets,
-    GetBucketLocation,
-    GetBucketEncryption,
-    GetBucketPublicAccessBlock,
-    GetBucketPolicy,
-    GetBucketPolicyStatus,
-    GetBucketAcl,
-    GetBucketOwnershipControls,
-    GetBucketVersioning,
-    GetAccountPublicAccessBlock,
-    ListKeys,
-    ListAliases,
-    DescribeKey,
-    GetKeyPolicy,
-    GetKeyRotationStatus,
-    ListGrants,
-    ListResourceTags,
-    DescribeVolumes,
-    DescribeSnapshots,
-    DescribeSnapshotAttribute,
-    DescribeInstances,
-    GetEbsEncryptionByDefault,
-    GetEbsDefaultKmsKeyId,
-    GetSnapshotBlockPublicAccessState,
-    DescribeTrails,
-    GetTrailStatus,
-    GetEventSelectors,
-    GetCallerIdentity,
+pub enum Names {
+    /// Not a per-resource call.
+    Nothing,
+    Bucket,
+    KeyId,
+    SnapshotId,
+    TrailName,
 }
 
-impl Api {
-    /// The command from the path's service directory and file name.
-    fn from_path(hint: &PathHint) -> Option<Api> {
-        let service = hint.service.as_deref();
-        Some(match (service, hint.api.as_deref()?) {
-            (_, "list-buckets") => Api::ListBuckets,
-            (_, "get-bucket-location") => Api::GetBucketLocation,
-            (_, "get-bucket-encryption") => Api::GetBucketEncryption,
-            (Some("s3control"), "get-public-access-block") => Api::GetAccountPublicAccessBlock,
-            (_, "get-public-access-block") if hint.resource.is_none() => {
-                Api::GetAccountPublicAccessBlock
-            }
-            (_, "get-public-access-block") => Api::GetBucketPublicAccessBlock,
-            (_, "get-bucket-policy") => Api::GetBucketPolicy,
-            (_, "get-bucket-policy-status") => Api::GetBucketPolicyStatus,
-            (_, "get-bucket-acl") => Api::GetBucketAcl,
-            (_, "get-bucket-ownership-controls") => Api::GetBucketOwnershipControls,
-            (_, "get-bucket-versioning") => Api::GetBucketVersioning,
-            (_, "list-keys") => Api::ListKeys,
-            (_, "list-aliases") => Api::ListAliases,
-            (_, "describe-key") => Api::DescribeKey,
-            (_, "get-key-policy") => Api::GetKeyPolicy,
-            (_, "get-key-rotation-status") => Api::GetKeyRotationStatus,
-            (_, "list-grants") => Api::ListGrants,
-            (_, "list-resource-tags") => Api::ListResourceTags,
-            (_, "describe-volumes") => Api::DescribeVolumes,
-            (_, "describe-snapshots") => Api::DescribeSnapshots,
-            (_, "describe-snapshot-attribute") => Api::DescribeSnapshotAttribute,
-            (_, "describe-instances") => Api::DescribeInstances,
-            (_, "get-ebs-encryption-by-default") => Api::GetEbsEncryptionByDefault,
-            (_, "get-ebs-default-kms-key-id") => Api::GetEbsDefaultKmsKeyId,
-            (_, "get-snapshot-block-public-access-state") => Api::GetSnapshotBlockPublicAccessState,
-            (_, "describe-trails") => Api::DescribeTrails,
-            (_, "get-trail-status") => Api::GetTrailStatus,
-            (_, "get-event-selectors") => Api::GetEventSelectors,
-            (_, "get-caller-identity") => Api::GetCallerIdentity,
-            _ => return None,
-        })
+impl Names {
+    /// The placeholder in the documented file name (`get-bucket-acl--B.json`).
+    pub fn placeholder(self) -> Option<&'static str> {
+        match self {
+            Names::Nothing => None,
+            Names::Bucket => Some("B"),
+            Names::KeyId => Some("K"),
+            Names::SnapshotId => Some("S"),
+            Names::TrailName => Some("T"),
+        }
     }
 
-    /// The command whose output this is, by the keys it holds; the path decides between
-    /// shapes that look alike (a bucket's or a key's `Policy`, a bucket's or the account's
-    /// public access block) and names the command of an empty output.
-    pub fn identify(value: &Value, hint: &PathHint) -> Option<Api> {
-        let from_path = Api::from_path(hint);
-        let obj = value.as_object()?;
-        let has = |k: &str| obj.contains_key(k);
-        let by_content = if has("Buckets") {
-            Api::ListBuckets
-        } else if has("ServerSideEncryptionConfiguration") {
-            Api::GetBucketEncryption
-        } else if has("PublicAccessBlockConfiguration") {
-            match from_path {
-                Some(Api::GetAccountPublicAccessBlock) => Api::GetAccountPublicAccessBlock,
-                _ => Api::GetBucketPublicAccessBlock,
-            }
-        } else if has("PolicyStatus") {
-            Api::GetBucketPolicyStatus
-        } else if has("Policy") {
-            match from_path {
-                Some(Api::GetKeyPolicy) => Api::GetKeyPolicy,
-                Some(Api::GetBucketPolicy) => Api::GetBucketPolicy,
-                _ if has("PolicyName") || hint.service.as_deref() == Some("kms") => {
-                    Api::GetKeyPolicy
-                }
-                _ => Api::GetBucketPolicy,
-            }
-        } else if has("Grants") && has("Owner") {
-            Api::GetBucketAcl
-        } else if has("Grants") {
-            Api::ListGrants
-        } else if has("OwnershipControls") {
-            Api::GetBucketOwnershipControls
-        } else if has("LocationConstraint") {
-            Api::GetBucketLocation
-        } else if has("Keys") {
-            Api::ListKeys
-        } else if has("Aliases") {
-            Api::ListAliases
-        } else if has("KeyMetadata") {
-            Api::DescribeKey
-        } else if has("KeyRotationEnabled") {
-            Api::GetKeyRotationStatus
-        } else if has("Volumes") {
-            Api::DescribeVolumes
-        } else if has("Snapshots") {
-            Api::DescribeSnapshots
-        } else if has("CreateVolumePermissions") {
-            Api::DescribeSnapshotAttribute
-        } else if has("Reservations") {
-            Api::DescribeInstances
-        } else if has("EbsEncryptionByDefault") {
-            Api::GetEbsEncryptionByDefault
-        } else if has("trailList") {
-            Api::DescribeTrails
-        } else if has("IsLogging") {
-            Api::GetTrailStatus
-        } else if has("EventSelectors") || has("AdvancedEventSelectors") {
-            Api::GetEventSelectors
-        } else if has("Account") && has("Arn") && has("UserId") {
-            Api::GetCallerIdentity
-        } else if has("Tags") && from_path == Some(Api::ListResourceTags) {
-            Api::ListResourceTags
-        } else if has("KmsKeyId") && obj.len() == 1 {
-            Api::GetEbsDefaultKmsKeyId
-        } else if has("State") && from_path == Some(Api::GetSnapshotBlockPublicAccessState) {
-            Api::GetSnapshotBlockPublicAccessState
-        } else if (obj.is_empty() || has("Status") || has("MFADelete"))
-            && from_path == Some(Api::GetBucketVersioning)
-        {
-            Api::GetBucketVersioning
-        } else if has("Tags") && has("Truncated") {
-            Api::ListResourceTags
-        } else {
-            return None;
-        };
-        Some(by_content)
+    fn what(self) -> &'static str {
+        match self {
+            Names::Nothing => "resource",
+            Names::Bucket => "bucket",
+            Names::KeyId => "key-id",
+            Names::SnapshotId => "snapshot-id",
+            Names::TrailName => "trail-name",
+        }
     }
+}
+
+/// Reads a parsed output whose shape was checked; takes the members it keeps (moves them).
+pub type ReadFn = fn(&mut Map<String, Value>, &Ctx) -> Result<Vec<Item>, String>;
+
+/// Turns an error code that is an answer into the facts it establishes.
+pub type FactFn = fn(&Ctx, Loc) -> Result<Vec<Item>, String>;
+
+/// An error code that answers the question rather than failing it.
+pub struct ErrorFact {
+    pub code: &'static str,
+    /// What it means, for docs/export-format.md.
+    pub means: &'static str,
+    pub read: FactFn,
+}
+
+/// Who reads an API's output.
+#[derive(Clone, Copy)]
+pub enum Reader {
+    /// An export reader of this module.
+    Export(ReadFn),
+    /// AWS Config output (`configservice` calls): the AWS Config reader.
+    Config,
+    /// `cloudtrail lookup-events`: the CloudTrail reader.
+    CloudTrailLookup,
+}
+
+/// One AWS CLI call atrest reads.
+pub struct Api {
+    /// The service's directory in the layout (`s3` for `aws s3api`).
+    pub service: &'static str,
+    /// The AWS CLI command (`get-bucket-encryption`), the file's name in the layout.
+    pub command: &'static str,
+    /// The operation in the AWS API model (`GetBucketEncryption`).
+    pub operation: &'static str,
+    /// The command line that makes the file, for docs/export-format.md.
+    pub invocation: &'static str,
+    pub names: Names,
+    /// The resource kind its output describes (none for `sts get-caller-identity`).
+    pub kind: Option<Kind>,
+    /// Member sets that recognise this output outside the layout (any one set, all its
+    /// members present); empty: recognised by its file name only.
+    pub signature: &'static [&'static [&'static str]],
+    pub shape: &'static [Member],
+    /// The CLI prints nothing for some answers (`get-bucket-versioning` of a bucket that never
+    /// had versioning): an empty file is then `{}`. Otherwise an empty file is an error.
+    pub may_be_empty: bool,
+    pub errors: &'static [ErrorFact],
+    pub read: Reader,
+}
+
+/// Every table, one per service module.
+const TABLES: &[&[Api]] = &[
+    other::STS,
+    s3::APIS,
+    kms::APIS,
+    ec2::APIS,
+    trail::APIS,
+    other::CONFIG,
+];
+
+/// Every call atrest reads.
+pub fn apis() -> impl Iterator<Item = &'static Api> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
+/// Error codes that mean "no such resource" for any per-resource call: the resource went
+/// away between listing and describing it, or (`TrailNotFoundException`) a multi-region
+/// trail asked by name outside its home region, where it is read from.
+const NOT_FOUND: [&str; 5] = [
+    "NoSuchBucket",
+    "NotFoundException",
+    "TrailNotFoundException",
+    "InvalidSnapshot.NotFound",
+    "InvalidVolume.NotFound",
+];
+
+/// The service directories of the layout; `s3api` is accepted for `s3`.
+pub fn is_service(dir: &str) -> bool {
+    apis().any(|a| a.service == service_dir(dir))
+}
+
+fn service_dir(dir: &str) -> &str {
+    if dir == "s3api" { "s3" } else { dir }
+}
+
+/// Where a file of the export layout leads.
+pub enum Placed {
+    Api(&'static Api),
+    /// A call (or a service) atrest does not read: skipped with a warning.
+    Unread,
+}
+
+/// The call a file in the layout is the output of, by its path alone.
+pub fn placed(hint: &PathHint) -> Option<Placed> {
+    let (service, command) = (hint.service.as_deref()?, hint.api.as_deref()?);
+    hint.account.as_ref()?;
+    let service = service_dir(service);
+    Some(
+        match apis().find(|a| a.service == service && a.command == command) {
+            Some(api) => Placed::Api(api),
+            None => Placed::Unread,
+        },
+    )
+}
+
+/// The call a file outside the layout is the output of, by its file name alone.
+pub fn by_name(hint: &PathHint) -> Option<&'static Api> {
+    let command = hint.api.as_deref()?;
+    let mut named: Vec<&Api> = apis().filter(|a| a.command == command).collect();
+    if let Some(service) = hint.service.as_deref() {
+        named.retain(|a| a.service == service_dir(service));
+    }
+    if named.len() > 1 {
+        // `get-public-access-block`: a bucket's names its bucket, the account's does not.
+        named.retain(|a| (a.names != Names::Nothing) == hint.resource.is_some());
+    }
+    named.first().copied()
+}
+
+/// The call whose output `doc` is, by its members; the file name decides between outputs
+/// that look alike (a bucket's or a key's `Policy`).
+pub fn identify(doc: &Value, hint: &PathHint) -> Option<&'static Api> {
+    let obj = doc.as_object()?;
+    let score = |api: &Api| {
+        api.signature
+            .iter()
+            .filter(|set| set.iter().all(|k| obj.contains_key(*k)))
+            .map(|set| set.len())
+            .max()
+    };
+    let candidates: Vec<(&Api, usize)> = apis().filter_map(|a| score(a).map(|s| (a, s))).collect();
+    let best = candidates.iter().map(|(_, s)| *s).max()?;
+    let candidates: Vec<&Api> = candidates
+        .into_iter()
+        .filter(|(_, s)| *s == best)
+        .map(|(a, _)| a)
+        .collect();
+    let named = by_name(hint);
+    if let Some(api) = candidates
+        .iter()
+        .find(|a| named.is_some_and(|n| std::ptr::eq(**a, n)))
+    {
+        return Some(api);
+    }
+    if let Some(service) = hint.service.as_deref()
+        && let Some(api) = candidates
+            .iter()
+            .find(|a| a.service == service_dir(service))
+    {
+        return Some(api);
+    }
+    candidates.first().copied()
 }
 
 /// Where the pieces of one export file come from and what its path says.
@@ -192,7 +235,8 @@ impl Ctx<'_> {
     }
 
     /// The resource named by the file (`--<resource>`), required by per-resource outputs.
-    pub fn resource(&self, what: &str) -> Result<&str, String> {
+    pub fn resource(&self, names: Names) -> Result<&str, String> {
+        let what = names.what();
         self.hint.resource.as_deref().ok_or_else(|| {
             format!(
                 "this output does not name its {what}: put it in the export layout as \
@@ -200,78 +244,108 @@ impl Ctx<'_> {
             )
         })
     }
+
+    /// The account and region of the layout, required by per-region settings.
+    pub fn scope(&self, service: &str) -> Result<(&str, &str), String> {
+        match (&self.hint.account, &self.hint.region) {
+            (Some(account), Some(region)) => Ok((account, region)),
+            _ => Err(format!(
+                "this output must sit in the export layout under <account>/<region>/{service}/"
+            )),
+        }
+    }
 }
 
-/// Reads one AWS CLI output (`value`, the parsed file) into model items.
-/// Takes the document by value: its members move into the pieces, nothing is copied.
-pub fn read(api: Api, value: Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
-    let mut obj = match value {
+/// Why an output could not be read: members that do not have the API's shape, or a message.
+#[derive(Debug)]
+pub enum Problem {
+    Shape(Vec<Mismatch>),
+    Other(String),
+}
+
+/// How many shape mismatches one file reports.
+const MISMATCHES: usize = 5;
+
+/// Reads one AWS CLI output (`doc`, the parsed file) of an export reader into model items,
+/// after checking its shape. Takes the document by value: its members move into the pieces.
+pub fn read(api: &Api, doc: Value, ctx: &Ctx) -> Result<Vec<Item>, Problem> {
+    let mismatches = shape::check(&doc, api.shape, MISMATCHES);
+    if !mismatches.is_empty() {
+        return Err(Problem::Shape(mismatches));
+    }
+    let Reader::Export(read) = api.read else {
+        return Err(Problem::Other(format!(
+            "`{}` is not an export reader's call",
+            api.command
+        )));
+    };
+    let mut obj = match doc {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    let obj = &mut obj;
-    match api {
-        Api::ListBuckets
-        | Api::GetBucketLocation
-        | Api::GetBucketEncryption
-        | Api::GetBucketPublicAccessBlock
-        | Api::GetBucketPolicy
-        | Api::GetBucketPolicyStatus
-        | Api::GetBucketAcl
-        | Api::GetBucketOwnershipControls
-        | Api::GetBucketVersioning
-        | Api::GetAccountPublicAccessBlock => s3::read(api, obj, ctx),
-        Api::ListKeys
-        | Api::ListAliases
-        | Api::DescribeKey
-        | Api::GetKeyPolicy
-        | Api::GetKeyRotationStatus
-        | Api::ListGrants
-        | Api::ListResourceTags => kms::read(api, obj, ctx),
-        Api::DescribeVolumes
-        | Api::DescribeSnapshots
-        | Api::DescribeSnapshotAttribute
-        | Api::DescribeInstances
-        | Api::GetEbsEncryptionByDefault
-        | Api::GetEbsDefaultKmsKeyId
-        | Api::GetSnapshotBlockPublicAccessState => ec2::read(api, obj, ctx),
-        Api::DescribeTrails | Api::GetTrailStatus | Api::GetEventSelectors => {
-            trail::read(api, obj, ctx)
-        }
-        Api::GetCallerIdentity => Ok(Vec::new()),
+    read(&mut obj, ctx).map_err(Problem::Other)
+}
+
+/// An empty file: the call printed nothing.
+pub fn read_empty(api: &Api, ctx: &Ctx) -> Result<Vec<Item>, Problem> {
+    if !api.may_be_empty {
+        return Err(Problem::Other(format!(
+            "empty file: `aws {} {}` always prints JSON (was the export interrupted?)",
+            cli_service(api),
+            api.command
+        )));
+    }
+    read(api, Value::Object(Map::new()), ctx)
+}
+
+fn cli_service(api: &Api) -> &'static str {
+    match api.service {
+        "s3" => "s3api",
+        other => other,
     }
 }
 
 /// An `.error.json` file: `{"exit_code", "error_code", "stderr"}`. Returns the facts the
-/// error establishes, or `Err` with a message when the call failed for another reason.
-pub fn read_error(value: &Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
-    let code = value
-        .get("error_code")
-        .and_then(Value::as_str)
-        .ok_or("an .error.json file must hold {\"exit_code\", \"error_code\", \"stderr\"}")?;
-    let api = Api::from_path(ctx.hint).ok_or("the file name does not name an AWS CLI command")?;
-    // Rotation status does not exist for keys pending deletion or without rotatable
-    // material (asymmetric, HMAC, imported, custom key stores): an expected answer.
-    if api == Api::GetKeyRotationStatus
-        && matches!(
-            code,
-            "KMSInvalidStateException" | "UnsupportedOperationException"
-        )
-    {
+/// error establishes, or `Err` with a message when the call failed. `api` is `None` for a
+/// call atrest does not read (the caller skips those).
+pub fn read_error(api: &Api, doc: &Value, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let command = format!("{} {}", cli_service(api), api.command);
+    let stderr = doc.get("stderr").and_then(Value::as_str).unwrap_or("");
+    let detail = first_line(stderr);
+    let code = match doc.get("error_code") {
+        Some(Value::String(code)) if !code.is_empty() => code.as_str(),
+        // The call failed before AWS answered, or its message could not be parsed (an HTTP
+        // 500 page): a failed call all the same.
+        Some(Value::String(_) | Value::Null) | None if doc.is_object() => {
+            return Err(match detail {
+                Some(line) => format!("the call `{command}` failed: {line}"),
+                None => format!("the call `{command}` failed (no error message was kept)"),
+            });
+        }
+        _ => {
+            return Err(
+                "an .error.json file must hold {\"exit_code\", \"error_code\", \"stderr\"}".into(),
+            );
+        }
+    };
+    if let Some(fact) = api.errors.iter().find(|f| f.code == code) {
+        return (fact.read)(ctx, ctx.at("/error_code"));
+    }
+    if api.names != Names::Nothing && NOT_FOUND.contains(&code) {
         return Ok(Vec::new());
     }
-    let fact = s3::read_error(api, code, ctx)?;
-    match fact {
-        Some(items) => Ok(items),
-        None => {
-            let stderr = value.get("stderr").and_then(Value::as_str).unwrap_or("");
-            let detail = stderr.trim().lines().last().unwrap_or(code);
-            Err(format!(
-                "the AWS CLI call `{}` failed with {code}: {detail}",
-                ctx.hint.api.as_deref().unwrap_or("?")
-            ))
-        }
-    }
+    let detail = stderr.trim().lines().last().unwrap_or(code);
+    Err(format!("the call `{command}` failed with {code}: {detail}"))
+}
+
+/// The first line of a CLI's stderr that says something.
+fn first_line(stderr: &str) -> Option<&str> {
+    stderr.lines().map(str::trim).find(|l| !l.is_empty())
+}
+
+/// No facts: the answer says there is nothing to add.
+fn nothing(_: &Ctx, _: Loc) -> Result<Vec<Item>, String> {
+    Ok(Vec::new())
 }
 
 /// An object's members (the shape AWS returned, unchanged), moved out.
@@ -295,56 +369,4 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use std::path::Path;
-
-    fn api(value: Value, path: &str) -> Option<Api> {
-        Api::identify(&value, &PathHint::read(Path::new(path)))
-    }
-
-    #[test]
-    fn content_first_path_breaks_ties() {
-        let p = "1/123456789012/us-east-1/kms/get-key-policy--k.json";
-        assert_eq!(api(json!({"Policy": "{}"}), p), Some(Api::GetKeyPolicy));
-        let p = "123456789012/us-east-1/s3/get-bucket-policy--b.json";
-        assert_eq!(api(json!({"Policy": "{}"}), p), Some(Api::GetBucketPolicy));
-        assert_eq!(
-            api(json!({"Policy": "{}", "PolicyName": "default"}), "x.json"),
-            Some(Api::GetKeyPolicy)
-        );
-        let pab = json!({"PublicAccessBlockConfiguration": {}});
-        assert_eq!(
-            api(
-                pab.clone(),
-                "123456789012/us-east-1/s3control/get-public-access-block.json"
-            ),
-            Some(Api::GetAccountPublicAccessBlock)
-        );
-        assert_eq!(
-            api(
-                pab,
-                "123456789012/us-east-1/s3/get-public-access-block--b.json"
-            ),
-            Some(Api::GetBucketPublicAccessBlock)
-        );
-        // The path never overrides what the content says.
-        assert_eq!(
-            api(
-                json!({"Volumes": []}),
-                "123456789012/us-east-1/kms/list-keys.json"
-            ),
-            Some(Api::DescribeVolumes)
-        );
-        assert_eq!(
-            api(
-                json!({}),
-                "123456789012/us-east-1/s3/get-bucket-versioning--b.json"
-            ),
-            Some(Api::GetBucketVersioning)
-        );
-        assert_eq!(api(json!({}), "x/other.json"), None);
-        assert_eq!(api(json!({"Foo": 1}), "x/other.json"), None);
-    }
-}
+mod tests;

@@ -5,7 +5,69 @@ use serde_json::{Map, Value};
 use crate::model::arn::trail_arn;
 use crate::model::{Arn, Ident, Item, Kind, Piece};
 
-use super::{Api, Ctx, members, str_of, take_list};
+use super::shape::{Ty, opt, req};
+use super::{Api, Ctx, Names, Reader, members, str_of, take_list};
+
+pub const APIS: &[Api] = &[
+    Api {
+        service: "cloudtrail",
+        command: "describe-trails",
+        operation: "DescribeTrails",
+        invocation: "aws cloudtrail describe-trails",
+        names: Names::Nothing,
+        kind: Some(Kind::CloudtrailTrail),
+        signature: &[&["trailList"]],
+        shape: &[
+            req("trailList", Ty::Arr),
+            req("trailList/*", Ty::Obj),
+            req("trailList/*/TrailARN", Ty::Str),
+            opt("trailList/*/Name", Ty::Str),
+            opt("trailList/*/HomeRegion", Ty::Str),
+            opt("trailList/*/IsMultiRegionTrail", Ty::Bool),
+            opt("trailList/*/IsOrganizationTrail", Ty::Bool),
+            opt("trailList/*/LogFileValidationEnabled", Ty::Bool),
+            opt("trailList/*/KmsKeyId", Ty::Str),
+            opt("trailList/*/S3BucketName", Ty::Str),
+        ],
+        may_be_empty: false,
+        errors: &[],
+        read: Reader::Export(describe_trails),
+    },
+    Api {
+        service: "cloudtrail",
+        command: "get-trail-status",
+        operation: "GetTrailStatus",
+        invocation: "aws cloudtrail get-trail-status --name T",
+        names: Names::TrailName,
+        kind: Some(Kind::CloudtrailTrail),
+        signature: &[&["IsLogging"]],
+        shape: &[req("IsLogging", Ty::Bool)],
+        may_be_empty: false,
+        errors: &[],
+        read: Reader::Export(per_trail),
+    },
+    Api {
+        service: "cloudtrail",
+        command: "get-event-selectors",
+        operation: "GetEventSelectors",
+        invocation: "aws cloudtrail get-event-selectors --trail-name T",
+        names: Names::TrailName,
+        kind: Some(Kind::CloudtrailTrail),
+        signature: &[&["EventSelectors"], &["AdvancedEventSelectors"]],
+        shape: &[
+            opt("TrailARN", Ty::Str),
+            opt("EventSelectors", Ty::Arr),
+            opt("EventSelectors/*", Ty::Obj),
+            opt("EventSelectors/*/DataResources", Ty::Arr),
+            opt("AdvancedEventSelectors", Ty::Arr),
+            opt("AdvancedEventSelectors/*", Ty::Obj),
+            opt("AdvancedEventSelectors/*/FieldSelectors", Ty::Arr),
+        ],
+        may_be_empty: false,
+        errors: &[],
+        read: Reader::Export(per_trail),
+    },
+];
 
 fn trail(arn: &str) -> Piece {
     let (account, region) = Arn::parse(arn)
@@ -20,44 +82,40 @@ fn trail(arn: &str) -> Piece {
 }
 
 /// The trail a per-trail output is about: the ARN the content names, else the file's trail
-/// name in the directory's account and region.
+/// name in the directory's account and region. By name, CloudTrail answers only in the
+/// trail's home region (elsewhere: `TrailNotFoundException`), so that is the trail's ARN.
 fn named(ctx: &Ctx, from_content: Option<&str>) -> Result<Piece, String> {
     if let Some(arn) = from_content.filter(|a| a.starts_with("arn:")) {
         return Ok(trail(arn));
     }
-    let name = ctx.resource("trail-name")?;
+    let name = ctx.resource(Names::TrailName)?;
     if name.starts_with("arn:") {
         return Ok(trail(name));
     }
-    match (&ctx.hint.account, &ctx.hint.region) {
-        (Some(account), Some(region)) => Ok(trail(&trail_arn(region, account, name))),
-        _ => Err("a trail's status must sit under <account>/<region>/cloudtrail/".into()),
-    }
+    let (account, region) = ctx.scope("cloudtrail")?;
+    Ok(trail(&trail_arn(region, account, name)))
 }
 
-pub fn read(api: Api, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+fn describe_trails(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
-    match api {
-        Api::DescribeTrails => {
-            for (i, t) in take_list(obj, "trailList").into_iter().enumerate() {
-                let Some(arn) = str_of(&t, "TrailARN").map(str::to_owned) else {
-                    continue;
-                };
-                let piece = trail(&arn).whole(members(t), ctx.at(&format!("/trailList/{i}")));
-                items.push(Item::Piece(piece));
-            }
-        }
-        Api::GetTrailStatus | Api::GetEventSelectors => {
-            let mut piece = named(ctx, obj.get("TrailARN").and_then(Value::as_str))?;
-            for (field, value) in std::mem::take(obj) {
-                if field != "TrailARN" {
-                    let at = ctx.at(&format!("/{field}"));
-                    piece = piece.field(&field, value, at);
-                }
-            }
-            items.push(Item::Piece(piece));
-        }
-        _ => {}
+    for (i, t) in take_list(obj, "trailList").into_iter().enumerate() {
+        let Some(arn) = str_of(&t, "TrailARN").map(str::to_owned) else {
+            continue;
+        };
+        let piece = trail(&arn).whole(members(t), ctx.at(&format!("/trailList/{i}")));
+        items.push(Item::Piece(piece));
     }
     Ok(items)
+}
+
+/// `get-trail-status` and `get-event-selectors`: every member a field of the trail.
+fn per_trail(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let mut piece = named(ctx, obj.get("TrailARN").and_then(Value::as_str))?;
+    for (field, value) in std::mem::take(obj) {
+        if field != "TrailARN" {
+            let at = ctx.at(&format!("/{field}"));
+            piece = piece.field(&field, value, at);
+        }
+    }
+    Ok(vec![Item::Piece(piece)])
 }

@@ -15,6 +15,10 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         .or_else(|| r.arn.rsplit_once("key/").map(|(_, id)| id.to_owned()));
     if let Some(id) = key_id {
         let aliases = ctx.keys.aliases_of(&r.account, &r.region, &id);
+        // `alias/aws/*` names only AWS managed keys: known even without `describe-key`.
+        if r.get("KeyManager").is_none() && aliases.iter().any(|a| a.starts_with("alias/aws/")) {
+            d.set("KeyManager", json!("AWS"), None);
+        }
         d.set("Aliases", json!(aliases), None);
     }
     let Some(doc) = r.get("Policy").and_then(parse_document) else {
