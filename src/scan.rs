@@ -114,6 +114,7 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
     findings.extend(resource_findings);
     finding::sort(&mut findings);
     stats.rules_time = started.elapsed();
+    nothing_read(inputs, &stats, &mut diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
     Outcome {
@@ -122,6 +123,27 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
         findings,
         diagnostics,
         stats,
+    }
+}
+
+/// A scan of nothing is not a pass: no input file at all, or none that atrest recognised, is
+/// an input error.
+fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnostic>) {
+    let message = if stats.files == 0 {
+        "no input files here: atrest reads .json, .json.gz, .jsonl and .ndjson files (AWS CLI \
+         exports, AWS Config files, CloudTrail logs)"
+            .to_owned()
+    } else if stats.files_by_kind.is_empty() {
+        format!(
+            "nothing to check: none of the {} files read is an AWS CLI export, an AWS Config \
+             file or a CloudTrail log",
+            stats.files
+        )
+    } else {
+        return;
+    };
+    for input in inputs {
+        diagnostics.push(Diagnostic::error(input, message.clone()));
     }
 }
 

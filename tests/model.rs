@@ -6,6 +6,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use atrest::ingest::export::apis;
+use atrest::ingest::export::shape::Ty;
 use atrest::model::schema::{self, From, KINDS};
 use atrest::model::{Inventory, Kind, Resource};
 use atrest::rules::Registry;
@@ -151,22 +153,89 @@ fn docs_resources_md_is_generated_from_the_code() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
-/// AWS's fields carry AWS's names: each is a member of the output shape of the command the
-/// table names (or of the item structure of its list), per the botocore API models.
+/// The AWS API model of a table's service in the corpus, when there is one.
+fn model_of(corpus: &std::path::Path, service: &str) -> Option<Value> {
+    let dir = match service {
+        "configservice" => "config",
+        other => other,
+    };
+    ["service-2.json", "service-2.pruned.json"]
+        .iter()
+        .map(|f| corpus.join("botocore").join(dir).join(f))
+        .find(|p| p.is_file())
+        .map(|p| serde_json::from_slice(&std::fs::read(p).expect("model")).expect("json"))
+}
+
+/// Every call of the reader tables is an operation of its service's API model, and every
+/// member its shape checks is a member of that operation's output, with a matching type.
+#[test]
+fn reader_tables_match_the_api_models() {
+    let Some(corpus) = corpus() else { return };
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for api in apis() {
+        let Some(model) = model_of(&corpus, api.service) else {
+            continue;
+        };
+        let Some(op) = model["operations"].get(api.operation) else {
+            wrong.push(format!(
+                "{} {}: no operation {}",
+                api.service, api.command, api.operation
+            ));
+            continue;
+        };
+        checked += 1;
+        let output = op["output"]["shape"].as_str().expect("output");
+        for member in api.shape {
+            match shape_at(&model, output, member.path) {
+                None => wrong.push(format!(
+                    "{}: `{}` is not in the output of {}",
+                    api.command, member.path, api.operation
+                )),
+                Some(t) if !type_fits(member.ty, &t) => wrong.push(format!(
+                    "{}: `{}` is {t} in the model, the table says {}",
+                    api.command,
+                    member.path,
+                    member.ty.name()
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(checked >= 25, "only {checked} calls checked");
+}
+
+/// The botocore type at a table path (`Volumes/*/KmsKeyId`) under an output shape.
+fn shape_at(model: &Value, shape: &str, path: &str) -> Option<String> {
+    let mut shape = shape.to_owned();
+    for token in path.split('/') {
+        let s = &model["shapes"][&shape];
+        shape = match (s["type"].as_str()?, token) {
+            ("list", "*") => s["member"]["shape"].as_str()?.to_owned(),
+            ("structure", name) => s["members"][name]["shape"].as_str()?.to_owned(),
+            _ => return None,
+        };
+    }
+    model["shapes"][&shape]["type"].as_str().map(str::to_owned)
+}
+
+fn type_fits(ty: Ty, model: &str) -> bool {
+    match ty {
+        Ty::Str | Ty::StrOrNull => model == "string",
+        Ty::Bool => model == "boolean",
+        Ty::Int => matches!(model, "integer" | "long"),
+        Ty::Obj => matches!(model, "structure" | "map"),
+        Ty::Arr => model == "list",
+        Ty::Time => model == "timestamp",
+    }
+}
+
+/// AWS's fields carry AWS's names: each is a member of the output shape of the call the
+/// field table names (or of the item structure of its list), per the botocore API models.
 #[test]
 fn aws_field_names_match_the_api_models() {
     let Some(corpus) = corpus() else { return };
-    let models = [
-        ("s3", "s3/service-2.json"),
-        ("kms", "kms/service-2.json"),
-        ("ec2", "ec2/service-2.pruned.json"),
-        ("cloudtrail", "cloudtrail/service-2.json"),
-    ];
-    let load = |rel: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(corpus.join("botocore").join(rel)).expect("model"))
-            .expect("json")
-    };
-    let loaded: Vec<(&str, Value)> = models.iter().map(|(s, p)| (*s, load(p))).collect();
     // Fields atrest places differently from the output, with the member they hold.
     let renamed = [
         ("Versioning", "Status"),
@@ -175,43 +244,40 @@ fn aws_field_names_match_the_api_models() {
     let mut wrong = Vec::new();
     for kind in KINDS {
         for field in kind.fields {
-            let From::Aws(api) = field.from else { continue };
-            let command = api.split(',').next().unwrap_or_default().trim();
-            if command.starts_with("s3control") {
+            let From::Aws(calls) = field.from else {
                 continue;
-            }
-            let operation: String = command
-                .split('-')
-                .map(|w| w[..1].to_uppercase() + &w[1..])
-                .collect();
-            let Some((_, model)) = loaded
-                .iter()
-                .find(|(_, m)| m["operations"].get(&operation).is_some())
-            else {
-                wrong.push(format!(
-                    "{}.{}: no operation {operation}",
-                    kind.kind, field.name
-                ));
+            };
+            // `list-buckets, get-bucket-acl`; `s3control get-public-access-block`.
+            let call = calls.split(',').next().unwrap_or_default().trim();
+            let (service, command) = call.split_once(' ').unwrap_or(("", call));
+            let Some(api) = apis().find(|a| {
+                a.command == command
+                    && a.kind == Some(kind.kind)
+                    && (service.is_empty() || a.service == service)
+            }) else {
+                wrong.push(format!("{}.{}: no call {command}", kind.kind, field.name));
+                continue;
+            };
+            let Some(model) = model_of(&corpus, api.service) else {
                 continue;
             };
             let name = renamed
                 .iter()
                 .find(|(f, _)| *f == field.name)
                 .map_or(field.name, |(_, m)| m);
-            let output = model["operations"][&operation]["output"]["shape"]
+            let output = model["operations"][api.operation]["output"]["shape"]
                 .as_str()
                 .expect("output");
-            if !members_near(model, output, 2).contains(name) {
+            if !members_near(&model, output, 2).contains(name) {
                 wrong.push(format!(
-                    "{}.{} is not in the output of {operation}",
-                    kind.kind, field.name
+                    "{}.{} is not in the output of {}",
+                    kind.kind, field.name, api.operation
                 ));
             }
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
-
 /// Member names of a shape and of the structures within `depth` levels of it.
 fn members_near(model: &Value, shape: &str, depth: usize) -> BTreeSet<String> {
     let mut names = BTreeSet::new();

@@ -73,6 +73,11 @@ fn read_text(
         read_empty(id, path, &hint, out);
         return;
     };
+    if export::placed(&hint).is_some() {
+        // The path decides: never a CloudTrail log or a Config file read into an API's place.
+        read_placed(id, path, body, &hint, on_event, out);
+        return;
+    }
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
             read_document(id, path, body, &hint, on_event, out)
@@ -273,11 +278,6 @@ fn read_document(
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
-    if export::placed(hint).is_some() {
-        // The path decides: never a CloudTrail log or a Config file read into an API's place.
-        read_placed(id, path, body, hint, on_event, out);
-        return;
-    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut events = 0usize;
     let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
