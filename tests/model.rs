@@ -153,6 +153,12 @@ fn docs_resources_md_is_generated_from_the_code() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+#[test]
+fn the_calls_in_docs_export_format_md_are_generated_from_the_tables() {
+    let run = common::atrest(&["docs", "exports", "--check", "docs/export-format.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
 /// The AWS API model of a table's service in the corpus, when there is one.
 fn model_of(corpus: &std::path::Path, service: &str) -> Option<Value> {
     let dir = match service {

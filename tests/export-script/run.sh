@@ -126,6 +126,8 @@ if code not in (1, 2):
 errors = [d for d in report["diagnostics"] if d["level"] == "error"]
 if (code == 2) != bool(errors):
     sys.exit(f"exit code {code} with errors {errors}")
+for e in errors:
+    print(f"  input error (expected from moto): {e['path'].split('/export/')[-1]}: {e['message'][:160]}")
 print(f"atrest on the export: {len(report['findings'])} findings, {len(errors)} input errors, exit {code}: ok")
 PY
 else

@@ -125,7 +125,7 @@ pub fn apis() -> impl Iterator<Item = &'static Api> {
 /// Error codes that mean "no such resource" for any per-resource call: the resource went
 /// away between listing and describing it, or (`TrailNotFoundException`) a multi-region
 /// trail asked by name outside its home region, where it is read from.
-const NOT_FOUND: [&str; 5] = [
+pub const NOT_FOUND: [&str; 5] = [
     "NoSuchBucket",
     "NotFoundException",
     "TrailNotFoundException",
