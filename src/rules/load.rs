@@ -22,7 +22,7 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    pub(crate) fn new(path: &str, message: impl Into<String>) -> Self {
+    fn new(path: &str, message: impl Into<String>) -> Self {
         LoadError {
             path: path.to_owned(),
             line: None,
@@ -32,7 +32,7 @@ impl LoadError {
     }
 
     /// An error at a place in the file (without a position when the place is unknown).
-    pub(crate) fn at(path: &str, e: Located) -> Self {
+    fn at(path: &str, e: Located) -> Self {
         let known = e.at.is_known();
         LoadError {
             path: path.to_owned(),
