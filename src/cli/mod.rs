@@ -65,13 +65,35 @@ pub fn main() -> ExitCode {
 }
 
 /// Loads built-in rules and those of `--rules`; on errors prints them and returns `None`.
+/// Loading no rule at all is an error too: a scan without rules would pass every gate.
 fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Option<Registry> {
     match Registry::load(builtin, dirs) {
+        Ok(registry) if registry.is_empty() => {
+            print_no_rules(dirs);
+            None
+        }
         Ok(registry) => Some(registry),
         Err(errors) => {
             print_load_errors(&errors);
             None
         }
+    }
+}
+
+fn print_no_rules(dirs: &[PathBuf]) {
+    let mut err = io::stderr().lock();
+    if dirs.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: no rules loaded: without the built-in rules, give a `--rules DIR`"
+        );
+    }
+    for dir in dirs {
+        let _ = writeln!(
+            err,
+            "error: no rules loaded: {} holds no .yml/.yaml rule",
+            dir.display()
+        );
     }
 }
 
@@ -82,7 +104,14 @@ fn print_load_errors(errors: &[LoadError]) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", e.path),
             _ => e.path.clone(),
         };
-        let _ = writeln!(err, "error: {position}: {}", e.message);
+        // One error, one line, whatever the message holds.
+        let message = e
+            .message
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(err, "error: {position}: {message}");
     }
 }
 

@@ -7,7 +7,9 @@ use serde_json::json;
 
 use crate::rules::{Registry, Rule, testing};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, print_load_errors};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, print_load_errors, print_no_rules,
+};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RulesCommand {
@@ -34,7 +36,7 @@ pub enum RulesCommand {
 }
 
 pub fn run(cmd: &RulesCommand) -> u8 {
-    let mut out = io::stdout().lock();
+    let mut out = UntilClosed::new(io::stdout().lock());
     let result = match cmd {
         RulesCommand::List { rules, json } => {
             let Some(registry) = load_rules(true, &rules.dirs) else {
@@ -59,10 +61,57 @@ pub fn run(cmd: &RulesCommand) -> u8 {
         }
         RulesCommand::Test { dir } => test(dir.as_ref(), &mut out),
     };
-    result.unwrap_or_else(|e| {
-        let _ = writeln!(io::stderr(), "error: {e}");
-        EXIT_ERROR
-    })
+    result
+        .and_then(|code| out.flush().map(|()| code))
+        .unwrap_or_else(|e| {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            EXIT_ERROR
+        })
+}
+
+/// Standard output that a closed pipe ends quietly (`atrest rules list | head -1`): what
+/// is written after the reader has gone is dropped, and the command keeps its own exit
+/// code (`rules test` still fails when a case fails).
+pub(super) struct UntilClosed<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    pub(super) fn new(inner: W) -> Self {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn quiet<T>(&mut self, done: T, result: io::Result<T>) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.quiet(buf.len(), result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.quiet((), result)
+    }
 }
 
 fn list(registry: &Registry, as_json: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -143,6 +192,9 @@ fn test(dir: Option<&PathBuf>, out: &mut dyn Write) -> io::Result<u8> {
     let (registry, errors) = Registry::load_partial(dir.is_none(), &dirs);
     if !errors.is_empty() {
         print_load_errors(&errors);
+    } else if registry.is_empty() {
+        print_no_rules(&dirs);
+        return Ok(EXIT_ERROR);
     }
     let mut cases = 0;
     let mut failures = 0;

@@ -2,11 +2,14 @@
 //! into matchers. Evaluation is a plain walk over the document; only when a rule fires is
 //! it evaluated again to record which fields decided it.
 
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use super::condition::{self, Cond};
 use super::doc::{Doc, Hit};
 use super::pattern::{Modifiers, Pattern};
+use super::yaml_node::{Entry, Located, Node, Pos, Tree};
 
 #[derive(Debug)]
 pub struct Detection {
@@ -29,43 +32,53 @@ enum Selection {
 pub struct FieldTest {
     /// The key as written (`requestParameters.keyId|contains`).
     pub key: String,
+    /// Where the key is written in the rule file.
+    pub key_at: Pos,
     pub path: Vec<String>,
     patterns: Vec<Pattern>,
     all: bool,
 }
 
 impl Detection {
-    pub fn compile(detection: &Value) -> Result<Detection, String> {
-        let map = detection.as_object().ok_or("`detection` must be a map")?;
+    pub fn compile(detection: &Node) -> Result<Detection, Located> {
+        let Tree::Map(map) = &detection.tree else {
+            return Err(Located::new(detection.at, "`detection` must be a map"));
+        };
         let mut names = Vec::new();
         let mut selections = Vec::new();
-        let mut condition_text = None;
-        for (name, body) in map {
+        let mut condition_node = None;
+        for (name, entry) in map {
             if name == "condition" {
-                condition_text = Some(body);
+                condition_node = Some(&entry.node);
                 continue;
             }
             if name == "timeframe" {
-                return Err("`timeframe` (correlation) is not supported".into());
+                return Err(Located::new(
+                    entry.key_at,
+                    "`timeframe` (correlation) is not supported",
+                ));
             }
-            let selection =
-                Selection::compile(body).map_err(|e| format!("selection `{name}`: {e}"))?;
+            let selection = Selection::compile(&entry.node)
+                .map_err(|e| e.within(&format!("selection `{name}`: ")))?;
             names.push(name.clone());
             selections.push(selection);
         }
-        let condition = match condition_text {
-            None => return Err("`detection` has no `condition`".into()),
-            Some(Value::String(text)) => condition::parse(text, &names)?,
-            // Several conditions: any of them.
-            Some(Value::Array(list)) => {
-                let parsed: Result<Vec<Cond>, String> = list
-                    .iter()
-                    .map(|c| c.as_str().ok_or("a condition must be a string".to_owned()))
-                    .map(|c| c.and_then(|c| condition::parse(c, &names)))
-                    .collect();
-                Cond::Or(parsed?)
+        let parse = |node: &Node| {
+            let text = node
+                .as_str()
+                .ok_or_else(|| Located::new(node.at, "a condition must be a string"))?;
+            condition::parse(text, &names).map_err(|e| Located::new(node.at, e))
+        };
+        let condition = match condition_node {
+            None => {
+                return Err(Located::new(detection.at, "`detection` has no `condition`"));
             }
-            Some(_) => return Err("`condition` must be a string".into()),
+            // Several conditions: any of them.
+            Some(Node {
+                tree: Tree::Seq(list),
+                ..
+            }) => Cond::Or(list.iter().map(parse).collect::<Result<_, _>>()?),
+            Some(node) => parse(node)?,
         };
         Ok(Detection {
             names,
@@ -154,38 +167,38 @@ impl Detection {
 }
 
 impl Selection {
-    fn compile(body: &Value) -> Result<Selection, String> {
-        match body {
-            Value::Object(map) => Ok(Selection::All(compile_map(map)?)),
-            Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
-                let groups: Result<Vec<_>, String> = items
+    fn compile(body: &Node) -> Result<Selection, Located> {
+        let contains = Modifiers {
+            contains: true,
+            ..Modifiers::default()
+        };
+        let keyword = |node: &Node| {
+            Pattern::compile(&node.to_value(), &contains).map_err(|e| Located::new(node.at, e))
+        };
+        match &body.tree {
+            Tree::Map(map) => Ok(Selection::All(compile_map(map)?)),
+            Tree::Seq(items)
+                if !items.is_empty() && items.iter().all(|n| matches!(n.tree, Tree::Map(_))) =>
+            {
+                let groups: Result<Vec<_>, Located> = items
                     .iter()
-                    .filter_map(Value::as_object)
+                    .filter_map(|n| match &n.tree {
+                        Tree::Map(map) => Some(map),
+                        _ => None,
+                    })
                     .map(compile_map)
                     .collect();
                 Ok(Selection::Any(groups?))
             }
-            Value::Array(items) if !items.is_empty() => {
-                let contains = Modifiers {
-                    contains: true,
-                    ..Modifiers::default()
-                };
-                let patterns: Result<Vec<_>, String> = items
-                    .iter()
-                    .map(|v| Pattern::compile(v, &contains))
-                    .collect();
+            Tree::Seq(items) if !items.is_empty() => {
+                let patterns: Result<Vec<_>, Located> = items.iter().map(keyword).collect();
                 Ok(Selection::Keywords(patterns?))
             }
-            Value::String(_) => {
-                let contains = Modifiers {
-                    contains: true,
-                    ..Modifiers::default()
-                };
-                Ok(Selection::Keywords(vec![Pattern::compile(
-                    body, &contains,
-                )?]))
-            }
-            _ => Err("a selection must be a map, a list of maps or a list of values".into()),
+            Tree::Scalar(Value::String(_)) => Ok(Selection::Keywords(vec![keyword(body)?])),
+            _ => Err(Located::new(
+                body.at,
+                "a selection must be a map, a list of maps or a list of values",
+            )),
         }
     }
 
@@ -240,34 +253,43 @@ fn any_string(v: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
     }
 }
 
-fn compile_map(map: &Map<String, Value>) -> Result<Vec<FieldTest>, String> {
+fn compile_map(map: &BTreeMap<String, Entry>) -> Result<Vec<FieldTest>, Located> {
     map.iter()
-        .map(|(key, value)| FieldTest::compile(key, value))
+        .map(|(key, entry)| FieldTest::compile(key, entry))
         .collect()
 }
 
 impl FieldTest {
-    fn compile(key: &str, value: &Value) -> Result<FieldTest, String> {
+    /// Errors about the key (its field, its modifiers) point at the key; errors about a
+    /// value point at the value.
+    fn compile(key: &str, entry: &Entry) -> Result<FieldTest, Located> {
+        let at_key = |e: String| Located::new(entry.key_at, format!("`{key}`: {e}"));
         let mut parts = key.split('|');
         let field = parts.next().unwrap_or_default();
         if field.is_empty() {
-            return Err(format!("`{key}`: empty field name"));
+            return Err(at_key("empty field name".into()));
         }
         let modifiers: Vec<&str> = parts.collect();
-        let m = Modifiers::parse(&modifiers).map_err(|e| format!("`{key}`: {e}"))?;
-        let values: Vec<&Value> = match value {
-            Value::Array(items) if items.is_empty() => {
-                return Err(format!("`{key}`: an empty list matches nothing"));
+        let m = Modifiers::parse(&modifiers).map_err(at_key)?;
+        let values: Vec<&Node> = match &entry.node.tree {
+            Tree::Seq(items) if items.is_empty() => {
+                return Err(at_key("an empty list matches nothing".into()));
             }
-            Value::Array(items) => items.iter().collect(),
-            other => vec![other],
+            Tree::Seq(items) => items.iter().collect(),
+            _ => vec![&entry.node],
         };
-        let patterns: Result<Vec<Pattern>, String> =
-            values.iter().map(|v| Pattern::compile(v, &m)).collect();
+        let patterns: Result<Vec<Pattern>, Located> = values
+            .iter()
+            .map(|v| {
+                Pattern::compile(&v.to_value(), &m)
+                    .map_err(|e| Located::new(v.at, format!("`{key}`: {e}")))
+            })
+            .collect();
         Ok(FieldTest {
             key: key.to_owned(),
+            key_at: entry.key_at,
             path: field.split('.').map(str::to_owned).collect(),
-            patterns: patterns.map_err(|e| format!("`{key}`: {e}"))?,
+            patterns: patterns?,
             all: m.all,
         })
     }
@@ -333,8 +355,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// JSON is YAML: the detection goes through the same parser as a rule file.
+    fn node(v: &Value) -> Node {
+        serde_saphyr::from_str(&v.to_string()).expect("parses")
+    }
+
+    fn compile(v: Value) -> Result<Detection, Located> {
+        Detection::compile(&node(&v))
+    }
+
     fn det(v: Value) -> Detection {
-        Detection::compile(&v).expect("compiles")
+        compile(v).expect("compiles")
     }
 
     #[test]
@@ -414,10 +445,10 @@ mod tests {
 
     #[test]
     fn compile_errors() {
-        assert!(Detection::compile(&json!({"s": {"a": 1}})).is_err());
-        assert!(Detection::compile(&json!({"s": {"a|base64": "x"}, "condition": "s"})).is_err());
-        assert!(Detection::compile(&json!({"s": {"a": []}, "condition": "s"})).is_err());
-        assert!(Detection::compile(&json!({"s": 5, "condition": "s"})).is_err());
-        assert!(Detection::compile(&json!({"s": {"a": 1}, "condition": "t"})).is_err());
+        assert!(compile(json!({"s": {"a": 1}})).is_err());
+        assert!(compile(json!({"s": {"a|base64": "x"}, "condition": "s"})).is_err());
+        assert!(compile(json!({"s": {"a": []}, "condition": "s"})).is_err());
+        assert!(compile(json!({"s": 5, "condition": "s"})).is_err());
+        assert!(compile(json!({"s": {"a": 1}, "condition": "t"})).is_err());
     }
 }

@@ -1,10 +1,16 @@
 //! Reading a rule file into a compiled rule, with errors that name the file and position.
 
-use crate::model::{Kind, schema};
+use std::borrow::Cow;
+
+use serde_saphyr::Spanned;
+
+use crate::model::Kind;
 
 use super::detection::Detection;
 use super::rule::{Rule, RuleFile, Severity, Target};
+use super::schema_check::{Places, check_fields, check_input};
 use super::template::Template;
+use super::yaml_node::{Located, Pos};
 
 /// A rule file that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,77 +30,141 @@ impl LoadError {
             message: message.into(),
         }
     }
+
+    /// An error at a place in the file (without a position when the place is unknown).
+    fn at(path: &str, e: Located) -> Self {
+        let known = e.at.is_known();
+        LoadError {
+            path: path.to_owned(),
+            line: known.then_some(e.at.line),
+            column: known.then_some(e.at.column),
+            message: e.message,
+        }
+    }
 }
 
 pub fn parse(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError> {
     let options = serde_saphyr::options! { strict_booleans: true };
-    let file: RuleFile = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let mut err = LoadError::new(path, yaml_message(&e));
-        if let Some(loc) = e.location() {
-            err.line = Some(loc.line() as usize);
-            err.column = Some(loc.column() as usize);
-        }
-        err
-    })?;
-    compile(path, file, text, builtin).map_err(|m| LoadError::new(path, m))
+    let file: Spanned<RuleFile> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            let mut err = LoadError::new(path, yaml_message(&e));
+            if let Some(loc) = e.location().filter(|l| l.line() > 0) {
+                err.line = usize::try_from(loc.line()).ok();
+                err.column = usize::try_from(loc.column()).ok();
+            }
+            err
+        })?;
+    let top = Pos::of(&file);
+    compile(path, file.value, top, text, builtin).map_err(|e| LoadError::at(path, e))
 }
 
+/// The parser's message without its position (reported on its own) or source excerpt.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
-    let text = e.to_string();
-    // The position is reported on its own.
-    text.lines().next().unwrap_or(&text).to_owned()
+    let formatter = serde_saphyr::DefaultMessageFormatter.with_localizer(&NoPosition);
+    let options = serde_saphyr::render_options! {
+        formatter: &formatter,
+        snippets: serde_saphyr::SnippetMode::Off,
+    };
+    let text = e.render_with_options(options);
+    let first = text.lines().next().unwrap_or(&text);
+    // Advice meant for programs that embed the parser, not for rule authors.
+    let first = first
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(first);
+    first.trim().to_owned()
 }
 
-fn compile(path: &str, file: RuleFile, text: &str, builtin: bool) -> Result<Rule, String> {
-    let id = file.id.trim().to_owned();
+/// Leaves the parser's messages without an `at line L, column C` suffix.
+struct NoPosition;
+
+impl serde_saphyr::Localizer for NoPosition {
+    fn attach_location<'a>(&self, base: Cow<'a, str>, _: serde_saphyr::Location) -> Cow<'a, str> {
+        base
+    }
+}
+
+/// A string value and where it is written.
+fn spanned_str(value: &Option<Spanned<String>>) -> Option<(&str, Pos)> {
+    value.as_ref().map(|s| (s.value.as_str(), Pos::of(s)))
+}
+
+fn compile(
+    path: &str,
+    file: RuleFile,
+    top: Pos,
+    text: &str,
+    builtin: bool,
+) -> Result<Rule, Located> {
+    let id_at = Pos::of(&file.id);
+    let id = file.id.value.trim().to_owned();
     if id.is_empty() || id.contains(char::is_whitespace) {
-        return Err(format!("`{id}` is not a rule id (no spaces)"));
+        return Err(Located::new(
+            id_at,
+            format!("`{id}` is not a rule id (no spaces)"),
+        ));
     }
     let sigma = file.logsource.is_some() && file.applies_to.is_none();
-    let target = match (&file.applies_to, &file.logsource) {
-        (Some(name), _) if name == "cloudtrail" => Target::Events,
-        (Some(name), _) => Target::Resource(Kind::parse(name).ok_or_else(|| {
+    let target = match (spanned_str(&file.applies_to), &file.logsource) {
+        (Some(("cloudtrail", _)), _) => Target::Events,
+        (Some((name, at)), _) => Target::Resource(Kind::parse(name).ok_or_else(|| {
             let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-            format!(
-                "`applies_to: {name}` is not one of cloudtrail, {}",
-                kinds.join(", ")
+            Located::new(
+                at,
+                format!(
+                    "`applies_to: {name}` is not one of cloudtrail, {}",
+                    kinds.join(", ")
+                ),
             )
         })?),
         (None, Some(source)) => {
-            let product = source.product.as_deref().unwrap_or("");
-            let service = source.service.as_deref().unwrap_or("");
-            let category = source.category.as_deref().unwrap_or("");
+            let product = source.value.product.as_deref().unwrap_or("");
+            let service = source.value.service.as_deref().unwrap_or("");
+            let category = source.value.category.as_deref().unwrap_or("");
             if product == "aws" && service == "cloudtrail" {
                 Target::Events
             } else {
-                return Err(format!(
-                    "logsource product `{product}` service `{service}` category `{category}`: \
-                     atrest reads AWS CloudTrail only"
+                return Err(Located::new(
+                    Pos::of(source),
+                    format!(
+                        "logsource product `{product}` service `{service}` category \
+                         `{category}`: atrest reads AWS CloudTrail only"
+                    ),
                 ));
             }
         }
-        (None, None) => return Err("a rule needs `applies_to` (or a Sigma `logsource`)".into()),
+        (None, None) => {
+            return Err(Located::new(
+                top,
+                "a rule needs `applies_to` (or a Sigma `logsource`)",
+            ));
+        }
     };
-    let severity_text = file.severity.as_deref().or(file.level.as_deref());
-    let severity = match severity_text {
-        Some(s) => Severity::parse(s).ok_or_else(|| {
-            format!("`{s}` is not a severity (info, low, medium, high, critical)")
+    let severity = match spanned_str(&file.severity).or(spanned_str(&file.level)) {
+        Some((s, at)) => Severity::parse(s).ok_or_else(|| {
+            Located::new(
+                at,
+                format!("`{s}` is not a severity (info, low, medium, high, critical)"),
+            )
         })?,
         None if sigma => Severity::Medium,
-        None => return Err("a rule needs a `severity`".into()),
+        None => return Err(Located::new(top, "a rule needs a `severity`")),
     };
     if !sigma {
         for (key, value) in [
-            ("description", &file.description),
-            ("remediation", &file.remediation),
-            ("message", &file.message),
+            ("description", file.description.as_deref()),
+            (
+                "remediation",
+                spanned_str(&file.remediation).map(|(v, _)| v),
+            ),
+            ("message", spanned_str(&file.message).map(|(v, _)| v)),
         ] {
-            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-                return Err(format!("a rule needs a `{key}`"));
+            if value.is_none_or(|v| v.trim().is_empty()) {
+                return Err(Located::new(top, format!("a rule needs a `{key}`")));
             }
         }
     }
-    let detection = Detection::compile(&file.detection).map_err(|e| format!("detection: {e}"))?;
+    let detection = Detection::compile(&file.detection).map_err(|e| e.within("detection: "))?;
     let default_message = match target {
         Target::Events => format!(
             "{}: {{eventName}} by {{userIdentity.arn|{{userIdentity.type}}}} from {{sourceIPAddress|unknown address}}",
@@ -102,26 +172,40 @@ fn compile(path: &str, file: RuleFile, text: &str, builtin: bool) -> Result<Rule
         ),
         Target::Resource(_) => file.title.trim().to_owned(),
     };
-    let message = Template::parse(file.message.as_deref().unwrap_or(&default_message))
-        .map_err(|e| format!("message: {e}"))?;
-    let remediation_text = file
-        .remediation
-        .clone()
-        .unwrap_or_else(|| "Review the event and the principal that made it.".to_owned());
-    let remediation =
-        Template::parse(&remediation_text).map_err(|e| format!("remediation: {e}"))?;
-    let resource = file
-        .resource
-        .as_deref()
-        .map(Template::parse)
-        .transpose()
-        .map_err(|e| format!("resource: {e}"))?;
-    let location = file
-        .location
-        .as_deref()
-        .map(|l| l.split('.').map(str::to_owned).collect::<Vec<_>>());
-    let rule = Rule {
+    let (message_text, message_at) = spanned_str(&file.message).unwrap_or((&default_message, top));
+    let message = Template::parse(message_text)
+        .map_err(|e| Located::new(message_at, format!("message: {e}")))?;
+    let default_remediation = "Review the event and the principal that made it.";
+    let (remediation_text, remediation_at) =
+        spanned_str(&file.remediation).unwrap_or((default_remediation, top));
+    let remediation = Template::parse(remediation_text)
+        .map_err(|e| Located::new(remediation_at, format!("remediation: {e}")))?;
+    let resource = spanned_str(&file.resource)
+        .map(|(t, at)| Template::parse(t).map_err(|e| Located::new(at, format!("resource: {e}"))))
+        .transpose()?;
+    let location = spanned_str(&file.location)
+        .map(|(l, _)| l.split('.').map(str::to_owned).collect::<Vec<_>>());
+    if let Target::Resource(kind) = target {
+        let mut templates = vec![
+            ("message", &message, message_at),
+            ("remediation", &remediation, remediation_at),
+        ];
+        if let (Some(t), Some(r)) = (&resource, &file.resource) {
+            templates.push(("resource", t, Pos::of(r)));
+        }
+        let places = Places {
+            templates,
+            location: location.as_deref().zip(file.location.as_ref().map(Pos::of)),
+        };
+        check_fields(kind, &detection, &places)?;
+        for case in &file.tests {
+            check_input(kind, &case.value, Pos::of(case))?;
+        }
+    }
+    let remediation_text = remediation_text.to_owned();
+    Ok(Rule {
         id,
+        id_at,
         title: file.title.trim().to_owned(),
         severity,
         target,
@@ -136,43 +220,10 @@ fn compile(path: &str, file: RuleFile, text: &str, builtin: bool) -> Result<Rule
         remediation_text,
         resource,
         location,
-        tests: file.tests,
+        tests: file.tests.into_iter().map(|c| c.value).collect(),
         path: path.to_owned(),
         builtin,
         sigma,
         text: text.to_owned(),
-    };
-    check_fields(&rule)?;
-    Ok(rule)
-}
-
-/// A rule on a resource kind may only name fields the model documents for that kind, so
-/// that a typo is an error rather than a rule that never fires.
-fn check_fields(rule: &Rule) -> Result<(), String> {
-    let Target::Resource(kind) = rule.target else {
-        return Ok(());
-    };
-    let detection = rule
-        .detection
-        .fields()
-        .map(|t| (t.path.as_slice(), t.key.as_str()));
-    let templates = rule
-        .message
-        .paths()
-        .into_iter()
-        .chain(rule.remediation.paths())
-        .chain(rule.resource.iter().flat_map(|t| t.paths()))
-        .map(|p| (p, ""));
-    let location = rule.location.iter().map(|p| (p.as_slice(), ""));
-    for (path, key) in detection.chain(templates).chain(location) {
-        if let Err(e) = schema::check_path(kind, path) {
-            let shown = if key.is_empty() {
-                path.join(".")
-            } else {
-                key.to_owned()
-            };
-            return Err(format!("`{shown}`: {e}"));
-        }
-    }
-    Ok(())
+    })
 }

@@ -7,8 +7,10 @@ mod load;
 mod pattern;
 mod registry;
 mod rule;
+mod schema_check;
 mod template;
 pub mod testing;
+mod yaml_node;
 
 pub use detection::Detection;
 pub use doc::{Doc, Hit};
@@ -16,3 +18,4 @@ pub use load::{LoadError, parse};
 pub use registry::Registry;
 pub use rule::{Expect, Rule, Severity, Target, TestCase};
 pub use template::Template;
+pub use yaml_node::Pos;

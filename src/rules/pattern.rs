@@ -132,13 +132,18 @@ impl Pattern {
                 }
             }
             let source = if flags.is_empty() {
-                text
+                text.clone()
             } else {
                 format!("(?{flags}){text}")
             };
-            return Regex::new(&source)
-                .map(Pattern::Regex)
-                .map_err(|e| format!("invalid regular expression: {e}"));
+            return Regex::new(&source).map(Pattern::Regex).map_err(|e| {
+                // The regex crate's message spans lines (the pattern, a caret, the
+                // error); a load error is one line.
+                let full = e.to_string();
+                let last = full.lines().last().unwrap_or_default();
+                let why = last.strip_prefix("error: ").unwrap_or(last).trim();
+                format!("invalid regular expression `{text}`: {why}")
+            });
         }
         let text = match value {
             Value::Null => return Ok(Pattern::Null),

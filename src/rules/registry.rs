@@ -71,10 +71,11 @@ impl Registry {
         let mut seen: HashMap<String, String> = HashMap::new();
         rules.retain(|r| match seen.get(&r.id) {
             Some(first) => {
+                let known = r.id_at.is_known();
                 errors.push(LoadError {
                     path: r.path.clone(),
-                    line: None,
-                    column: None,
+                    line: known.then_some(r.id_at.line),
+                    column: known.then_some(r.id_at.column),
                     message: format!("rule id `{}` is already used by {first}", r.id),
                 });
                 false
@@ -113,7 +114,9 @@ impl Registry {
     }
 
     /// Keeps the rules named by `only` (all if empty) minus those in `skip`. Each name is
-    /// a rule id or a prefix ending in `*` (`s3-*`); a name that matches no rule is an error.
+    /// a rule id or a prefix ending in `*` (`s3-*`). A name that matches no rule is an
+    /// error, and so is a selection that leaves no rule: a scan that runs nothing would
+    /// pass every gate.
     pub fn select(self, only: &[String], skip: &[String]) -> Result<Registry, String> {
         for name in only.iter().chain(skip) {
             if !self.rules.iter().any(|r| id_matches(name, &r.id)) {
@@ -122,12 +125,27 @@ impl Registry {
                 ));
             }
         }
-        let rules = self
+        let loaded = self.rules.len();
+        let rules: Vec<Rule> = self
             .rules
             .into_iter()
             .filter(|r| only.is_empty() || only.iter().any(|n| id_matches(n, &r.id)))
             .filter(|r| !skip.iter().any(|n| id_matches(n, &r.id)))
             .collect();
+        if rules.is_empty() {
+            if loaded == 0 {
+                return Err("no rules loaded".to_owned());
+            }
+            let selection: Vec<String> = only
+                .iter()
+                .map(|n| format!("--only `{n}`"))
+                .chain(skip.iter().map(|n| format!("--skip `{n}`")))
+                .collect();
+            return Err(format!(
+                "{} leaves no rule to run (of {loaded} loaded)",
+                selection.join(" ")
+            ));
+        }
         Ok(Registry::index(rules))
     }
 

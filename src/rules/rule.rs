@@ -6,11 +6,13 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
+use serde_saphyr::Spanned;
 
 use crate::model::Kind;
 
 use super::detection::Detection;
 use super::template::Template;
+use super::yaml_node::{Node, Pos};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -77,31 +79,32 @@ impl Target {
 }
 
 /// A rule file as written. Sigma's own keys are accepted too, so that Sigma rules load.
+/// The values a load error can be about keep their position in the file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
-    pub id: String,
+    pub id: Spanned<String>,
     pub title: String,
-    pub severity: Option<String>,
-    pub applies_to: Option<String>,
+    pub severity: Option<Spanned<String>>,
+    pub applies_to: Option<Spanned<String>>,
     pub description: Option<String>,
     pub rationale: Option<String>,
-    pub remediation: Option<String>,
-    pub message: Option<String>,
+    pub remediation: Option<Spanned<String>>,
+    pub message: Option<Spanned<String>>,
     /// For event rules: what the event acts on (`{requestParameters.keyId}`).
-    pub resource: Option<String>,
+    pub resource: Option<Spanned<String>>,
     /// The field whose line a finding points at (default: the first field that matched).
-    pub location: Option<String>,
+    pub location: Option<Spanned<String>>,
     #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]
     pub compliance: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub tests: Vec<TestCase>,
-    pub detection: Value,
+    pub tests: Vec<Spanned<TestCase>>,
+    pub detection: Node,
     // Sigma's keys.
-    pub level: Option<String>,
-    pub logsource: Option<LogSource>,
+    pub level: Option<Spanned<String>>,
+    pub logsource: Option<Spanned<LogSource>>,
     pub tags: Option<Vec<String>>,
     // Sigma metadata atrest accepts and does not use.
     #[serde(rename = "status")]
@@ -156,6 +159,8 @@ pub enum Expect {
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
+    /// Where the id is written in the rule file.
+    pub id_at: Pos,
     pub title: String,
     pub severity: Severity,
     pub target: Target,
