@@ -3,8 +3,8 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::finding::Severity;
 use crate::output::{self, Format, Report, Style};
-use crate::rules::Severity;
 use crate::scan::scan;
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, open_output};

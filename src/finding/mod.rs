@@ -3,11 +3,12 @@
 
 pub mod locate;
 mod resolve;
+mod severity;
 
 pub use resolve::{Resolved, SourceText, Span, resolve};
+pub use severity::Severity;
 
 use crate::model::{Kind, Loc};
-use crate::rules::Severity;
 
 /// What a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

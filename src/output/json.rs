@@ -9,8 +9,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Level;
+use crate::finding::Severity;
 use crate::finding::{Finding, Subject};
-use crate::rules::Severity;
 
 use super::{Place, Report, display_path};
 

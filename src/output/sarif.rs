@@ -8,8 +8,9 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Level;
+use crate::finding::Severity;
 use crate::finding::{Finding, Subject};
-use crate::rules::{Rule, Severity};
+use crate::rules::Rule;
 
 use super::{Place, Report};
 

@@ -10,8 +10,8 @@ use miette::{
 };
 
 use crate::diagnostic::Level;
+use crate::finding::Severity;
 use crate::finding::{Finding, Subject};
-use crate::rules::Severity;
 
 use crate::model::Loc;
 
