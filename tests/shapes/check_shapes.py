@@ -80,7 +80,7 @@ class Checker:
     def model(self, service_dir):
         if service_dir not in self.models:
             model = None
-            name = SERVICE_MODELS.get(service_dir)
+            name = SERVICE_MODELS.get(service_dir, service_dir)
             if name is not None:
                 for file_name in MODEL_FILES:
                     path = os.path.join(self.botocore_dir, name, file_name)
