@@ -20,7 +20,7 @@ use serde_json::Value;
 /// What a secret value is shown as.
 pub const MARKER: &str = "<redacted>";
 
-/// Endings of secret field names, lower case, without `_` and `-`.
+/// Endings of secret field names, lower case, without `_` and `-` (24 characters at most).
 pub const SECRET_NAMES: &[&str] = &[
     "secretaccesskey",
     "secretkey",
@@ -44,12 +44,22 @@ pub const SECRET_NAMES: &[&str] = &[
 /// Whether a field (a JSON key, a dotted path's last part, a variable) holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
-    let normal: String = last
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    !normal.is_empty() && SECRET_NAMES.iter().any(|s| normal.ends_with(s))
+    // Only the end of a name decides: its last normalised characters, without allocating
+    // (this runs for every key of a file shown in a report).
+    const TAIL: usize = 24;
+    let mut tail = [0u8; TAIL];
+    let mut n = 0;
+    for b in last
+        .bytes()
+        .rev()
+        .filter(u8::is_ascii_alphanumeric)
+        .take(TAIL)
+    {
+        n += 1;
+        tail[TAIL - n] = b.to_ascii_lowercase();
+    }
+    let tail = &tail[TAIL - n..];
+    n > 0 && SECRET_NAMES.iter().any(|s| tail.ends_with(s.as_bytes()))
 }
 
 /// `value` with the values of its secret fields (at any depth) replaced by [`MARKER`];
@@ -239,6 +249,7 @@ mod tests {
 
     #[test]
     fn secret_names() {
+        assert!(SECRET_NAMES.iter().all(|s| s.len() <= 24));
         for name in [
             "secretAccessKey",
             "SecretAccessKey",

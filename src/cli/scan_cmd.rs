@@ -63,7 +63,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     let registry = match registry.select(&args.only, &args.skip) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: {}",
+                output::escape::escape(&e.to_string())
+            );
             return EXIT_ERROR;
         }
     };
