@@ -12,7 +12,8 @@ use crate::source::{self, SourceId, Sources};
 
 use super::locate::{ArrayIndex, locate_with, pointer_tokens};
 
-/// A source's text, kept for outputs that show the offending lines.
+/// A source's text, kept for outputs that show the offending lines; the values of secret
+/// fields are masked with `*`s (same length, so spans hold).
 #[derive(Debug)]
 pub struct SourceText {
     pub path: PathBuf,
