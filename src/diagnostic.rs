@@ -1,5 +1,6 @@
 //! Problems with inputs (and rule files): never a panic, never the end of a scan. Each names
-//! the file and, where known, the position.
+//! the file and, where known, the position. A message never carries a secret: it is
+//! redacted when the diagnostic is made (it may quote an AWS CLI error or a broken line).
 
 use std::path::PathBuf;
 
@@ -27,7 +28,7 @@ impl Diagnostic {
             line: None,
             column: None,
             level: Level::Error,
-            message: message.into(),
+            message: crate::redact::redact_text(&message.into()).into_owned(),
         }
     }
 
@@ -38,9 +39,14 @@ impl Diagnostic {
         }
     }
 
+    /// At a 1-based line and column. Column 0 (serde_json's column for an error at the start
+    /// of a line) is column 1; line 0 is no position at all.
     pub fn at(mut self, line: usize, column: usize) -> Self {
+        if line == 0 {
+            return self;
+        }
         self.line = Some(line);
-        self.column = Some(column);
+        self.column = Some(column.max(1));
         self
     }
 
@@ -51,5 +57,20 @@ impl Diagnostic {
             (Some(l), None) => format!("{}:{l}", self.path.display()),
             _ => self.path.display().to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_messages_redacted() {
+        let d = Diagnostic::error("x.json", "bad").at(3, 0);
+        assert_eq!((d.line, d.column), (Some(3), Some(1)));
+        let d = Diagnostic::warning("x.json", "bad").at(0, 0);
+        assert_eq!((d.line, d.column), (None, None));
+        let d = Diagnostic::error("x.error.json", "aws_secret_access_key = abc");
+        assert_eq!(d.message, "aws_secret_access_key = <redacted>");
     }
 }

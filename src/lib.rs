@@ -11,6 +11,7 @@ pub mod finding;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod source;

@@ -133,7 +133,12 @@ fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnos
         "no input files here: atrest reads .json, .json.gz, .jsonl and .ndjson files (AWS CLI \
          exports, AWS Config files, CloudTrail logs)"
             .to_owned()
-    } else if stats.files_by_kind.is_empty() {
+    } else if stats.files_by_kind.is_empty()
+        && !diagnostics
+            .iter()
+            .any(|d| d.level == crate::diagnostic::Level::Error)
+    {
+        // (When a file could not be read, that error already fails the scan.)
         format!(
             "nothing to check: none of the {} files read is an AWS CLI export, an AWS Config \
              file or a CloudTrail log",
@@ -277,19 +282,15 @@ fn resource_finding(
     })
 }
 
-/// `KmsKey.KeyState is Disabled`, `ServerSideEncryptionConfiguration is absent`; long values
-/// (a whole object) are cut, the location shows them in full.
+/// `KmsKey.KeyState is Disabled`, `ServerSideEncryptionConfiguration is absent`; values are
+/// shown as in messages (secrets redacted, controls escaped) and cut shorter: the location
+/// shows them in full.
 fn note(h: &Hit) -> String {
     const MAX: usize = 100;
-    let value = match &h.value {
-        Value::Null => return format!("{} is absent", h.path),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if value.chars().count() > MAX {
-        let cut: String = value.chars().take(MAX - 1).collect();
-        format!("{} is {cut}…", h.path)
-    } else {
-        format!("{} is {value}", h.path)
+    if h.value.is_null() {
+        return format!("{} is absent", h.path);
     }
+    let secret = h.path.split('.').any(crate::redact::is_secret_name);
+    let value = crate::rules::show_value(secret, &h.value, MAX);
+    format!("{} is {value}", h.path)
 }

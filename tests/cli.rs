@@ -179,9 +179,9 @@ fn bad_inputs_get_clear_diagnostics_never_a_panic() {
         let run = atrest(&["scan", path]);
         assert_eq!(run.code, 2, "{path}: {}", run.stdout);
         assert!(
-            run.stdout.contains(expected),
+            run.stderr.contains(expected),
             "{path}: expected `{expected}` in:\n{}",
-            run.stdout
+            run.stderr
         );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
@@ -321,7 +321,7 @@ fn output_file_and_formats() {
     assert_eq!(none.code, 2);
     let missing = atrest(&["scan", "no/such/dir"]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stdout.contains("no/such/dir"), "{}", missing.stdout);
+    assert!(missing.stderr.contains("no/such/dir"), "{}", missing.stderr);
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! `atrest inventory`: the canonical documents rules see, one JSON object per line.
+//! `atrest inventory`: the canonical documents rules see, one JSON object per line, with
+//! secret values redacted.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -45,9 +46,11 @@ pub fn run(args: &InventoryArgs) -> u8 {
                 )
             })
             .collect();
+        // What rules see, but never a secret: this output is pasted into issues and chats.
+        let data = crate::redact::redact_json(&r.data);
         let line = json!({
             "kind": r.kind.name(), "arn": r.arn, "account": r.account, "region": r.region,
-            "links": links, "data": r.data,
+            "links": links, "data": data,
         });
         if writeln!(out, "{line}").is_err() {
             return EXIT_ERROR;
@@ -55,7 +58,7 @@ pub fn run(args: &InventoryArgs) -> u8 {
     }
     let mut err = io::stderr().lock();
     for d in &outcome.diagnostics {
-        let _ = writeln!(err, "{}: {}", d.position(), d.message);
+        let _ = err.write_all(crate::output::text::diagnostic(d).as_bytes());
     }
     if out.flush().is_err() || outcome.has_errors() {
         EXIT_ERROR

@@ -6,11 +6,12 @@ mod rules_cmd;
 mod scan_cmd;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::output::escape::escape;
 use crate::rules::{LoadError, Registry};
 
 /// Exit codes: no finding at or above `--fail-on`; findings at or above it; a usage error or
@@ -111,14 +112,96 @@ fn print_load_errors(errors: &[LoadError]) {
             .map(str::trim)
             .collect::<Vec<_>>()
             .join(" ");
-        let _ = writeln!(err, "error: {position}: {message}");
+        let _ = writeln!(err, "error: {}: {}", escape(&position), escape(&message));
     }
 }
 
-/// Where output goes: `--output FILE` or standard output.
-fn open_output(path: Option<&PathBuf>) -> io::Result<Box<dyn Write>> {
+/// Writes a report with `write` to `--output FILE` or, without it, to standard output.
+fn write_report(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match path {
-        Some(p) => Ok(Box::new(io::BufWriter::new(std::fs::File::create(p)?))),
-        None => Ok(Box::new(io::BufWriter::new(io::stdout().lock()))),
+        Some(p) => write_atomically(p, write),
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            write(&mut out)?;
+            out.flush()
+        }
+    }
+}
+
+/// Writes a file through a temporary file in its directory, renamed over it only once all
+/// of it was written and flushed: a CI job never uploads half a report, and a failed write
+/// leaves the previous report as it was (the temporary file is removed).
+fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".atrest-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // As `File::create` would: the umask decides, not tempfile's owner-only default.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    let mut out = io::BufWriter::new(tmp);
+    write(&mut out)?;
+    let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(existing) = std::fs::metadata(target) {
+        // A report someone made private stays private.
+        tmp.as_file().set_permissions(existing.permissions())?;
+    }
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("readable")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_report() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("report.json");
+        std::fs::write(&target, "old report").expect("write");
+        let result = write_atomically(&target, |out: &mut dyn Write| {
+            out.write_all(&vec![b'x'; 100_000])?;
+            Err(io::Error::other("disk full"))
+        });
+        assert_eq!(result.map_err(|e| e.to_string()), Err("disk full".into()));
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("kept"),
+            "old report"
+        );
+        assert_eq!(
+            files(dir.path()),
+            ["report.json"],
+            "no temporary file is left"
+        );
+
+        write_atomically(&target, |out: &mut dyn Write| out.write_all(b"new")).expect("written");
+        assert_eq!(std::fs::read_to_string(&target).expect("replaced"), "new");
+        assert_eq!(files(dir.path()), ["report.json"]);
+
+        let into_dir = write_atomically(dir.path(), |out: &mut dyn Write| out.write_all(b"x"));
+        assert!(into_dir.is_err(), "a directory is not replaced");
+        assert_eq!(files(dir.path()), ["report.json"]);
     }
 }

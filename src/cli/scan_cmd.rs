@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::output::{self, Format, Report, Style};
 use crate::scan::scan;
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, open_output};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, write_report};
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
@@ -63,7 +63,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     let registry = match registry.select(&args.only, &args.skip) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: {}",
+                output::escape::escape(&e.to_string())
+            );
             return EXIT_ERROR;
         }
     };
@@ -78,37 +82,30 @@ pub fn run(args: &ScanArgs) -> u8 {
         }
     };
     let report = Report::new(&outcome, &registry);
-    let written = open_output(args.output.as_ref()).and_then(|mut out| {
-        output::write(&report, args.format, Style { color }, &mut *out)?;
-        out.flush()
+    let written = write_report(args.output.as_deref(), |out| {
+        output::write(&report, args.format, Style { color }, out)
     });
+    // Diagnostics are for people, in every format: the report carries them (JSON, SARIF)
+    // or counts them (text), and stderr lists them, escaped, with the offending line, after
+    // the report so that they are the last thing on a terminal.
+    {
+        let mut err = io::stderr().lock();
+        for d in &outcome.diagnostics {
+            let _ = err.write_all(output::text::diagnostic(d).as_bytes());
+        }
+    }
     if let Err(e) = written {
         let target = args
             .output
             .as_ref()
-            .map_or("standard output".to_owned(), |p| p.display().to_string());
+            .map_or("standard output".to_owned(), |p| {
+                output::escape::escape(&output::display_path(p)).into_owned()
+            });
         let _ = writeln!(
             io::stderr(),
             "error: cannot write the report to {target}: {e}"
         );
         return EXIT_ERROR;
-    }
-    if args.format != Format::Text && !outcome.diagnostics.is_empty() {
-        // Machine formats carry the diagnostics; say so on stderr too, for people.
-        let mut err = io::stderr().lock();
-        for d in &outcome.diagnostics {
-            let _ = writeln!(
-                err,
-                "{}: {}: {}",
-                if d.level == crate::diagnostic::Level::Error {
-                    "error"
-                } else {
-                    "warning"
-                },
-                d.position(),
-                d.message
-            );
-        }
     }
     let code = if outcome.has_errors() {
         EXIT_ERROR

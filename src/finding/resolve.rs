@@ -12,7 +12,8 @@ use crate::source::{self, SourceId, Sources};
 
 use super::locate::{ArrayIndex, locate_with, pointer_tokens};
 
-/// A source's text, kept for outputs that show the offending lines.
+/// A source's text, kept for outputs that show the offending lines; the values of secret
+/// fields are masked with `*`s (same length, so spans hold).
 #[derive(Debug)]
 pub struct SourceText {
     pub path: PathBuf,
@@ -59,10 +60,13 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
         .into_par_iter()
         .map(|(id, pointers)| {
             let path = sources.path(id).to_path_buf();
-            let Ok(text) = source::read_all(&path) else {
+            let Ok(mut text) = source::read_all(&path) else {
                 return (id, None, Vec::new());
             };
             let spans = locate_all(&text, &pointers);
+            // Only the text output shows the text; masking keeps every offset, so the spans
+            // located above still hold.
+            crate::redact::mask_json(&mut text);
             let spans = pointers
                 .iter()
                 .zip(spans)
@@ -82,16 +86,23 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
 }
 
 fn locate_all(text: &[u8], pointers: &BTreeSet<&str>) -> Vec<Option<Span>> {
+    // A UTF-8 byte order mark is neither JSON nor a column of the first line.
+    let bom = if text.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let json = &text[bom..];
     let mut index = ArrayIndex::default();
     let offsets: Vec<Option<(usize, usize)>> = pointers
         .iter()
         .map(|p| {
             let tokens = pointer_tokens(p);
             let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
-            locate_with(text, &tokens, &mut index).map(|s| (s.start, s.end))
+            locate_with(json, &tokens, &mut index).map(|s| (s.start + bom, s.end + bom))
         })
         .collect();
-    let lines = LineIndex::new(text);
+    let lines = LineIndex::new(text, bom);
     offsets
         .into_iter()
         .map(|o| {
@@ -120,17 +131,18 @@ struct LineIndex {
 }
 
 impl LineIndex {
-    fn new(text: &[u8]) -> Self {
-        let mut starts = vec![0];
+    /// `first`: where the first line starts (after a byte order mark).
+    fn new(text: &[u8], first: usize) -> Self {
+        let mut starts = vec![first];
         starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
         LineIndex {
             starts,
-            ascii: text.is_ascii(),
+            ascii: text[first.min(text.len())..].is_ascii(),
         }
     }
 
     fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
+        let offset = offset.min(text.len()).max(self.starts[0]);
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let column = if self.ascii {
@@ -161,5 +173,18 @@ mod tests {
         assert_eq!((s.line, s.column), (2, 3));
         let s = spans[0].expect("found");
         assert_eq!((s.line, s.column, s.end_line), (1, 1, 4));
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_keep_lines_and_columns() {
+        let plain = b"{\"a\": {\"b\": 1}}".to_vec();
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(&plain);
+        let pointers: BTreeSet<&str> = ["/a/b"].into_iter().collect();
+        let at = |t: &[u8]| locate_all(t, &pointers)[0].map(|s| (s.line, s.column, s.end_column));
+        assert_eq!(at(&plain), Some((1, 8, 14)));
+        assert_eq!(at(&bom), at(&plain));
+        let crlf = b"{\r\n  \"a\": {\r\n    \"b\": 1}}";
+        assert_eq!(at(crlf), Some((3, 5, 11)));
     }
 }

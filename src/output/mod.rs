@@ -1,8 +1,11 @@
 //! Outputs: the same findings as text (miette), JSON (a versioned schema of its own) or
 //! SARIF 2.1.0. Locations are resolved here, once, for the findings being reported.
 
+pub mod escape;
+mod excerpt;
 pub mod json;
 pub mod sarif;
+mod snippet;
 pub mod text;
 
 use std::io::{self, Write};

@@ -1,25 +1,21 @@
 //! `--format text`: one miette diagnostic per finding, showing the lines that decided it,
-//! then the input problems and a summary. Colour only when asked (a terminal, no NO_COLOR).
+//! then a summary. Colour only when asked (a terminal, no NO_COLOR). Input problems are not
+//! part of the report: they go to stderr in every format ([`diagnostic`]), and the summary
+//! counts them. Text from inputs is escaped (`escape.rs`) wherever it is printed.
 
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use crate::diagnostic::Level;
+use crate::diagnostic::{self as input, Level};
 use crate::finding::Severity;
 use crate::finding::{Finding, Subject};
 
-use crate::model::Loc;
-
+use super::escape::{escape, escape_keep_lines};
+use super::excerpt::excerpt;
+use super::snippet::Snippet;
 use super::{Report, Style, display_path};
-
-/// Widest source line shown; longer lines (a CloudTrail file is one line) are cut around
-/// the span.
-const MAX_LINE: usize = 160;
 
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let theme = if style.color {
@@ -37,45 +33,35 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         let diag = FindingReport::new(report, f);
         let mut text = String::new();
         if handler.render_report(&mut text, &diag).is_err() {
-            text = format!("{}: {}\n", f.rule_id, f.message);
+            text = format!("{}: {}\n", diag.code, diag.message);
         }
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    for d in &report.outcome.diagnostics {
-        let kind = match d.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        let position = match (d.line, d.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", display_path(&d.path)),
-            (Some(l), None) => format!("{}:{l}", display_path(&d.path)),
-            _ => display_path(&d.path),
-        };
-        writeln!(out, "{kind}: {position}: {}", d.message)?;
-        if let (Some(line), Some(column)) = (d.line, d.column)
-            && let Some(excerpt) = excerpt(&d.path, line, column)
-        {
-            out.write_all(excerpt.as_bytes())?;
-        }
-    }
     writeln!(out, "{}", summary(report))
 }
 
-/// The line of a position in an input, cut around the column, with a caret under it.
-fn excerpt(path: &std::path::Path, line: usize, column: usize) -> Option<String> {
-    let (text, _) = crate::source::read_partial(path).ok()?;
-    let row = text.split(|b| *b == b'\n').nth(line.checked_sub(1)?)?;
-    let row = String::from_utf8_lossy(row);
-    let chars: Vec<char> = row.trim_end_matches('\r').chars().collect();
-    let at = column.saturating_sub(1).min(chars.len());
-    let from = at.saturating_sub(60);
-    let to = (at + 60).min(chars.len());
-    let shown: String = chars[from..to].iter().collect();
-    let lead = if from > 0 { "…" } else { "" };
-    let gutter = format!("{line} │ ");
-    let caret = " ".repeat(gutter.chars().count() + lead.chars().count() + (at - from));
-    Some(format!("{gutter}{lead}{shown}\n{caret}^\n"))
+/// An input problem as people read it on stderr: `error: path:line:column: message`, then
+/// the offending line with a caret when the position is known.
+pub fn diagnostic(d: &input::Diagnostic) -> String {
+    let kind = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let path = display_path(&d.path);
+    let path = escape(&path);
+    let position = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path.into_owned(),
+    };
+    let mut text = format!("{kind}: {position}: {}\n", escape(&d.message));
+    if let (Some(line), Some(column)) = (d.line, d.column)
+        && let Some(excerpt) = excerpt(&d.path, line, column)
+    {
+        text.push_str(&excerpt);
+    }
+    text
 }
 
 fn summary(report: &Report) -> String {
@@ -97,10 +83,22 @@ fn summary(report: &Report) -> String {
         .iter()
         .filter(|d| d.level == Level::Error)
         .count();
-    let problems = match errors {
-        0 => String::new(),
-        1 => "; 1 input could not be read".to_owned(),
-        n => format!("; {n} inputs could not be read"),
+    let warnings = o.diagnostics.len() - errors;
+    let mut problems = Vec::new();
+    match errors {
+        0 => {}
+        1 => problems.push("1 input could not be read".to_owned()),
+        n => problems.push(format!("{n} inputs could not be read")),
+    }
+    match warnings {
+        0 => {}
+        1 => problems.push("1 warning".to_owned()),
+        n => problems.push(format!("{n} warnings")),
+    }
+    let problems = if problems.is_empty() {
+        String::new()
+    } else {
+        format!("; {} (listed on stderr)", problems.join(", "))
     };
     format!(
         "{findings} in {} files: {} resources, {} CloudTrail events{problems}",
@@ -124,6 +122,8 @@ impl FindingReport {
             Subject::Resource { arn, .. } => arn.clone(),
             s @ Subject::Event { .. } => s.label(),
         };
+        // Values in messages were escaped when they were rendered; the rest of a message is
+        // the rule's, whose own line breaks are layout.
         let primary = f
             .primary
             .as_ref()
@@ -133,20 +133,20 @@ impl FindingReport {
             .iter()
             .filter_map(|r| {
                 Snippet::new(report, &r.loc, &r.note).map(|s| RelatedReport {
-                    note: r.note.clone(),
+                    note: escape(&r.note).into_owned(),
                     snippet: s,
                 })
             })
             .collect();
         FindingReport {
-            code: format!("{} ({})", f.rule_id, f.severity),
+            code: format!("{} ({})", escape(&f.rule_id), f.severity),
             severity: match f.severity {
                 Severity::Critical | Severity::High => miette::Severity::Error,
                 Severity::Medium => miette::Severity::Warning,
                 Severity::Low | Severity::Info => miette::Severity::Advice,
             },
-            message: format!("{subject}\n{}", f.message),
-            help: f.remediation.clone(),
+            message: format!("{}\n{}", escape(&subject), escape_keep_lines(&f.message)),
+            help: escape_keep_lines(&f.remediation).into_owned(),
             primary,
             related,
         }
@@ -230,140 +230,4 @@ impl Diagnostic for RelatedReport {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.snippet.label())))
     }
-}
-
-/// The lines around a span, cut to a window, with their real line numbers: miette shows it
-/// as if it were the file.
-struct Snippet {
-    name: String,
-    data: String,
-    /// 0-based line number of the window's first line in the file.
-    first_line: usize,
-    first_column: usize,
-    span: SourceSpan,
-    note: String,
-}
-
-impl Snippet {
-    fn new(report: &Report, loc: &Loc, note: &str) -> Option<Snippet> {
-        let place = report.place(loc);
-        let span = place.span?;
-        let source = report.resolved.texts.get(&loc.source)?;
-        let text = &source.text;
-        // The line holding the start, one line before and after.
-        let line_start = text[..span.start]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |p| p + 1);
-        let line_end = text[span.start..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(text.len(), |p| span.start + p);
-        let before_start = if line_start == 0 {
-            0
-        } else {
-            text[..line_start - 1]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |p| p + 1)
-        };
-        let after_end = if line_end >= text.len() {
-            line_end
-        } else {
-            text[line_end + 1..]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(text.len(), |p| line_end + 1 + p)
-        };
-        let end = span.end.min(line_end).max(span.start);
-        if line_end - line_start > MAX_LINE {
-            // A long line: show only a window of it around the span.
-            let from = floor_char(text, span.start.saturating_sub(40).max(line_start));
-            let to = floor_char(
-                text,
-                (end.max(span.start + 1) + 40)
-                    .min(line_end)
-                    .min(from + MAX_LINE),
-            );
-            let data = String::from_utf8_lossy(&text[from..to]).into_owned();
-            let len = end.min(to).saturating_sub(span.start);
-            return Some(Snippet {
-                name: format!("{} (cut)", place.path),
-                data,
-                first_line: span.line - 1,
-                first_column: String::from_utf8_lossy(&text[line_start..from])
-                    .chars()
-                    .count(),
-                span: SourceSpan::new((span.start - from).into(), len.max(1)),
-                note: note.to_owned(),
-            });
-        }
-        let data = String::from_utf8_lossy(&text[before_start..after_end]).into_owned();
-        let first_line = span.line - 1 - usize::from(before_start < line_start);
-        Some(Snippet {
-            name: place.path.clone(),
-            data,
-            first_line,
-            first_column: 0,
-            span: SourceSpan::new(
-                (span.start - before_start).into(),
-                (end - span.start).max(1),
-            ),
-            note: note.to_owned(),
-        })
-    }
-
-    fn label(&self) -> LabeledSpan {
-        LabeledSpan::new_with_span(Some(self.note.clone()), self.span)
-    }
-}
-
-fn floor_char(text: &[u8], mut i: usize) -> usize {
-    while i > 0 && i < text.len() && (text[i] & 0xC0) == 0x80 {
-        i -= 1;
-    }
-    i
-}
-
-impl SourceCode for Snippet {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let lines = self.data.lines().count().max(1);
-        // Without context, miette asks where a span starts (the `[file:line:col]` header):
-        // answer with the span's own line and column in the file.
-        let (line, column) = if before == 0 && after == 0 {
-            let offset = span.offset().min(self.data.len());
-            let head = &self.data[..floor_str(&self.data, offset)];
-            let newlines = head.matches('\n').count();
-            let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count());
-            let col = if newlines == 0 {
-                self.first_column + col
-            } else {
-                col
-            };
-            (self.first_line + newlines, col)
-        } else {
-            (self.first_line, self.first_column)
-        };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            self.data.as_bytes(),
-            SourceSpan::new(0.into(), self.data.len()),
-            line,
-            column,
-            lines,
-        )))
-    }
-}
-
-/// The largest char boundary of `s` at or before `i`.
-fn floor_str(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

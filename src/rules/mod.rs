@@ -17,5 +17,5 @@ pub use doc::{Doc, Hit};
 pub use load::{LoadError, parse};
 pub use registry::Registry;
 pub use rule::{Expect, Rule, Severity, Target, TestCase};
-pub use template::Template;
+pub use template::{Template, show_value};
 pub use yaml_node::Pos;

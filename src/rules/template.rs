@@ -1,11 +1,15 @@
 //! Message and remediation templates: text with `{Field.Path}` placeholders, filled from
 //! the document a rule fired on. `{Path|fallback}` gives the text used when the field is
 //! absent (itself a template: `{KmsKey.Arn|{KmsKeyId}}`). A `{` not followed by a letter,
-//! and `{{`/`}}`, are literal braces.
+//! and `{{`/`}}`, are literal braces. A placeholder shows its value as [`show_value`] says.
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
 use super::doc::Doc;
+use crate::output::escape::escape;
+use crate::redact;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
@@ -90,16 +94,17 @@ impl Template {
             match part {
                 Part::Text(t) => out.push_str(t),
                 Part::Field { path, fallback } => {
+                    let secret = path.iter().any(|seg| redact::is_secret_name(seg));
                     let mut seen: Vec<String> = Vec::new();
-                    for v in doc.values(path) {
-                        let text = match v {
-                            Value::String(s) => s,
-                            other => other.to_string(),
-                        };
-                        if !seen.contains(&text) {
-                            seen.push(text);
+                    doc.any(path, &mut |v| {
+                        if !v.is_null() {
+                            let text = show_value(secret, v, MAX_VALUE);
+                            if !seen.contains(&text) {
+                                seen.push(text);
+                            }
                         }
-                    }
+                        false
+                    });
                     if seen.is_empty() {
                         match fallback {
                             Some(f) => out.push_str(&f.render_raw(doc)),
@@ -113,6 +118,34 @@ impl Template {
         }
         out
     }
+}
+
+/// The most characters a placeholder shows of one value.
+pub const MAX_VALUE: usize = 200;
+
+/// A value of an input as a message or note shows it, in every format: a secret field's
+/// value redacted (and secret fields inside an object), control characters escaped (a
+/// message is text for people, and code scanning shows it in a browser), and a value
+/// longer than `max` characters cut, with its length.
+pub fn show_value(secret: bool, value: &Value, max: usize) -> String {
+    if secret {
+        return redact::MARKER.to_owned();
+    }
+    let text: Cow<str> = match value {
+        Value::String(s) => redact::redact_text(s),
+        other => Cow::Owned(redact::redact_json(other).to_string()),
+    };
+    let text = match text.char_indices().nth(max) {
+        Some(_) => {
+            let keep = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            Cow::Owned(format!("{}… ({} bytes)", &text[..keep], text.len()))
+        }
+        None => text,
+    };
+    escape(&text).into_owned()
 }
 
 /// The text between the `{` at `open` and its matching `}` (fallbacks may nest braces),
@@ -184,5 +217,29 @@ mod tests {
             json.render(Doc::Plain(&json!({"Name": "b"}))),
             r#"--config '{"Rules":[{"X":"b"}]}'"#
         );
+    }
+
+    #[test]
+    fn values_are_redacted_escaped_and_cut() {
+        let t = Template::parse(
+            "{responseElements.credentials.sessionToken} {responseElements.credentials} {who} {long}",
+        )
+        .expect("parses");
+        let doc = json!({
+            "responseElements": {"credentials": {"accessKeyId": "ASIAX", "sessionToken": "tok"}},
+            "who": "a\u{1b}[2J\rb\u{7}",
+            "long": "x".repeat(10 * 1024 * 1024),
+        });
+        let out = t.render(Doc::Plain(&doc));
+        assert!(out.starts_with(
+            r#"<redacted> {"accessKeyId":"ASIAX","sessionToken":"<redacted>"} a\e[2J\rb\u{7} xxx"#
+        ));
+        assert!(
+            out.ends_with("x… (10485760 bytes)"),
+            "{}",
+            &out[out.len() - 40..]
+        );
+        assert!(out.chars().count() < 400, "{}", out.len());
+        assert!(!out.contains("tok"));
     }
 }
