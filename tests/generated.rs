@@ -1,9 +1,8 @@
-//! A generated export with planted misconfigurations (benches/generate.rs) gives exactly the
+//! A generated export with planted misconfigurations (crates/atrest-gen) gives exactly the
 //! findings the generator planted, rule by rule: the rules, the model and the readers agree
 //! with an independent account of what is wrong.
 
-#[path = "../benches/generate.rs"]
-mod generate;
+use atrest_gen as generate;
 
 use std::collections::BTreeMap;
 
