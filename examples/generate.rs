@@ -136,8 +136,15 @@ fn run() -> Result<(), String> {
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;
+        let unplanted = |rule: &str| atrest_gen::UNPLANTED.iter().find(|(id, _)| *id == rule);
         for (rule, n) in &summary.expected {
-            writeln!(o, "  {rule:<46} {n}")?;
+            if unplanted(rule).is_none() {
+                writeln!(o, "  {rule:<46} {n}")?;
+            }
+        }
+        writeln!(o, "never planted (always 0):")?;
+        for (rule, why) in atrest_gen::UNPLANTED {
+            writeln!(o, "  {rule:<46} {why}")?;
         }
         Ok(())
     };

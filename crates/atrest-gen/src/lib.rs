@@ -35,7 +35,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use oracle::RULES;
+pub use oracle::{RULES, UNPLANTED};
 pub use spec::{DEFAULT_REGIONS, DEFAULT_SEED, Spec};
 
 /// Bumped whenever the same [`Spec`] would produce different bytes, so that cached trees

@@ -1,5 +1,9 @@
 //! The findings a generated account must give, rule by rule, counted from its plan alone: an
 //! account of what is wrong that does not go through the files, the readers or the rules.
+//!
+//! Every built-in rule of atrest has an entry in [`RULES`], so a new rule cannot pass the
+//! generated-export test unnoticed: it is either planted (and counted here) or listed in
+//! [`UNPLANTED`] with the reason the generated accounts cannot trigger it.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +14,9 @@ use crate::plan::trails::{Selectors, Trail, TrailBucket};
 use crate::plan::volumes::{Enc, Volume};
 use crate::plan::{Account, Region};
 
-/// Every rule id the oracle counts, in [`crate::Summary::expected`].
-pub const RULES: [&str; 29] = [
+/// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
+/// plants for, then those of [`UNPLANTED`].
+pub const RULES: [&str; 39] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -41,6 +46,61 @@ pub const RULES: [&str; 29] = [
     "cloudtrail-trail-not-logging",
     "cloudtrail-trail-no-s3-data-events",
     "cloudtrail-trail-bucket-public",
+    "cloudtrail-trail-key-unusable",
+    "event-cloudtrail-logging-stopped",
+    "event-ebs-encryption-by-default-disabled",
+    "event-kms-key-deletion-scheduled",
+    "event-kms-key-disabled",
+    "event-kms-key-rotation-disabled",
+    "event-s3-bucket-acl-public",
+    "event-s3-bucket-encryption-deleted",
+    "event-s3-bucket-policy-public",
+    "event-s3-public-access-block-deleted",
+];
+
+/// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
+/// them.
+pub const UNPLANTED: [(&str, &str); 10] = [
+    (
+        "cloudtrail-trail-key-unusable",
+        "a trail is only ever encrypted with an enabled key of its home region",
+    ),
+    (
+        "event-cloudtrail-logging-stopped",
+        "no CloudTrail logs are generated, so no StopLogging or DeleteTrail event",
+    ),
+    (
+        "event-ebs-encryption-by-default-disabled",
+        "no CloudTrail logs are generated, so no DisableEbsEncryptionByDefault event",
+    ),
+    (
+        "event-kms-key-deletion-scheduled",
+        "no CloudTrail logs are generated, so no ScheduleKeyDeletion event",
+    ),
+    (
+        "event-kms-key-disabled",
+        "no CloudTrail logs are generated, so no DisableKey event",
+    ),
+    (
+        "event-kms-key-rotation-disabled",
+        "no CloudTrail logs are generated, so no DisableKeyRotation event",
+    ),
+    (
+        "event-s3-bucket-acl-public",
+        "no CloudTrail logs are generated, so no PutBucketAcl event",
+    ),
+    (
+        "event-s3-bucket-encryption-deleted",
+        "no CloudTrail logs are generated, so no DeleteBucketEncryption event",
+    ),
+    (
+        "event-s3-bucket-policy-public",
+        "no CloudTrail logs are generated, so no PutBucketPolicy event",
+    ),
+    (
+        "event-s3-public-access-block-deleted",
+        "no CloudTrail logs are generated, so no Delete*PublicAccessBlock event",
+    ),
 ];
 
 type Hit<'a> = &'a mut dyn FnMut(&'static str);
@@ -206,6 +266,15 @@ mod tests {
         let mut seen = BTreeSet::new();
         for id in RULES {
             assert!(seen.insert(id), "{id} is listed twice in RULES");
+        }
+        let mut unplanted = BTreeSet::new();
+        for (id, why) in UNPLANTED {
+            assert!(unplanted.insert(id), "{id} is listed twice in UNPLANTED");
+            assert!(seen.contains(id), "{id} is in UNPLANTED but not in RULES");
+            assert!(
+                !why.is_empty() && !why.contains('\n'),
+                "{id}: one line of why"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod recount;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-use crate::{RULES, Spec, generate};
+use crate::{RULES, Spec, UNPLANTED, generate};
 use recount::recount;
 
 /// A fresh directory under the system temp dir, removed when dropped.
@@ -231,11 +231,16 @@ fn counts_match_the_files() -> io::Result<()> {
             .collect();
         assert_eq!(recounted, expected, "{name}");
         if name == "recount-b" {
-            assert_eq!(
-                expected.len(),
-                RULES.len(),
-                "{name}: a rule was never planted"
-            );
+            // Large enough that every rule the generator plants for is planted at least once.
+            let planted: Vec<&str> = expected.keys().map(String::as_str).collect();
+            let plantable: Vec<&str> = RULES
+                .iter()
+                .copied()
+                .filter(|id| UNPLANTED.iter().all(|(never, _)| never != id))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            assert_eq!(planted, plantable, "{name}: a rule was never planted");
         }
     }
     Ok(())
