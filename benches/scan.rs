@@ -8,9 +8,6 @@
 //! 5) by the release binary, timed by `/usr/bin/time` when present (for peak RSS), then once
 //! in-process for a per-stage breakdown (read, model, rules, output).
 
-#[path = "generate.rs"]
-mod generate;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -108,12 +105,12 @@ fn report(line: &str) {
 /// Generates the tree once (a marker file records what it holds) and returns its files and bytes.
 fn prepare(dir: &Path, size: usize) -> (usize, u64) {
     let marker = dir.join(".generated");
-    let spec = generate::Spec::scaled(size);
-    let stamp = format!("{} {spec:?}", generate::GENERATOR_VERSION);
+    let spec = atrest_gen::Spec::scaled(size);
+    let stamp = format!("{} {spec:?}", atrest_gen::GENERATOR_VERSION);
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(stamp.as_str()) {
         let _ = std::fs::remove_dir_all(dir);
         let started = Instant::now();
-        let summary = generate::generate(&spec, dir).expect("generating the bench data");
+        let summary = atrest_gen::generate(&spec, dir).expect("generating the bench data");
         report(&format!(
             "generated {} files ({:.1} MB) for {size} resources in {:.1}s",
             summary.files,

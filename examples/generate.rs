@@ -12,9 +12,6 @@
 //! The same arguments always write the same bytes. Prints what was written and how many
 //! findings of each rule the generator planted.
 
-#[path = "../benches/generate.rs"]
-mod generate;
-
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,7 +87,7 @@ fn run() -> Result<(), String> {
     if scale.is_none() && counts.is_empty() {
         return Err("give --scale N or per-kind counts".to_owned());
     }
-    let mut spec = generate::Spec::scaled(scale.unwrap_or(0));
+    let mut spec = atrest_gen::Spec::scaled(scale.unwrap_or(0));
     for (name, n) in counts {
         match name.as_str() {
             "--buckets" => spec.buckets = n,
@@ -111,7 +108,8 @@ fn run() -> Result<(), String> {
     }
 
     let started = Instant::now();
-    let summary = generate::generate(&spec, &out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let summary =
+        atrest_gen::generate(&spec, &out).map_err(|e| format!("{}: {e}", out.display()))?;
     let elapsed = started.elapsed();
 
     let mut o = io::stdout().lock();
@@ -138,8 +136,15 @@ fn run() -> Result<(), String> {
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;
+        let unplanted = |rule: &str| atrest_gen::UNPLANTED.iter().find(|(id, _)| *id == rule);
         for (rule, n) in &summary.expected {
-            writeln!(o, "  {rule:<46} {n}")?;
+            if unplanted(rule).is_none() {
+                writeln!(o, "  {rule:<46} {n}")?;
+            }
+        }
+        writeln!(o, "never planted (always 0):")?;
+        for (rule, why) in atrest_gen::UNPLANTED {
+            writeln!(o, "  {rule:<46} {why}")?;
         }
         Ok(())
     };

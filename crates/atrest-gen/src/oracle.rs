@@ -1,0 +1,280 @@
+//! The findings a generated account must give, rule by rule, counted from its plan alone: an
+//! account of what is wrong that does not go through the files, the readers or the rules.
+//!
+//! Every built-in rule of atrest has an entry in [`RULES`], so a new rule cannot pass the
+//! generated-export test unnoticed: it is either planted (and counted here) or listed in
+//! [`UNPLANTED`] with the reason the generated accounts cannot trigger it.
+
+use std::collections::BTreeMap;
+
+use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
+use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
+use crate::plan::snapshots::Snapshot;
+use crate::plan::trails::{Selectors, Trail, TrailBucket};
+use crate::plan::volumes::{Enc, Volume};
+use crate::plan::{Account, Region};
+
+/// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
+/// plants for, then those of [`UNPLANTED`].
+pub const RULES: [&str; 39] = [
+    "s3-bucket-default-encryption-not-kms",
+    "s3-bucket-kms-without-bucket-key",
+    "s3-bucket-policy-allows-unencrypted-uploads",
+    "s3-bucket-default-key-unusable",
+    "s3-bucket-acl-public",
+    "s3-bucket-policy-public",
+    "s3-bucket-policy-cross-account",
+    "s3-bucket-public-access-block-off",
+    "s3-bucket-acls-enabled",
+    "s3-bucket-tls-not-required",
+    "kms-key-rotation-disabled",
+    "kms-key-disabled",
+    "kms-key-pending-deletion",
+    "kms-key-policy-public",
+    "kms-key-policy-cross-account",
+    "kms-key-admins-can-use",
+    "ebs-volume-unencrypted",
+    "ebs-snapshot-unencrypted",
+    "ebs-volume-key-unusable",
+    "ebs-snapshot-key-unusable",
+    "ebs-snapshot-public",
+    "ebs-encryption-by-default-off",
+    "ebs-volume-aws-managed-key",
+    "cloudtrail-trail-not-kms-encrypted",
+    "cloudtrail-trail-log-validation-off",
+    "cloudtrail-trail-not-multi-region",
+    "cloudtrail-trail-not-logging",
+    "cloudtrail-trail-no-s3-data-events",
+    "cloudtrail-trail-bucket-public",
+    "cloudtrail-trail-key-unusable",
+    "event-cloudtrail-logging-stopped",
+    "event-ebs-encryption-by-default-disabled",
+    "event-kms-key-deletion-scheduled",
+    "event-kms-key-disabled",
+    "event-kms-key-rotation-disabled",
+    "event-s3-bucket-acl-public",
+    "event-s3-bucket-encryption-deleted",
+    "event-s3-bucket-policy-public",
+    "event-s3-public-access-block-deleted",
+];
+
+/// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
+/// them.
+pub const UNPLANTED: [(&str, &str); 10] = [
+    (
+        "cloudtrail-trail-key-unusable",
+        "a trail is only ever encrypted with an enabled key of its home region",
+    ),
+    (
+        "event-cloudtrail-logging-stopped",
+        "no CloudTrail logs are generated, so no StopLogging or DeleteTrail event",
+    ),
+    (
+        "event-ebs-encryption-by-default-disabled",
+        "no CloudTrail logs are generated, so no DisableEbsEncryptionByDefault event",
+    ),
+    (
+        "event-kms-key-deletion-scheduled",
+        "no CloudTrail logs are generated, so no ScheduleKeyDeletion event",
+    ),
+    (
+        "event-kms-key-disabled",
+        "no CloudTrail logs are generated, so no DisableKey event",
+    ),
+    (
+        "event-kms-key-rotation-disabled",
+        "no CloudTrail logs are generated, so no DisableKeyRotation event",
+    ),
+    (
+        "event-s3-bucket-acl-public",
+        "no CloudTrail logs are generated, so no PutBucketAcl event",
+    ),
+    (
+        "event-s3-bucket-encryption-deleted",
+        "no CloudTrail logs are generated, so no DeleteBucketEncryption event",
+    ),
+    (
+        "event-s3-bucket-policy-public",
+        "no CloudTrail logs are generated, so no PutBucketPolicy event",
+    ),
+    (
+        "event-s3-public-access-block-deleted",
+        "no CloudTrail logs are generated, so no Delete*PublicAccessBlock event",
+    ),
+];
+
+type Hit<'a> = &'a mut dyn FnMut(&'static str);
+
+/// Adds the findings `account` must give to `counts`, one per resource and rule.
+pub fn count(account: &Account, counts: &mut BTreeMap<&'static str, usize>) {
+    // `entry`, not `get_mut`: a rule missing from RULES then shows as an extra key.
+    findings(account, &mut |rule| *counts.entry(rule).or_default() += 1);
+}
+
+fn findings(account: &Account, hit: Hit) {
+    for b in &account.buckets {
+        bucket(b, account, hit);
+    }
+    for r in &account.regions {
+        for k in r.keys.iter().chain([&r.aws_ebs, &r.aws_s3]) {
+            key(k, hit);
+        }
+        for v in &r.volumes {
+            volume(v, r, hit);
+        }
+        for s in &r.snapshots {
+            snapshot(s, r, hit);
+        }
+        if !r.ebs_default {
+            hit("ebs-encryption-by-default-off");
+        }
+    }
+    trail(&account.trail, account, hit);
+}
+
+fn key(key: &Key, hit: Hit) {
+    if key.customer {
+        if key.kind == KeyKind::Symmetric && key.state == KeyState::Enabled && !key.rotation {
+            hit("kms-key-rotation-disabled");
+        }
+        if key.state == KeyState::Disabled {
+            hit("kms-key-disabled");
+        }
+    }
+    if key.state == KeyState::PendingDeletion {
+        hit("kms-key-pending-deletion");
+    }
+    let has = |f: &dyn Fn(&KeyStmt) -> bool| key.statements.iter().any(f);
+    if has(&|s| matches!(s, KeyStmt::Public { .. })) {
+        hit("kms-key-policy-public");
+    }
+    if has(&|s| matches!(s, KeyStmt::CrossAccount { .. })) {
+        hit("kms-key-policy-cross-account");
+    }
+    if key.customer
+        && has(&|s| {
+            matches!(
+                s,
+                KeyStmt::Admins { star: true } | KeyStmt::Users { with_admin: true }
+            )
+        })
+    {
+        hit("kms-key-admins-can-use");
+    }
+}
+
+fn bucket(bucket: &Bucket, account: &Account, hit: Hit) {
+    let region = &account.regions[bucket.region];
+    match &bucket.enc {
+        BucketEnc::None | BucketEnc::SseS3 => hit("s3-bucket-default-encryption-not-kms"),
+        BucketEnc::Kms { key, bucket_key } => {
+            if *bucket_key != Some(true) {
+                hit("s3-bucket-kms-without-bucket-key");
+            }
+            if let Some((k, _)) = key
+                && region.keys[*k].unusable()
+            {
+                hit("s3-bucket-default-key-unusable");
+            }
+        }
+    }
+    // The policy is always known: a policy file or NoSuchBucketPolicy.
+    if !bucket.has(|s| *s == BucketStmt::DenyNonKms) {
+        hit("s3-bucket-policy-allows-unencrypted-uploads");
+    }
+    if bucket.acl_public(account.pab) {
+        hit("s3-bucket-acl-public");
+    }
+    if bucket.policy_public(account.pab) {
+        hit("s3-bucket-policy-public");
+    }
+    if bucket.has(|s| matches!(s, BucketStmt::CrossAccount { .. })) {
+        hit("s3-bucket-policy-cross-account");
+    }
+    if bucket.effective_pab(account.pab) != [true; 4] {
+        hit("s3-bucket-public-access-block-off");
+    }
+    if bucket.ownership != Some("BucketOwnerEnforced") {
+        hit("s3-bucket-acls-enabled");
+    }
+    if !bucket.has(|s| *s == BucketStmt::DenyNonTls) {
+        hit("s3-bucket-tls-not-required");
+    }
+}
+
+fn volume(volume: &Volume, region: &Region, hit: Hit) {
+    match volume.enc {
+        Enc::None => hit("ebs-volume-unencrypted"),
+        Enc::AwsEbs => hit("ebs-volume-aws-managed-key"),
+        Enc::Customer(k) => {
+            if region.keys[k].unusable() {
+                hit("ebs-volume-key-unusable");
+            }
+        }
+    }
+}
+
+fn snapshot(snapshot: &Snapshot, region: &Region, hit: Hit) {
+    match snapshot.enc {
+        Enc::None => hit("ebs-snapshot-unencrypted"),
+        Enc::AwsEbs => {}
+        Enc::Customer(k) => {
+            if region.keys[k].unusable() {
+                hit("ebs-snapshot-key-unusable");
+            }
+        }
+    }
+    if snapshot.public {
+        hit("ebs-snapshot-public");
+    }
+}
+
+fn trail(trail: &Trail, account: &Account, hit: Hit) {
+    if trail.kms.is_none() {
+        hit("cloudtrail-trail-not-kms-encrypted");
+    }
+    if !trail.validation {
+        hit("cloudtrail-trail-log-validation-off");
+    }
+    if !trail.multi_region {
+        hit("cloudtrail-trail-not-multi-region");
+    }
+    if !trail.logging {
+        hit("cloudtrail-trail-not-logging");
+    }
+    if !matches!(
+        trail.selectors,
+        Selectors::ClassicS3 | Selectors::AdvancedS3
+    ) {
+        hit("cloudtrail-trail-no-s3-data-events");
+    }
+    if let TrailBucket::Own(b) = trail.bucket
+        && account.bucket_public(b)
+    {
+        hit("cloudtrail-trail-bucket-public");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn rules_are_listed_once() {
+        let mut seen = BTreeSet::new();
+        for id in RULES {
+            assert!(seen.insert(id), "{id} is listed twice in RULES");
+        }
+        let mut unplanted = BTreeSet::new();
+        for (id, why) in UNPLANTED {
+            assert!(unplanted.insert(id), "{id} is listed twice in UNPLANTED");
+            assert!(seen.contains(id), "{id} is in UNPLANTED but not in RULES");
+            assert!(
+                !why.is_empty() && !why.contains('\n'),
+                "{id}: one line of why"
+            );
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! KMS keys: customer managed keys with their states, rotation and key policy statements,
+//! and the AWS managed `aws/ebs` and `aws/s3` keys of every region.
+
+use crate::ids::{TAG_KEY, key_uuid, outside_account};
+use crate::rng::Rng;
+use crate::time::{DAY_MS, NOW_MS, START_MS};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyState {
+    Enabled,
+    Disabled,
+    PendingDeletion,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// `SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`, origin `AWS_KMS`.
+    Symmetric,
+    /// `RSA_2048`, `SIGN_VERIFY`: automatic rotation does not apply.
+    Asymmetric,
+    /// Symmetric with imported key material (origin `EXTERNAL`).
+    External,
+}
+
+/// Who may administer and use a customer managed key, statement by statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum KeyStmt {
+    /// The account root may do anything (`kms:*`): the default statement.
+    Root,
+    /// The key administrators role; `star`: granted `kms:*` instead of the admin actions only.
+    Admins { star: bool },
+    /// The key users role; `with_admin`: the administrators role is a key user too.
+    Users { with_admin: bool },
+    /// Grants for AWS services, conditioned on `kms:GrantIsForAWSResource`.
+    Grants,
+    /// `kms:Decrypt` for everyone, no condition; `aws_form`: `{"AWS": "*"}` instead of `"*"`.
+    Public { aws_form: bool },
+    /// Use of the key for another account's root.
+    CrossAccount { account: String },
+    /// An AWS managed key's statements: everyone in the account through `service`, and
+    /// metadata for the root.
+    AwsManaged { service: &'static str },
+}
+
+pub(crate) struct Key {
+    pub(crate) id: String,
+    pub(crate) arn: String,
+    /// `KeyManager`: customer (true) or AWS.
+    pub(crate) customer: bool,
+    pub(crate) kind: KeyKind,
+    pub(crate) state: KeyState,
+    /// Automatic rotation (symmetric `AWS_KMS` keys).
+    pub(crate) rotation: bool,
+    /// `alias/...`, if the key has one.
+    pub(crate) alias: Option<String>,
+    pub(crate) description: String,
+    pub(crate) created: i64,
+    pub(crate) deletion: Option<i64>,
+    pub(crate) statements: Vec<KeyStmt>,
+    pub(crate) tags: Vec<(&'static str, String)>,
+    pub(crate) grants: usize,
+}
+
+impl Key {
+    /// A key EBS and S3 can encrypt with.
+    pub(crate) fn symmetric(&self) -> bool {
+        self.kind != KeyKind::Asymmetric
+    }
+
+    pub(crate) fn unusable(&self) -> bool {
+        self.state != KeyState::Enabled
+    }
+}
+
+pub(crate) fn plan_key(
+    seed: u64,
+    a: usize,
+    account: &str,
+    r: usize,
+    region: &str,
+    k: usize,
+) -> Key {
+    let mut rng = Rng::stream(seed, TAG_KEY, a, r, k);
+    let id = key_uuid(seed, a, r, k);
+    let kind = rng.weighted(&[
+        (92, KeyKind::Symmetric),
+        (4, KeyKind::Asymmetric),
+        (4, KeyKind::External),
+    ]);
+    let state = match kind {
+        KeyKind::Symmetric => rng.weighted(&[
+            (88, KeyState::Enabled),
+            (6, KeyState::Disabled),
+            (6, KeyState::PendingDeletion),
+        ]),
+        _ => rng.weighted(&[
+            (90, KeyState::Enabled),
+            (5, KeyState::Disabled),
+            (5, KeyState::PendingDeletion),
+        ]),
+    };
+    let rotation = kind == KeyKind::Symmetric && rng.chance(91.0);
+    let created = rng.range(START_MS, NOW_MS - 30 * DAY_MS);
+    let deletion = (state == KeyState::PendingDeletion)
+        .then(|| (NOW_MS / DAY_MS + rng.range(3, 30)) * DAY_MS + rng.range(0, DAY_MS));
+    let purposes = [
+        "app-data",
+        "payments",
+        "backups",
+        "logs",
+        "analytics",
+        "ebs",
+        "s3",
+        "secrets",
+    ];
+    let purpose = *rng.pick(&purposes);
+    let alias = rng
+        .chance(70.0)
+        .then(|| format!("alias/{purpose}-{r}-{k:04}"));
+    let description = if rng.chance(40.0) {
+        String::new()
+    } else {
+        format!("{purpose} key")
+    };
+    let mut statements = vec![KeyStmt::Root];
+    let admin_use = rng.weighted(&[(94, 0u8), (3, 1), (3, 2)]);
+    statements.push(KeyStmt::Admins {
+        star: admin_use == 1 || (admin_use == 2 && kind == KeyKind::Asymmetric),
+    });
+    statements.push(KeyStmt::Users {
+        with_admin: admin_use == 2 && kind != KeyKind::Asymmetric,
+    });
+    if kind != KeyKind::Asymmetric {
+        statements.push(KeyStmt::Grants);
+    }
+    if rng.chance(4.0) {
+        statements.push(KeyStmt::CrossAccount {
+            account: outside_account(seed, rng.next()),
+        });
+    }
+    if rng.chance(2.0) {
+        statements.push(KeyStmt::Public {
+            aws_form: rng.chance(50.0),
+        });
+    }
+    let tags = if rng.chance(50.0) {
+        vec![
+            ("Purpose", purpose.to_owned()),
+            (
+                "Owner",
+                (*rng.pick(&["platform", "data", "security"])).to_owned(),
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
+    let grants = if rng.chance(20.0) {
+        1 + rng.below(2)
+    } else {
+        0
+    };
+    Key {
+        arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),
+        id,
+        customer: true,
+        kind,
+        state,
+        rotation,
+        alias,
+        description,
+        created,
+        deletion,
+        statements,
+        tags,
+        grants,
+    }
+}
+
+pub(crate) fn aws_managed_key(
+    seed: u64,
+    a: usize,
+    account: &str,
+    r: usize,
+    region: &str,
+    service: &'static str,
+) -> Key {
+    let index = if service == "ebs" {
+        0xFFFF_FFFE
+    } else {
+        0xFFFF_FFFD
+    };
+    let mut rng = Rng::stream(seed, TAG_KEY, a, r, index);
+    let id = key_uuid(seed, a, r, index);
+    let description = if service == "ebs" {
+        "Default key that protects my EBS volumes when no other key is defined"
+    } else {
+        "Default key that protects my S3 objects when no other key is defined"
+    };
+    Key {
+        arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),
+        id,
+        customer: false,
+        kind: KeyKind::Symmetric,
+        state: KeyState::Enabled,
+        rotation: true,
+        alias: Some(format!("alias/aws/{service}")),
+        description: description.to_owned(),
+        created: rng.range(START_MS, START_MS + 365 * DAY_MS),
+        deletion: None,
+        statements: vec![KeyStmt::AwsManaged { service }],
+        tags: Vec::new(),
+        grants: 0,
+    }
+}

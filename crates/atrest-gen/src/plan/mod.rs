@@ -1,0 +1,229 @@
+//! Plans: what each generated resource is, every choice the seeded PRNG made for it, before
+//! anything is written. `render` writes the files from a plan, `oracle` counts its findings.
+
+pub(crate) mod buckets;
+pub(crate) mod instances;
+pub(crate) mod keys;
+pub(crate) mod snapshots;
+pub(crate) mod trails;
+pub(crate) mod volumes;
+
+use crate::Spec;
+use crate::ids::{TAG_ACCOUNT, TAG_AMI, TAG_BUCKET, TAG_NET, TAG_REGION, account_id, ec2_id};
+use crate::rng::Rng;
+use buckets::{Bucket, plan_bucket};
+use instances::{Instance, plan_instance};
+use keys::{Key, aws_managed_key, plan_key};
+use snapshots::{Snapshot, plan_snapshot};
+use trails::{Trail, plan_trail};
+use volumes::{Attachment, Enc, Volume, plan_volume};
+
+/// One (account, region) of the export and what it holds.
+pub(crate) struct Region {
+    pub(crate) name: String,
+    /// Customer managed keys.
+    pub(crate) keys: Vec<Key>,
+    pub(crate) aws_ebs: Key,
+    pub(crate) aws_s3: Key,
+    pub(crate) volumes: Vec<Volume>,
+    pub(crate) snapshots: Vec<Snapshot>,
+    pub(crate) instances: Vec<Instance>,
+    /// `EbsEncryptionByDefault`.
+    pub(crate) ebs_default: bool,
+    /// `get-ebs-default-kms-key-id`: a customer key (index) or `alias/aws/ebs`.
+    pub(crate) ebs_default_key: Option<usize>,
+    pub(crate) vpc: String,
+    pub(crate) subnets: [String; 3],
+    pub(crate) security_group: String,
+}
+
+impl Region {
+    pub(crate) fn symmetric_keys(&self, usable: bool) -> Vec<usize> {
+        (0..self.keys.len())
+            .filter(|&k| self.keys[k].symmetric() && self.keys[k].unusable() != usable)
+            .collect()
+    }
+
+    /// The ARN of a customer key or, for `None`, of `aws/ebs`.
+    pub(crate) fn ebs_key_arn(&self, enc: Enc) -> Option<&str> {
+        enc.key(self).map(|k| k.arn.as_str())
+    }
+}
+
+/// One account of the export.
+pub(crate) struct Account {
+    pub(crate) id: String,
+    pub(crate) canonical: String,
+    pub(crate) user_id: String,
+    /// The account's public access block (`s3control`); `None`: not configured.
+    pub(crate) pab: Option<[bool; 4]>,
+    pub(crate) regions: Vec<Region>,
+    pub(crate) buckets: Vec<Bucket>,
+    pub(crate) trail: Trail,
+}
+
+impl Account {
+    pub(crate) fn bucket_public(&self, b: usize) -> bool {
+        let bucket = &self.buckets[b];
+        bucket.acl_public(self.pab) || bucket.policy_public(self.pab)
+    }
+
+    pub(crate) fn resources(&self) -> usize {
+        let regional: usize = self
+            .regions
+            .iter()
+            .map(|r| r.keys.len() + 2 + r.volumes.len() + r.snapshots.len() + r.instances.len())
+            .sum();
+        self.buckets.len() + regional + 1
+    }
+}
+
+/// `n` split over `parts`: the share of part `i`.
+fn share(n: usize, parts: usize, i: usize) -> usize {
+    n / parts + usize::from(i < n % parts)
+}
+
+/// The plan of account `a` of `spec`: its id, public access block, regions, buckets, trail.
+pub(crate) fn account(spec: &Spec, a: usize) -> Account {
+    let seed = spec.seed;
+    let mut rng = Rng::stream(seed, TAG_ACCOUNT, a, 0, 0);
+    let id = account_id(seed, a as u64);
+    let canonical = (0..4)
+        .map(|_| format!("{:016x}", rng.next()))
+        .collect::<String>();
+    let user_id = format!("AIDA{:016X}", rng.next() >> 1);
+    // The first account has no account-wide public access block, so that the public buckets
+    // planted there show; others vary.
+    let pab = if a == 0 {
+        None
+    } else {
+        rng.weighted(&[
+            (50, Some([true; 4])),
+            (25, None),
+            (25, Some([true, true, false, false])),
+        ])
+    };
+    let pairs = spec.accounts * spec.regions.len();
+    let regions: Vec<Region> = spec
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(r, name)| {
+            let p = a * spec.regions.len() + r;
+            let counts = [
+                share(spec.keys, pairs, p),
+                share(spec.volumes, pairs, p),
+                share(spec.snapshots, pairs, p),
+                share(spec.instances, pairs, p),
+            ];
+            plan_region(seed, a, &id, r, name, counts)
+        })
+        .collect();
+    let mut buckets: Vec<Bucket> = (0..share(spec.buckets, spec.accounts, a))
+        .map(|b| plan_bucket(seed, a, &id, b, &regions))
+        .collect();
+    let pab_all_on = pab == Some([true; 4]);
+    if pab_all_on {
+        // With the account-wide block on, some buckets rely on it alone.
+        for (b, bucket) in buckets.iter_mut().enumerate() {
+            let mut rng = Rng::stream(seed, TAG_BUCKET, a, 1, b);
+            if bucket.pab == Some([true; 4]) && rng.chance(20.0) {
+                bucket.pab = None;
+            }
+        }
+    }
+    let trail = plan_trail(seed, a, &id, pab, &regions, &mut buckets);
+    Account {
+        id,
+        canonical,
+        user_id,
+        pab,
+        regions,
+        buckets,
+        trail,
+    }
+}
+
+fn plan_region(
+    seed: u64,
+    a: usize,
+    account: &str,
+    r: usize,
+    name: &str,
+    [n_keys, n_volumes, n_snapshots, n_instances]: [usize; 4],
+) -> Region {
+    let mut rng = Rng::stream(seed, TAG_REGION, a, r, 0);
+    let keys: Vec<Key> = (0..n_keys)
+        .map(|k| plan_key(seed, a, account, r, name, k))
+        .collect();
+    let aws_ebs = aws_managed_key(seed, a, account, r, name, "ebs");
+    let aws_s3 = aws_managed_key(seed, a, account, r, name, "s3");
+    // One (account, region) in three has EBS encryption by default off.
+    let ebs_default = (a * 7 + r) % 3 != 1;
+    let net = |tag: u64, i: usize, prefix: &str| ec2_id(prefix, seed, TAG_NET + tag, a, r, i);
+    let mut region = Region {
+        name: name.to_owned(),
+        keys,
+        aws_ebs,
+        aws_s3,
+        volumes: Vec::new(),
+        snapshots: Vec::new(),
+        instances: Vec::new(),
+        ebs_default,
+        ebs_default_key: None,
+        vpc: net(0, 0, "vpc"),
+        subnets: [
+            net(1, 0, "subnet"),
+            net(1, 1, "subnet"),
+            net(1, 2, "subnet"),
+        ],
+        security_group: net(2, 0, "sg"),
+    };
+    let usable = region.symmetric_keys(true);
+    let unusable = region.symmetric_keys(false);
+    if !usable.is_empty() && rng.chance(30.0) {
+        region.ebs_default_key = Some(*rng.pick(&usable));
+    }
+    region.volumes = (0..n_volumes)
+        .map(|v| plan_volume(seed, a, r, name, v, &usable, &unusable))
+        .collect();
+    region.instances = (0..n_instances)
+        .map(|i| plan_instance(seed, a, r, i))
+        .collect();
+    // Attach volumes to instances in order: a root volume each, and some data volumes.
+    let mut next = 0;
+    for (i, inst) in region.instances.iter_mut().enumerate() {
+        for (slot, device) in ["/dev/xvda", "/dev/sdf", "/dev/sdg"]
+            .into_iter()
+            .take(inst.wanted)
+            .enumerate()
+        {
+            let Some(volume) = region.volumes.get_mut(next) else {
+                break;
+            };
+            volume.az = format!("{name}{}", ['a', 'b', 'c'][inst.az]);
+            let attached = if slot == 0 {
+                // The root volume is made from the AMI's snapshot at launch.
+                volume.from_snapshot = Some(ec2_id("snap", seed, TAG_AMI, a, r, i % 7));
+                volume.size = 8 * (1 + (volume.size % 4));
+                volume.created = inst.launched + 400 + (volume.created % 500);
+                inst.launched
+            } else {
+                volume.from_snapshot = None;
+                volume.created.max(inst.launched)
+            };
+            volume.attachment = Some(Attachment {
+                instance: inst.id.clone(),
+                device,
+                time: (attached / 1000 + 2) * 1000,
+                delete_on_termination: slot == 0,
+            });
+            inst.volumes.push(next);
+            next += 1;
+        }
+    }
+    region.snapshots = (0..n_snapshots)
+        .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
+        .collect();
+    region
+}

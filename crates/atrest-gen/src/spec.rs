@@ -1,0 +1,127 @@
+//! What to generate: [`Spec`], its defaults, and the limits it must respect.
+
+use std::io;
+
+/// What to generate. The resource counts are totals over all accounts and regions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    pub accounts: usize,
+    pub regions: Vec<String>,
+    pub buckets: usize,
+    pub keys: usize,
+    pub volumes: usize,
+    pub snapshots: usize,
+    pub instances: usize,
+    pub seed: u64,
+}
+
+pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
+pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+
+impl Spec {
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 70%
+    /// volumes, 10% snapshots, 5% instances (plus one trail per account and the AWS managed
+    /// keys), one account, regions `us-east-1` and `eu-west-1`.
+    pub fn scaled(total: usize) -> Spec {
+        let part = |percent: usize| total / 100 * percent + (total % 100 * percent + 50) / 100;
+        Spec {
+            accounts: 1,
+            regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
+            buckets: part(10),
+            keys: part(5),
+            volumes: part(70),
+            snapshots: part(10),
+            instances: part(5),
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+impl Default for Spec {
+    fn default() -> Spec {
+        Spec::scaled(1000)
+    }
+}
+
+/// Refuses specs whose ids would collide (see `ids::pack`) or whose regions make bad paths.
+pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
+    let bad = |what: String| Err(io::Error::new(io::ErrorKind::InvalidInput, what));
+    if spec.accounts == 0 || spec.accounts >= 1 << 20 {
+        return bad(format!("accounts must be 1 to {}", (1 << 20) - 1));
+    }
+    if spec.regions.is_empty() || spec.regions.len() > 64 {
+        return bad("regions: give 1 to 64".to_owned());
+    }
+    for (i, r) in spec.regions.iter().enumerate() {
+        let ok = !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok || spec.regions[..i].contains(r) {
+            return bad(format!("bad or repeated region {r:?}"));
+        }
+    }
+    let most = u32::MAX as usize / 2;
+    for n in [
+        spec.buckets,
+        spec.keys,
+        spec.volumes,
+        spec.snapshots,
+        spec.instances,
+    ] {
+        if n > most {
+            return bad(format!("at most {most} resources of a kind"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_split() {
+        let s = Spec::scaled(100_000);
+        assert_eq!(
+            (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
+            (10_000, 5_000, 70_000, 10_000, 5_000)
+        );
+        let s = Spec::scaled(1_234);
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 864));
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        let ok = Spec::scaled(10);
+        assert!(validate(&ok).is_ok());
+        for bad in [
+            Spec {
+                accounts: 0,
+                ..ok.clone()
+            },
+            Spec {
+                accounts: 1 << 20,
+                ..ok.clone()
+            },
+            Spec {
+                regions: Vec::new(),
+                ..ok.clone()
+            },
+            Spec {
+                regions: vec!["us-east-1".into(), "us-east-1".into()],
+                ..ok.clone()
+            },
+            Spec {
+                regions: vec!["../etc".into()],
+                ..ok.clone()
+            },
+            Spec {
+                volumes: u32::MAX as usize,
+                ..ok.clone()
+            },
+        ] {
+            let err = validate(&bad).expect_err("refused");
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+}

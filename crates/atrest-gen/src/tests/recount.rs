@@ -1,0 +1,438 @@
+//! An independent count of the rules, from the files alone: what atrest's rules should find,
+//! judged by reading the JSON the way the AWS documentation describes it, not by the plans.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde_json::Value;
+
+fn read(path: &Path) -> io::Result<Option<Value>> {
+    match fs::read(path) {
+        Ok(bytes) if bytes.is_empty() => Ok(Some(Value::Object(Default::default()))),
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(io::Error::other),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn must(path: &Path) -> io::Result<Value> {
+    read(path)?.ok_or_else(|| io::Error::other(format!("missing {}", path.display())))
+}
+
+fn texts(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern.eq_ignore_ascii_case(text),
+        Some((head, rest)) => {
+            text.len() >= head.len()
+                && text[..head.len()].eq_ignore_ascii_case(head)
+                && (head.len()..=text.len()).any(|i| glob(rest, &text[i..]))
+        }
+    }
+}
+
+#[derive(Default)]
+struct Facts {
+    public: bool,
+    cross: bool,
+    deny_kms: bool,
+    deny_tls: bool,
+    admin_use: bool,
+}
+
+fn facts(doc: &Value, own: &str) -> Facts {
+    let mut f = Facts::default();
+    let (mut admins, mut users) = (Vec::new(), Vec::new());
+    for st in doc["Statement"].as_array().into_iter().flatten() {
+        let allow = st["Effect"] == "Allow";
+        let p = &st["Principal"];
+        let everyone = p == "*" || texts(&p["AWS"]).contains(&"*");
+        let covers = |action: &str| texts(&st["Action"]).iter().any(|a| glob(a, action));
+        let condition = st.get("Condition");
+        if allow && everyone && condition.is_none() {
+            f.public = true;
+        }
+        if allow && !everyone {
+            for principal in texts(&p["AWS"]) {
+                let account = if principal.len() == 12 {
+                    Some(principal)
+                } else {
+                    principal.split(':').nth(4)
+                };
+                if account.is_some_and(|a| a.len() == 12 && a != own) {
+                    f.cross = true;
+                }
+                if principal.ends_with(":root") {
+                    continue;
+                }
+                if [
+                    "kms:PutKeyPolicy",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:DisableKey",
+                ]
+                .iter()
+                .any(|a| covers(a))
+                {
+                    admins.push(principal);
+                }
+                if ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+                    .iter()
+                    .any(|a| covers(a))
+                {
+                    users.push(principal);
+                }
+            }
+        }
+        if !allow
+            && everyone
+            && let Some(c) = condition
+        {
+            if covers("s3:PutObject")
+                && texts(&c["StringNotEquals"]["s3:x-amz-server-side-encryption"]) == ["aws:kms"]
+            {
+                f.deny_kms = true;
+            }
+            if texts(&c["Bool"]["aws:SecureTransport"]) == ["false"] {
+                f.deny_tls = true;
+            }
+        }
+    }
+    f.admin_use = admins.iter().any(|a| users.contains(a));
+    f
+}
+
+pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut hit = |rule: &str| *counts.entry(rule.to_owned()).or_default() += 1;
+    let dirs = |p: &Path| -> io::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for e in fs::read_dir(p)? {
+            names.push(e?.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        Ok(names)
+    };
+    for account in dirs(root)? {
+        let adir = root.join(&account);
+        let regions = dirs(&adir)?;
+        // (region, key id) -> KeyMetadata; key ARN -> KeyMetadata; (region, alias) -> key id.
+        let mut keys: BTreeMap<(String, String), Value> = BTreeMap::new();
+        let mut by_arn: BTreeMap<String, Value> = BTreeMap::new();
+        let mut aliases: BTreeMap<(String, String), String> = BTreeMap::new();
+        for r in &regions {
+            let kms = adir.join(r).join("kms");
+            for a in must(&kms.join("list-aliases.json"))?["Aliases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let target = a["TargetKeyId"].as_str().unwrap_or_default().to_owned();
+                aliases.insert(
+                    (
+                        r.clone(),
+                        a["AliasName"].as_str().unwrap_or_default().to_owned(),
+                    ),
+                    target,
+                );
+            }
+            for k in must(&kms.join("list-keys.json"))?["Keys"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let id = k["KeyId"].as_str().unwrap_or_default();
+                let md =
+                    must(&kms.join(format!("describe-key--{id}.json")))?["KeyMetadata"].clone();
+                let policy = must(&kms.join(format!("get-key-policy--{id}.json")))?;
+                let doc: Value = serde_json::from_str(policy["Policy"].as_str().unwrap_or("{}"))
+                    .map_err(io::Error::other)?;
+                let f = facts(&doc, &account);
+                let rotation = read(&kms.join(format!("get-key-rotation-status--{id}.json")))?;
+                let customer = md["KeyManager"] == "CUSTOMER";
+                if customer
+                    && md["KeySpec"] == "SYMMETRIC_DEFAULT"
+                    && md["Origin"] == "AWS_KMS"
+                    && md["KeyState"] == "Enabled"
+                    && rotation.is_some_and(|r| r["KeyRotationEnabled"] == false)
+                {
+                    hit("kms-key-rotation-disabled");
+                }
+                if customer && md["KeyState"] == "Disabled" {
+                    hit("kms-key-disabled");
+                }
+                if md["KeyState"] == "PendingDeletion" {
+                    hit("kms-key-pending-deletion");
+                }
+                if f.public {
+                    hit("kms-key-policy-public");
+                }
+                if f.cross {
+                    hit("kms-key-policy-cross-account");
+                }
+                if customer && f.admin_use {
+                    hit("kms-key-admins-can-use");
+                }
+                by_arn.insert(
+                    md["Arn"].as_str().unwrap_or_default().to_owned(),
+                    md.clone(),
+                );
+                keys.insert((r.clone(), id.to_owned()), md);
+            }
+        }
+        let resolve = |region: &str, reference: &str| -> Option<&Value> {
+            if let Some((head, alias)) = reference.split_once(":alias/") {
+                let r = head.split(':').nth(3)?.to_owned();
+                let id = aliases.get(&(r.clone(), format!("alias/{alias}")))?;
+                keys.get(&(r, id.clone()))
+            } else if reference.starts_with("arn:") {
+                by_arn.get(reference)
+            } else {
+                keys.get(&(region.to_owned(), reference.to_owned()))
+            }
+        };
+        let unusable = |md: Option<&Value>| {
+            md.is_some_and(|m| m["KeyState"] == "Disabled" || m["KeyState"] == "PendingDeletion")
+        };
+
+        let first = regions
+            .iter()
+            .find(|r| adir.join(r).join("s3").is_dir())
+            .ok_or_else(|| io::Error::other("no s3 directory"))?;
+        let s3 = adir.join(first).join("s3");
+        let flags = [
+            "BlockPublicAcls",
+            "IgnorePublicAcls",
+            "BlockPublicPolicy",
+            "RestrictPublicBuckets",
+        ];
+        let account_pab = read(
+            &adir
+                .join(first)
+                .join("s3control/get-public-access-block.json"),
+        )?
+        .map(|v| v["PublicAccessBlockConfiguration"].clone())
+        .unwrap_or(Value::Null);
+        let mut public_buckets = Vec::new();
+        for b in must(&s3.join("list-buckets.json"))?["Buckets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let name = b["Name"].as_str().unwrap_or_default();
+            let region = b["BucketRegion"].as_str().unwrap_or_default();
+            let path = |api: &str| s3.join(format!("{api}--{name}.json"));
+            let pab = read(&path("get-public-access-block"))?
+                .map(|v| v["PublicAccessBlockConfiguration"].clone())
+                .unwrap_or(Value::Null);
+            let eff = |flag: &str| pab[flag] == true || account_pab[flag] == true;
+            match read(&path("get-bucket-encryption"))? {
+                None => hit("s3-bucket-default-encryption-not-kms"),
+                Some(v) => {
+                    let rule = &v["ServerSideEncryptionConfiguration"]["Rules"][0];
+                    let default = &rule["ApplyServerSideEncryptionByDefault"];
+                    if default["SSEAlgorithm"] == "AES256" {
+                        hit("s3-bucket-default-encryption-not-kms");
+                    }
+                    if default["SSEAlgorithm"] == "aws:kms" {
+                        if rule["BucketKeyEnabled"] != true {
+                            hit("s3-bucket-kms-without-bucket-key");
+                        }
+                        if let Some(k) = default["KMSMasterKeyID"].as_str()
+                            && unusable(resolve(region, k))
+                        {
+                            hit("s3-bucket-default-key-unusable");
+                        }
+                    }
+                }
+            }
+            let f = match read(&path("get-bucket-policy"))? {
+                Some(v) => facts(
+                    &serde_json::from_str(v["Policy"].as_str().unwrap_or("{}"))
+                        .map_err(io::Error::other)?,
+                    &account,
+                ),
+                None => Facts::default(),
+            };
+            if !f.deny_kms {
+                hit("s3-bucket-policy-allows-unencrypted-uploads");
+            }
+            if !f.deny_tls {
+                hit("s3-bucket-tls-not-required");
+            }
+            let acl = must(&path("get-bucket-acl"))?;
+            let acl_public = acl["Grants"].as_array().into_iter().flatten().any(|g| {
+                let uri = g["Grantee"]["URI"].as_str().unwrap_or_default();
+                uri.ends_with("/AllUsers") || uri.ends_with("/AuthenticatedUsers")
+            });
+            let mut public = false;
+            if acl_public && !eff("IgnorePublicAcls") {
+                hit("s3-bucket-acl-public");
+                public = true;
+            }
+            if f.public && !eff("RestrictPublicBuckets") {
+                hit("s3-bucket-policy-public");
+                public = true;
+            }
+            if public {
+                public_buckets.push(name.to_owned());
+            }
+            if f.cross {
+                hit("s3-bucket-policy-cross-account");
+            }
+            if !flags.iter().all(|f| eff(f)) {
+                hit("s3-bucket-public-access-block-off");
+            }
+            let ownership = read(&path("get-bucket-ownership-controls"))?;
+            if ownership.is_none_or(|o| {
+                o["OwnershipControls"]["Rules"][0]["ObjectOwnership"] != "BucketOwnerEnforced"
+            }) {
+                hit("s3-bucket-acls-enabled");
+            }
+        }
+        for r in &regions {
+            let ec2 = adir.join(r).join("ec2");
+            let aws_ebs = aliases.get(&(r.clone(), "alias/aws/ebs".to_owned()));
+            let mut attached = Vec::new();
+            for res in must(&ec2.join("describe-instances.json"))?["Reservations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                for i in res["Instances"].as_array().into_iter().flatten() {
+                    for m in i["BlockDeviceMappings"].as_array().into_iter().flatten() {
+                        attached.push((i["InstanceId"].clone(), m["Ebs"]["VolumeId"].clone()));
+                    }
+                }
+            }
+            let mut volume_ids = Vec::new();
+            for v in must(&ec2.join("describe-volumes.json"))?["Volumes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                volume_ids.push(v["VolumeId"].clone());
+                for at in v["Attachments"].as_array().into_iter().flatten() {
+                    assert!(attached.contains(&(at["InstanceId"].clone(), v["VolumeId"].clone())));
+                }
+                let md = v["KmsKeyId"].as_str().and_then(|k| resolve(r, k));
+                if v["Encrypted"] == false {
+                    hit("ebs-volume-unencrypted");
+                    continue;
+                }
+                let md =
+                    md.ok_or_else(|| io::Error::other(format!("volume key not found: {v}")))?;
+                if unusable(Some(md)) {
+                    hit("ebs-volume-key-unusable");
+                }
+                if md["KeyId"].as_str() == aws_ebs.map(String::as_str) {
+                    hit("ebs-volume-aws-managed-key");
+                }
+            }
+            assert_eq!(
+                attached.len(),
+                attached
+                    .iter()
+                    .filter(|(_, v)| volume_ids.contains(v))
+                    .count()
+            );
+            for s in must(&ec2.join("describe-snapshots.json"))?["Snapshots"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                assert!(volume_ids.contains(&s["VolumeId"]) || s["VolumeId"] == "vol-ffffffff");
+                if s["Encrypted"] == false {
+                    hit("ebs-snapshot-unencrypted");
+                } else if unusable(s["KmsKeyId"].as_str().and_then(|k| resolve(r, k))) {
+                    hit("ebs-snapshot-key-unusable");
+                }
+                let id = s["SnapshotId"].as_str().unwrap_or_default();
+                let attr = must(&ec2.join(format!("describe-snapshot-attribute--{id}.json")))?;
+                if attr["CreateVolumePermissions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["Group"] == "all")
+                {
+                    hit("ebs-snapshot-public");
+                }
+            }
+            if must(&ec2.join("get-ebs-encryption-by-default.json"))?["EbsEncryptionByDefault"]
+                == false
+            {
+                hit("ebs-encryption-by-default-off");
+            }
+            let ct = adir.join(r).join("cloudtrail");
+            for t in must(&ct.join("describe-trails.json"))?["trailList"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if t["HomeRegion"] != r.as_str() {
+                    continue;
+                }
+                let name = t["Name"].as_str().unwrap_or_default();
+                match t["KmsKeyId"].as_str() {
+                    None => hit("cloudtrail-trail-not-kms-encrypted"),
+                    Some(k) => assert!(by_arn.contains_key(k)),
+                }
+                if t["LogFileValidationEnabled"] == false {
+                    hit("cloudtrail-trail-log-validation-off");
+                }
+                if t["IsMultiRegionTrail"] == false {
+                    hit("cloudtrail-trail-not-multi-region");
+                }
+                if must(&ct.join(format!("get-trail-status--{name}.json")))?["IsLogging"] == false {
+                    hit("cloudtrail-trail-not-logging");
+                }
+                let sel = must(&ct.join(format!("get-event-selectors--{name}.json")))?;
+                let classic = sel["EventSelectors"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| {
+                        e["DataResources"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|d| d["Type"] == "AWS::S3::Object")
+                    });
+                let advanced = sel["AdvancedEventSelectors"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|a| {
+                        a["FieldSelectors"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|f| {
+                                f["Field"] == "resources.type"
+                                    && texts(&f["Equals"]).contains(&"AWS::S3::Object")
+                            })
+                    });
+                if !classic && !advanced {
+                    hit("cloudtrail-trail-no-s3-data-events");
+                }
+                if public_buckets
+                    .iter()
+                    .any(|b| t["S3BucketName"] == b.as_str())
+                {
+                    hit("cloudtrail-trail-bucket-public");
+                }
+            }
+        }
+    }
+    Ok(counts)
+}
