@@ -345,3 +345,11 @@ fn a_scan_of_nothing_is_not_a_pass() {
         run.stderr
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_a_scan_quietly_with_its_exit_code() {
+    // The SARIF report of the lab is larger than a pipe holds.
+    let (code, stderr) = common::with_closed_stdout(&["scan", LAB, "--format", "sarif"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use common::atrest;
 
@@ -298,29 +296,6 @@ fn a_rules_dir_without_rules_is_an_error_without_builtin_rules() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
-/// Runs atrest with its standard output closed by the reader before it writes; returns
-/// the exit code and standard error.
-fn with_closed_stdout(args: &[&str]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atrest"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the atrest binary runs");
-    drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("piped")
-        .read_to_string(&mut stderr)
-        .expect("stderr");
-    let status = child.wait().expect("waits");
-    (status.code().unwrap_or(-1), stderr)
-}
-
 #[test]
 fn a_closed_pipe_ends_rules_list_explain_and_test_quietly() {
     // More output than a pipe holds (64 KiB), so that a write fails however late the
@@ -353,7 +328,7 @@ fn a_closed_pipe_ends_rules_list_explain_and_test_quietly() {
         &["rules", "explain", "team-long", "--rules", &rules],
         &["rules", "test", &rules],
     ] {
-        let (code, stderr) = with_closed_stdout(args);
+        let (code, stderr) = common::with_closed_stdout(args);
         assert_eq!(code, 0, "{args:?}: {stderr}");
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
@@ -365,6 +340,6 @@ fn a_closed_pipe_ends_rules_list_explain_and_test_quietly() {
             .replace("team-gp2", "team-failing")
             .replace("expect: none", "expect: finding"),
     );
-    let (code, stderr) = with_closed_stdout(&["rules", "test", &rules]);
+    let (code, stderr) = common::with_closed_stdout(&["rules", "test", &rules]);
     assert_eq!((code, stderr.as_str()), (1, ""));
 }

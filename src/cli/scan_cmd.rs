@@ -94,7 +94,11 @@ pub fn run(args: &ScanArgs) -> u8 {
             let _ = err.write_all(output::text::diagnostic(d).as_bytes());
         }
     }
-    if let Err(e) = written {
+    // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the
+    // exit code still says what the scan found.
+    if let Err(e) = written.as_ref()
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
         let target = args
             .output
             .as_ref()

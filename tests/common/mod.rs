@@ -1,8 +1,9 @@
 //! Running the real binary from the crate root, as a user would.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 pub struct Run {
     pub code: i32,
@@ -87,4 +88,27 @@ pub fn rule_ids(report: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|f| f["rule_id"].as_str().expect("rule_id").to_owned())
         .collect()
+}
+
+/// Runs atrest with its standard output closed by the reader before it writes; returns
+/// the exit code and standard error.
+pub fn with_closed_stdout(args: &[&str]) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the atrest binary runs");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("waits");
+    (status.code().unwrap_or(-1), stderr)
 }
