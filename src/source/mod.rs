@@ -1,8 +1,10 @@
 //! Sources: the files atrest reads, found by walking the paths a user names, and read back
 //! (decompressed when gzip) both for parsing and, lazily, to resolve a finding's location.
 
+mod size;
 mod walk;
 
+pub use size::{DEFAULT_MAX_FILE_SIZE, format_size, parse_size};
 pub use walk::{Discovered, discover};
 
 use std::fs::File;
@@ -69,8 +71,62 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     }
 }
 
-/// Reads a whole file, decompressed. Used for configuration files (small) and to show
-/// the lines of a reported finding.
+/// Why a file was not read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(io::Error),
+    #[error("not a regular file ({0}): not read")]
+    NotRegular(&'static str),
+    #[error(
+        "{} bytes, over the --max-file-size limit of {}: not read (raise the limit, e.g. \
+         --max-file-size {})",
+        size,
+        format_size(*limit),
+        format_size(size::room_for(*size))
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error(
+        "decompresses to more than the --max-file-size limit of {} (a gzip bomb?): not read \
+         (if the file is genuine, raise the limit, e.g. --max-file-size {})",
+        format_size(*limit),
+        format_size(limit.saturating_mul(4))
+    )]
+    DecompressedTooLarge { limit: u64 },
+    #[error("empty gzip file: 0 bytes, not even a gzip header")]
+    EmptyGzip,
+}
+
+/// What a file that is not a regular one is, for diagnostics; `None` for a regular file.
+pub fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a file or directory")
+}
+
+/// Reads a whole file, decompressed. Used to show the lines of a reported finding, in a
+/// file the scan has already read within its limit.
 pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     let (text, err) = read_partial(path)?;
     match err {
@@ -79,23 +135,88 @@ pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
-/// Reads a whole file, decompressed; when decompression fails part-way (a truncated or
-/// corrupt gzip file), returns what was decompressed before the failure with the error,
-/// so that the records before it are not lost.
+/// [`read_limited`] without a size limit, for files the scan has already read.
 pub fn read_partial(path: &Path) -> io::Result<(Vec<u8>, Option<io::Error>)> {
-    let raw = std::fs::read(path)?;
+    read_limited(path, u64::MAX).map_err(|e| match e {
+        ReadError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    })
+}
+
+/// Reads a whole file, decompressed when gzip (all members of a multi-member file). Refuses
+/// what is not a regular file (a FIFO would block, `/dev/zero` never ends) and a file whose
+/// size, or decompressed size, is over `limit` bytes. When decompression fails part-way (a
+/// truncated or corrupt file, bytes after the last member that are not another one),
+/// returns what was decompressed before the failure with the error, so that the records
+/// before it are not lost.
+pub fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<io::Error>), ReadError> {
+    // By path, before opening: opening a FIFO blocks until something writes to it.
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if let Some(what) = not_regular(&meta) {
+        return Err(ReadError::NotRegular(what));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    if meta.len() == 0 && path.to_string_lossy().ends_with(".gz") {
+        return Err(ReadError::EmptyGzip);
+    }
+    let file = File::open(path).map_err(ReadError::Io)?;
+    let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // The file may have grown since it was measured.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(ReadError::Io)?;
+    if raw.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: raw.len() as u64,
+            limit,
+        });
+    }
     if !is_gzip(&raw) {
         return Ok((raw, None));
     }
-    let mut out = Vec::with_capacity(raw.len().saturating_mul(8));
-    let mut decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
+    gunzip(&raw, limit)
+}
+
+/// Decompresses every member of a gzip file, one after the other.
+fn gunzip(raw: &[u8], limit: u64) -> Result<(Vec<u8>, Option<io::Error>), ReadError> {
+    let guess = raw.len().saturating_mul(8);
+    let mut out = Vec::with_capacity(usize::try_from(limit).map_or(guess, |l| guess.min(l)));
+    let mut rest = raw;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        match decoder.read(&mut buf) {
-            Ok(0) => return Ok((out, None)),
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Ok((out, Some(e))),
+        let mut member = flate2::bufread::GzDecoder::new(&mut rest);
+        loop {
+            match member.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if (out.len() + n) as u64 > limit {
+                        return Err(ReadError::DecompressedTooLarge { limit });
+                    }
+                    out.extend_from_slice(&buf[..n]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Ok((out, Some(e))),
+            }
+        }
+        drop(member);
+        if rest.is_empty() {
+            return Ok((out, None));
+        }
+        // `cat a.gz b.gz` is one gzip file; anything else after a member is damage.
+        if !is_gzip(rest) {
+            let e = io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} bytes after the end of the compressed data are not another gzip member",
+                    rest.len()
+                ),
+            );
+            return Ok((out, Some(e)));
         }
     }
 }
