@@ -82,7 +82,7 @@ impl Shape {
             Shape::Records => ("record", "CloudTrail log"),
             Shape::Array => ("element", "JSON array"),
             Shape::Lines => ("line", "JSON-lines file"),
-            Shape::Lookup => ("CloudTrailEvent", "lookup-events output"),
+            Shape::Lookup => ("CloudTrailEvent value", "lookup-events output"),
         }
     }
 }
@@ -339,5 +339,92 @@ impl<'a> Log<'a> {
         self.take(Shape::Records, EventAt::Element(0), record, || {
             ("the document".to_owned(), None)
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(f: impl FnOnce(&mut Log)) -> (Vec<String>, FileOutcome) {
+        let mut out = FileOutcome::default();
+        let mut seen = Vec::new();
+        let mut on_event = |e: &Event| seen.push(e.loc().pointer);
+        let mut log = Log::new(
+            SourceId(0),
+            Path::new("x.json"),
+            false,
+            &mut on_event,
+            &mut out,
+        );
+        f(&mut log);
+        log.finish();
+        (seen, out)
+    }
+
+    #[test]
+    fn lookup_events_that_are_not_objects_are_reported() {
+        let record = json!({"eventName": "DisableKey"}).to_string();
+        let events = [
+            json!({"CloudTrailEvent": record}),
+            json!({"CloudTrailEvent": "5"}),
+            json!({"CloudTrailEvent": "[1]"}),
+            json!({"EventId": "x"}),
+        ];
+        let (seen, out) = read(|log| log.lookup_events(&events));
+        assert_eq!(seen, ["/Events/0/CloudTrailEvent"]);
+        assert_eq!(out.events, 1);
+        assert_eq!(out.kind, Some("cloudtrail-lookup"));
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Events[3] has no CloudTrailEvent",
+                "2 CloudTrailEvent values of this lookup-events output are not JSON objects: first at \
+                 Events[1].CloudTrailEvent",
+            ]
+        );
+    }
+
+    #[test]
+    fn records_that_are_not_an_array() {
+        let text = br#"{"Records": {"eventName": "X"}}"#;
+        let (seen, out) = read(|log| {
+            let (count, _) = log.records(text, 12).expect("read on");
+            assert_eq!(count, Value::from(0));
+        });
+        assert!(seen.is_empty());
+        assert_eq!(out.diagnostics.len(), 1);
+        assert!(
+            out.diagnostics[0]
+                .message
+                .starts_with("`Records` is not an array")
+        );
+        let (_, out) = read(|log| {
+            log.records(br#"{"Records": null}"#, 12).expect("read on");
+        });
+        assert!(out.diagnostics.is_empty(), "null holds no records");
+    }
+
+    #[test]
+    fn a_truncated_text_does_not_report_its_end() {
+        let text = br#"{"Records": [{"eventName": "X"}, {"eventN"#;
+        for (truncated, reported) in [(false, 1), (true, 0)] {
+            let mut out = FileOutcome::default();
+            let mut n = 0;
+            let mut on_event = |_: &Event| n += 1;
+            let mut log = Log::new(
+                SourceId(0),
+                Path::new("x"),
+                truncated,
+                &mut on_event,
+                &mut out,
+            );
+            assert!(matches!(log.records(text, 12), Err(Broken::Reported)));
+            log.finish();
+            assert_eq!(out.events, 1);
+            assert_eq!(out.diagnostics.len(), reported);
+        }
     }
 }

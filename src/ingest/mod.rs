@@ -56,7 +56,7 @@ pub fn read_file(
         out.diagnostics.push(Diagnostic::error(
             path,
             format!(
-                "{} after {} decompressed bytes; the {} CloudTrail records before it were read",
+                "{} (after {} decompressed bytes); the {} CloudTrail records before it were read",
                 read_error_message(path, e),
                 text.len(),
                 out.events
