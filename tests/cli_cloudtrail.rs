@@ -212,12 +212,45 @@ fn gzip_members_empty_files_and_trailing_garbage() {
     assert_eq!(run.code, 1, "findings, no error: {}", run.stderr);
     assert_eq!(events(&report), 3, "both members are read");
     assert!(diagnostics(&report).is_empty());
-    // A second member after a complete log is damage of the JSON, not of the gzip.
+    // Two delivery files, one after the other: two logs, every record read and located.
     both.extend(gzip(second.as_bytes()));
     let both = write(dir.path(), "two-logs.json.gz", &both);
-    let (_, report) = scan_json(&[&both]);
-    assert_eq!(events(&report), 1);
-    the_error(&report, &both, "trailing characters");
+    let (run, report) = scan_json(&[&both]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(events(&report), 3);
+    assert!(
+        diagnostics(&report).is_empty(),
+        "{:#?}",
+        diagnostics(&report)
+    );
+    let located: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let at = &f["location"];
+            (
+                f["event"]["id"].as_str().unwrap_or_default().to_owned(),
+                at["pointer"].as_str().unwrap_or_default().to_owned(),
+                at["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let e2 = located
+        .iter()
+        .find(|(id, ..)| id == "e-2")
+        .expect("a finding on the second log's record");
+    assert!(e2.1.starts_with("/1/Records/0/"), "{located:?}");
+    assert_eq!(e2.2, 1, "{located:?}");
+    // A single log cut into two members is one document.
+    let text = log(&[record("DisableKey", "e-1"), record("DisableKey", "e-2")]);
+    let (a, b) = text.split_at(text.len() / 2);
+    let mut split = gzip(a.as_bytes());
+    split.extend(gzip(b.as_bytes()));
+    let split = write(dir.path(), "split.json.gz", &split);
+    let (_, report) = scan_json(&[&split]);
+    assert_eq!(events(&report), 2);
+    assert!(diagnostics(&report).is_empty());
 
     let empty = write(dir.path(), "empty.json.gz", b"");
     let (run, report) = scan_json(&[&empty]);

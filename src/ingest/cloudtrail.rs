@@ -26,6 +26,8 @@ pub struct Log<'a> {
     truncated: bool,
     on_event: &'a mut dyn FnMut(&Event),
     out: &'a mut FileOutcome,
+    /// Which of several concatenated documents is being read.
+    document: Option<usize>,
     not_objects: Tally,
     not_records: Tally,
 }
@@ -101,6 +103,7 @@ impl<'a> Log<'a> {
             truncated,
             on_event,
             out,
+            document: None,
             not_objects: Tally::default(),
             not_records: Tally::default(),
         }
@@ -219,30 +222,75 @@ impl<'a> Log<'a> {
             return Ok((Value::from(0), end));
         }
         let mut count = 0usize;
+        let document = self.document;
         let result = stream::array(text, at, &mut |e: Element| {
             count += 1;
-            let name = || format!("Records[{}]", e.index);
+            let (at, name) = match document {
+                None => (EventAt::Records(e.index), format!("Records[{}]", e.index)),
+                Some(d) => (
+                    EventAt::Documents(d, e.index),
+                    format!("document {}, Records[{}]", d + 1, e.index),
+                ),
+            };
             match e.value {
-                Ok(value) => self.take(Shape::Records, EventAt::Records(e.index), value, || {
-                    (name(), Some(line_col(text, e.start)))
+                Ok(value) => self.take(Shape::Records, at, value, || {
+                    (name, Some(line_col(text, e.start)))
                 }),
                 Err(s) => self.broken_element(
                     text,
                     (e.start, e.end),
                     &s,
-                    &format!("CloudTrail log, {}", name()),
+                    &format!("CloudTrail log, {name}"),
                 ),
             }
         });
         match result {
             Ok(end) => Ok((Value::from(count), end)),
             Err((i, e)) => {
-                let what = format!(
-                    "CloudTrail log, Records[{i}] ({} before it read)",
-                    n_records(self.out.events)
-                );
+                let what = match document {
+                    None => format!("CloudTrail log, Records[{i}]"),
+                    Some(d) => format!("CloudTrail log, document {}, Records[{i}]", d + 1),
+                };
+                let what = format!("{what} ({} before it read)", n_records(self.out.events));
                 self.syntax(text, &e, &what);
                 Err(Broken::Reported)
+            }
+        }
+    }
+
+    /// Several `{"Records": [...]}` documents one after the other, starting at `starts`
+    /// (delivery files concatenated as gzip members). One that is not a CloudTrail log is
+    /// reported; damage ends the reading, as in one log.
+    pub fn documents(&mut self, text: &[u8], starts: &[usize]) {
+        self.out.kind = Some("cloudtrail");
+        for (d, &start) in starts.iter().enumerate() {
+            self.document = Some(d);
+            let what = format!("CloudTrail log, document {} of {}", d + 1, starts.len());
+            if text[start] != b'{' {
+                let (line, column) = line_col(text, start);
+                self.out.diagnostics.push(
+                    Diagnostic::error(self.path, format!("{what}: not a JSON object"))
+                        .at(line, column),
+                );
+                return;
+            }
+            match stream::object(text, start, "Records", &mut |at| self.records(text, at)) {
+                Ok((doc, _)) if doc.contains_key("Records") => {}
+                Ok(_) => {
+                    let (line, column) = line_col(text, start);
+                    self.out.diagnostics.push(
+                        Diagnostic::error(
+                            self.path,
+                            format!("{what}: no `Records`, so not a CloudTrail log: skipped"),
+                        )
+                        .at(line, column),
+                    );
+                }
+                Err(Broken::Reported) => return,
+                Err(Broken::Syntax(e)) => {
+                    self.syntax(text, &e, &what);
+                    return;
+                }
             }
         }
     }

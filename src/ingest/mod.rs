@@ -39,7 +39,11 @@ pub fn read_file(
     on_event: &mut dyn FnMut(&Event),
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let (text, broken) = match source::read_limited(path, max_bytes) {
+    let source::Text {
+        text,
+        broken,
+        gzip_members,
+    } = match source::read_limited(path, max_bytes) {
         Ok(read) => read,
         Err(source::ReadError::Io(e)) => {
             out.diagnostics
@@ -51,7 +55,11 @@ pub fn read_file(
             return out;
         }
     };
-    read_text(id, path, &text, broken.is_some(), on_event, &mut out);
+    let origin = Origin {
+        truncated: broken.is_some(),
+        gzip_members,
+    };
+    read_text(id, path, &text, origin, on_event, &mut out);
     if let Some(e) = &broken {
         out.diagnostics.push(Diagnostic::error(
             path,
@@ -66,12 +74,19 @@ pub fn read_file(
     out
 }
 
-/// `truncated`: the text stops early because decompression failed (reported by the caller).
+/// What decompressing a file said about its text.
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin {
+    /// The text stops early because decompression failed (reported by the caller).
+    truncated: bool,
+    gzip_members: usize,
+}
+
 fn read_text(
     id: SourceId,
     path: &Path,
     text: &[u8],
-    truncated: bool,
+    origin: Origin,
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
@@ -84,10 +99,10 @@ fn read_text(
     };
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
-            read_document(id, path, body, start, &hint, truncated, on_event, out)
+            read_document(id, path, body, start, &hint, origin, on_event, out)
         }
         b'{' | b'[' => {
-            let mut log = Log::new(id, path, truncated, on_event, out);
+            let mut log = Log::new(id, path, origin.truncated, on_event, out);
             log.json_lines(body);
             log.finish();
         }
@@ -158,18 +173,37 @@ fn read_document(
     body: &[u8],
     start: usize,
     hint: &PathHint,
-    truncated: bool,
+    origin: Origin,
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
+    let truncated = origin.truncated;
     if body[start] == b'[' {
         let mut log = Log::new(id, path, truncated, on_event, out);
         log.array(body, start);
         log.finish();
         return;
     }
+    if origin.gzip_members > 1 {
+        // Several gzip members may be several logs (`cat a.json.gz b.json.gz`). Only then is
+        // the text scanned for where its documents start: a record's pointer names its
+        // document, so this is known before the first record is read.
+        let starts = stream::documents(body, start);
+        if starts.len() > 1 {
+            let mut log = Log::new(id, path, truncated, on_event, out);
+            log.documents(body, &starts);
+            log.finish();
+            return;
+        }
+    }
     let mut log = Log::new(id, path, truncated, &mut *on_event, &mut *out);
-    let doc = stream::object(body, start, "Records", &mut |at| log.records(body, at));
+    let doc = stream::object(body, start, "Records", &mut |at| log.records(body, at)).and_then(
+        |(doc, end)| {
+            stream::end(body, end)
+                .map(|()| doc)
+                .map_err(stream::Broken::Syntax)
+        },
+    );
     log.finish();
     match doc {
         Ok(doc) => classify_object(id, path, Value::Object(doc), hint, on_event, out),

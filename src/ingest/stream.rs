@@ -99,6 +99,22 @@ pub fn end(text: &[u8], end: usize) -> Result<(), Syntax> {
     Ok(())
 }
 
+/// The offsets of the values that follow each other from `start` (documents concatenated,
+/// as gzip members of several logs are), found by a raw scan; stops at the first that does
+/// not end.
+pub fn documents(text: &[u8], start: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut i = skip_ws(text, start);
+    while i < text.len() {
+        starts.push(i);
+        match skip_value(text, i) {
+            Some(end) if end > i => i = skip_ws(text, end),
+            _ => break,
+        }
+    }
+    starts
+}
+
 /// Why a document could not be read to its end.
 #[derive(Debug)]
 pub enum Broken {
@@ -186,23 +202,22 @@ fn is_local(text: &[u8], start: usize, end: usize, e: &Syntax) -> bool {
             || std::str::from_utf8(&text[start..end]).is_err())
 }
 
-/// Reads the object whose `{` is at `open`, and nothing but whitespace after it. The value
-/// of each member named `stream_key` goes to `on_stream` with its offset; it reads the value
-/// and returns what the document keeps in its place and the offset just past the value.
-/// The other members are parsed and kept.
+/// Reads the object whose `{` is at `open`; returns its members and the offset just past
+/// it. The value of each member named `stream_key` goes to `on_stream` with its offset; it
+/// reads the value and returns what the document keeps in its place and the offset just
+/// past the value. The other members are parsed and kept.
 pub fn object(
     text: &[u8],
     open: usize,
     stream_key: &str,
     on_stream: &mut dyn FnMut(usize) -> Result<(Value, usize), Broken>,
-) -> Result<Map<String, Value>, Broken> {
+) -> Result<(Map<String, Value>, usize), Broken> {
     let syntax = |e| Broken::Syntax(e);
     let eof = || Broken::Syntax(Syntax::eof(text, "EOF while parsing an object"));
     let mut out = Map::new();
     let mut i = skip_ws(text, open + 1);
     if text.get(i) == Some(&b'}') {
-        end(text, i + 1).map_err(syntax)?;
-        return Ok(out);
+        return Ok((out, i + 1));
     }
     loop {
         match text.get(i) {
@@ -236,10 +251,7 @@ pub fn object(
                     return Err(syntax(Syntax::at(i, "trailing comma")));
                 }
             }
-            Some(b'}') => {
-                self::end(text, i + 1).map_err(syntax)?;
-                return Ok(out);
-            }
+            Some(b'}') => return Ok((out, i + 1)),
             Some(_) => return Err(syntax(Syntax::at(i, "expected `,` or `}`"))),
             None => return Err(eof()),
         }
@@ -278,10 +290,12 @@ mod tests {
             Ok((Value::from("streamed"), end))
         };
         let start = skip_ws(text, 0);
-        let doc = object(text, start, "Records", &mut on_stream).map_err(|b| match b {
-            Broken::Syntax(s) => format!("{} at {}", s.message, s.at),
-            Broken::Reported => "reported".to_owned(),
-        });
+        let doc = object(text, start, "Records", &mut on_stream)
+            .and_then(|(doc, end)| self::end(text, end).map(|_| doc).map_err(Broken::Syntax))
+            .map_err(|b| match b {
+                Broken::Syntax(s) => format!("{} at {}", s.message, s.at),
+                Broken::Reported => "reported".to_owned(),
+            });
         (seen, doc)
     }
 
@@ -342,9 +356,14 @@ mod tests {
         assert_eq!(line_col(text, e.at), (3, 25));
         let whole = serde_json::from_slice::<Value>(text).expect_err("invalid");
         assert_eq!((whole.line(), whole.column()), (3, 25));
+        let (_, end) = object(b"{\"a\": 1} x", 0, "Records", &mut never).expect("an object");
+        assert_eq!(
+            self::end(b"{\"a\": 1} x", end).map_err(|e| e.message),
+            Err("trailing characters".to_owned())
+        );
+        assert_eq!(documents(b" {\"a\": [1]}\n[2] 3 {", 0), [1, 12, 16, 18]);
         for (text, message) in [
-            (&b"{\"a\": 1} x"[..], "trailing characters"),
-            (b"{\"a\": 1,}", "trailing comma"),
+            (&b"{\"a\": 1,}"[..], "trailing comma"),
             (b"{\"a\" 1}", "expected `:`"),
             (b"{1: 2}", "key must be a string"),
             (b"{\"a\": 1 \"b\": 2}", "expected `,` or `}`"),

@@ -137,10 +137,21 @@ pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
 
 /// [`read_limited`] without a size limit, for files the scan has already read.
 pub fn read_partial(path: &Path) -> io::Result<(Vec<u8>, Option<io::Error>)> {
-    read_limited(path, u64::MAX).map_err(|e| match e {
-        ReadError::Io(e) => e,
-        other => io::Error::other(other.to_string()),
-    })
+    match read_limited(path, u64::MAX) {
+        Ok(read) => Ok((read.text, read.broken)),
+        Err(ReadError::Io(e)) => Err(e),
+        Err(other) => Err(io::Error::other(other.to_string())),
+    }
+}
+
+/// A file's text, decompressed.
+#[derive(Debug, Default)]
+pub struct Text {
+    pub text: Vec<u8>,
+    /// Why decompression stopped before the end; `text` is what came before.
+    pub broken: Option<io::Error>,
+    /// How many gzip members were decompressed (0 for a file that is not gzip).
+    pub gzip_members: usize,
 }
 
 /// Reads a whole file, decompressed when gzip (all members of a multi-member file). Refuses
@@ -149,7 +160,7 @@ pub fn read_partial(path: &Path) -> io::Result<(Vec<u8>, Option<io::Error>)> {
 /// truncated or corrupt file, bytes after the last member that are not another one),
 /// returns what was decompressed before the failure with the error, so that the records
 /// before it are not lost.
-pub fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<io::Error>), ReadError> {
+pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
     // By path, before opening: opening a FIFO blocks until something writes to it.
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if let Some(what) = not_regular(&meta) {
@@ -177,15 +188,21 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<io::Erro
         });
     }
     if !is_gzip(&raw) {
-        return Ok((raw, None));
+        return Ok(Text {
+            text: raw,
+            ..Text::default()
+        });
     }
     gunzip(&raw, limit)
 }
 
 /// Decompresses every member of a gzip file, one after the other.
-fn gunzip(raw: &[u8], limit: u64) -> Result<(Vec<u8>, Option<io::Error>), ReadError> {
+fn gunzip(raw: &[u8], limit: u64) -> Result<Text, ReadError> {
     let guess = raw.len().saturating_mul(8);
-    let mut out = Vec::with_capacity(usize::try_from(limit).map_or(guess, |l| guess.min(l)));
+    let mut out = Text {
+        text: Vec::with_capacity(usize::try_from(limit).map_or(guess, |l| guess.min(l))),
+        ..Text::default()
+    };
     let mut rest = raw;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -194,29 +211,73 @@ fn gunzip(raw: &[u8], limit: u64) -> Result<(Vec<u8>, Option<io::Error>), ReadEr
             match member.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
-                    if (out.len() + n) as u64 > limit {
+                    if (out.text.len() + n) as u64 > limit {
                         return Err(ReadError::DecompressedTooLarge { limit });
                     }
-                    out.extend_from_slice(&buf[..n]);
+                    out.text.extend_from_slice(&buf[..n]);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Ok((out, Some(e))),
+                Err(e) => {
+                    out.broken = Some(e);
+                    return Ok(out);
+                }
             }
         }
         drop(member);
+        out.gzip_members += 1;
         if rest.is_empty() {
-            return Ok((out, None));
+            return Ok(out);
         }
         // `cat a.gz b.gz` is one gzip file; anything else after a member is damage.
         if !is_gzip(rest) {
-            let e = io::Error::new(
+            out.broken = Some(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "{} bytes after the end of the compressed data are not another gzip member",
-                    rest.len()
-                ),
-            );
-            return Ok((out, Some(e)));
+                match rest.len() {
+                    1 => "1 byte after the end of the compressed data is not another gzip member"
+                        .to_owned(),
+                    n => format!(
+                        "{n} bytes after the end of the compressed data are not another gzip \
+                         member"
+                    ),
+                },
+            ));
+            return Ok(out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).expect("compress");
+        gz.finish().expect("compress")
+    }
+
+    #[test]
+    fn every_member_is_decompressed() {
+        let mut raw = gzip(b"first ");
+        raw.extend(gzip(b""));
+        raw.extend(gzip(b"second"));
+        let read = gunzip(&raw, 1 << 20).expect("read");
+        assert_eq!(read.text, b"first second");
+        assert_eq!(read.gzip_members, 3);
+        assert!(read.broken.is_none());
+
+        raw.extend_from_slice(b"\n");
+        let read = gunzip(&raw, 1 << 20).expect("read");
+        assert_eq!(read.text, b"first second", "what came before is kept");
+        let broken = read.broken.expect("trailing bytes are damage");
+        assert!(broken.to_string().starts_with("1 byte after"), "{broken}");
+
+        let cut = &raw[..raw.len() - 8];
+        assert!(gunzip(cut, 1 << 20).expect("read").broken.is_some());
+        assert!(matches!(
+            gunzip(&raw, 8),
+            Err(ReadError::DecompressedTooLarge { limit: 8 })
+        ));
     }
 }
