@@ -99,7 +99,7 @@ fn read_text(
     };
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
-            read_document(id, path, body, start, &hint, origin, on_event, out)
+            read_document(id, path, body, &hint, origin, on_event, out)
         }
         b'{' | b'[' => {
             let mut log = Log::new(id, path, origin.truncated, on_event, out);
@@ -165,20 +165,22 @@ fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome)
     }
 }
 
-/// A JSON document whose first byte (`{` or `[`) is at `start`.
-#[allow(clippy::too_many_arguments)]
+/// A JSON document: an object or an array.
 fn read_document(
     id: SourceId,
     path: &Path,
     body: &[u8],
-    start: usize,
     hint: &PathHint,
     origin: Origin,
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
     let truncated = origin.truncated;
-    if body[start] == b'[' {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    if body.get(start) == Some(&b'[') {
         let mut log = Log::new(id, path, truncated, on_event, out);
         log.array(body, start);
         log.finish();
