@@ -225,22 +225,24 @@ impl<'a> Log<'a> {
         let document = self.document;
         let result = stream::array(text, at, &mut |e: Element| {
             count += 1;
-            let (at, name) = match document {
-                None => (EventAt::Records(e.index), format!("Records[{}]", e.index)),
-                Some(d) => (
-                    EventAt::Documents(d, e.index),
-                    format!("document {}, Records[{}]", d + 1, e.index),
-                ),
+            // Named only when reported: this runs for every record.
+            let name = || match document {
+                None => format!("Records[{}]", e.index),
+                Some(d) => format!("document {}, Records[{}]", d + 1, e.index),
+            };
+            let at = match document {
+                None => EventAt::Records(e.index),
+                Some(d) => EventAt::Documents(d, e.index),
             };
             match e.value {
                 Ok(value) => self.take(Shape::Records, at, value, || {
-                    (name, Some(line_col(text, e.start)))
+                    (name(), Some(line_col(text, e.start)))
                 }),
                 Err(s) => self.broken_element(
                     text,
                     (e.start, e.end),
                     &s,
-                    &format!("CloudTrail log, {name}"),
+                    &format!("CloudTrail log, {}", name()),
                 ),
             }
         });
