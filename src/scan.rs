@@ -13,7 +13,7 @@ use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest;
 use crate::model::{self, Event, Inventory, Loc, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
-use crate::source::{Sources, discover};
+use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
 /// Counts for summaries, and how long each stage took (for benchmarks).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -48,13 +48,32 @@ impl Outcome {
     }
 }
 
+/// How inputs are found and read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// The most bytes read from one file, and the most it may decompress to.
+    pub max_file_size: u64,
+    /// Follow symbolic links inside a scanned directory that lead out of it.
+    pub follow_symlinks: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            follow_symlinks: false,
+        }
+    }
+}
+
+/// [`scan_with`] the default options.
 pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
-    let found = discover(inputs);
-    let mut diagnostics: Vec<Diagnostic> = found
-        .errors
-        .into_iter()
-        .map(|(path, e)| Diagnostic::error(path, format!("cannot read: {e}")))
-        .collect();
+    scan_with(inputs, registry, &ScanOptions::default())
+}
+
+pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions) -> Outcome {
+    let found = discover(inputs, options.follow_symlinks);
+    let mut diagnostics = found.diagnostics;
     let sources = Sources::new(found.files);
     let mut stats = Stats {
         files: sources.len(),
@@ -67,7 +86,7 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
         .par_iter()
         .map(|(id, path)| {
             let mut findings = Vec::new();
-            let outcome = ingest::read_file(*id, path, &mut |event| {
+            let outcome = ingest::read_file(*id, path, options.max_file_size, &mut |event| {
                 event_findings(registry, event, &mut findings);
             });
             (outcome, findings)

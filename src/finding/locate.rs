@@ -169,7 +169,7 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-fn skip_ws(text: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(text: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\r' | b'\t') = text.get(i) {
         i += 1;
     }
@@ -177,7 +177,7 @@ fn skip_ws(text: &[u8], mut i: usize) -> usize {
 }
 
 /// Index just past the closing quote of the string starting at `i`.
-fn string_end(text: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn string_end(text: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
         let k = j + memchr::memchr2(b'"', b'\\', text.get(j..)?)?;
@@ -190,7 +190,7 @@ fn string_end(text: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Index just past the value starting at `i` (iterative: nesting depth is unbounded here).
-fn skip_value(text: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_value(text: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
     let mut depth = 0usize;
     loop {

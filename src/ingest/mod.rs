@@ -1,6 +1,7 @@
 //! Ingest: one input file in, model items and CloudTrail events out. The kind of a file is
 //! recognised by its content, with its path as the tie-breaker.
 
+mod cloudtrail;
 pub mod config;
 pub mod export;
 pub mod layout;
@@ -8,15 +9,16 @@ mod stream;
 
 use std::path::Path;
 
-use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::finding::locate::{line_col, locate, pointer_tokens};
-use crate::model::{Event, EventAt, Item, enrich_event, looks_like_record};
+use crate::model::{Event, Item, looks_like_record};
 use crate::source::{self, SourceId};
 
+use cloudtrail::Log;
 use export::{Placed, Reader};
+
 use layout::PathHint;
 
 /// What one file gave.
@@ -29,27 +31,41 @@ pub struct FileOutcome {
     pub kind: Option<&'static str>,
 }
 
-/// Reads one file. CloudTrail records go to `on_event` as they are parsed; whatever was read
-/// before an error is kept.
-pub fn read_file(id: SourceId, path: &Path, on_event: &mut dyn FnMut(&Event)) -> FileOutcome {
+/// Reads one file, refusing one over `max_bytes` (read or decompressed). CloudTrail
+/// records go to `on_event` as they are parsed; whatever was read before an error is kept.
+pub fn read_file(
+    id: SourceId,
+    path: &Path,
+    max_bytes: u64,
+    on_event: &mut dyn FnMut(&Event),
+) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let (text, broken) = match source::read_partial(path) {
+    let source::Text {
+        text,
+        broken,
+        gzip_members,
+    } = match source::read_limited(path, max_bytes) {
         Ok(read) => read,
-        Err(e) => {
+        Err(source::ReadError::Io(e)) => {
             out.diagnostics
                 .push(Diagnostic::error(path, read_error_message(path, &e)));
             return out;
         }
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::error(path, e.to_string()));
+            return out;
+        }
     };
-    read_text(id, path, &text, on_event, &mut out);
+    let origin = Origin {
+        truncated: broken.is_some(),
+        gzip_members,
+    };
+    read_text(id, path, &text, origin, on_event, &mut out);
     if let Some(e) = &broken {
-        // What came before the damage was read; its parse error is a consequence, not news.
-        out.diagnostics
-            .retain(|d| d.level != crate::diagnostic::Level::Error);
         out.diagnostics.push(Diagnostic::error(
             path,
             format!(
-                "{} after {} decompressed bytes; the {} CloudTrail records before it were read",
+                "{} (after {} decompressed bytes); the {} CloudTrail records before it were read",
                 read_error_message(path, e),
                 text.len(),
                 out.events
@@ -59,10 +75,19 @@ pub fn read_file(id: SourceId, path: &Path, on_event: &mut dyn FnMut(&Event)) ->
     out
 }
 
+/// What decompressing a file said about its text.
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin {
+    /// The text stops early because decompression failed (reported by the caller).
+    truncated: bool,
+    gzip_members: usize,
+}
+
 fn read_text(
     id: SourceId,
     path: &Path,
     text: &[u8],
+    origin: Origin,
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
@@ -80,9 +105,13 @@ fn read_text(
     }
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
-            read_document(id, path, body, &hint, on_event, out)
+            read_document(id, path, body, &hint, origin, on_event, out)
         }
-        b'{' | b'[' => read_json_lines(id, path, body, on_event, out),
+        b'{' | b'[' => {
+            let mut log = Log::new(id, path, origin.truncated, on_event, out);
+            log.json_lines(body);
+            log.finish();
+        }
         _ => {
             let (line, column) = line_col(body, start);
             out.diagnostics.push(
@@ -255,9 +284,10 @@ fn read_placed(
                 .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
         }
         Reader::CloudTrailLookup if doc.get("Events").is_some_and(Value::is_array) => {
-            out.kind = Some("cloudtrail-lookup");
             if let Some(events) = doc.get("Events").and_then(Value::as_array) {
-                read_lookup_events(id, path, events, on_event, out);
+                let mut log = Log::new(id, path, false, on_event, out);
+                log.lookup_events(events);
+                log.finish();
             }
         }
         Reader::Config | Reader::CloudTrailLookup => out.diagnostics.push(Diagnostic::error(
@@ -270,85 +300,61 @@ fn read_placed(
     }
 }
 
+/// A JSON document: an object or an array.
 fn read_document(
     id: SourceId,
     path: &Path,
     body: &[u8],
     hint: &PathHint,
+    origin: Origin,
     on_event: &mut dyn FnMut(&Event),
     out: &mut FileOutcome,
 ) {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut events = 0usize;
-    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    let mut on_record = |i: usize, mut record: Value| {
-        events += 1;
-        enrich_event(&mut record);
-        let at = if is_array {
-            EventAt::Element(i)
-        } else {
-            EventAt::Records(i)
-        };
-        on_event(&Event {
-            record: &record,
-            source: id,
-            at,
-        });
-    };
-    if is_array {
-        let mut non_records = 0usize;
-        let mut on_element = |i: usize, record: Value| {
-            if looks_like_record(&record) {
-                on_record(i, record);
-            } else {
-                non_records += 1;
-            }
-        };
-        let seed = stream::Records {
-            on_record: &mut on_element,
-        };
-        let result = seed.deserialize(&mut de).and_then(|_| de.end());
-        if non_records > 0 {
-            out.diagnostics.push(Diagnostic::error(
-                path,
-                format!("{non_records} element(s) of this JSON array are not CloudTrail records"),
-            ));
-        }
-        out.kind = Some("cloudtrail");
-        if let Err(e) = result {
-            out.diagnostics
-                .push(json_error(path, &e, "CloudTrail records"));
-        }
-        out.events = events;
+    let truncated = origin.truncated;
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    if body.get(start) == Some(&b'[') {
+        let mut log = Log::new(id, path, truncated, on_event, out);
+        log.array(body, start);
+        log.finish();
         return;
     }
-    let seed = stream::Object {
-        stream_key: "Records",
-        on_record: &mut on_record,
-    };
-    let result = seed
-        .deserialize(&mut de)
-        .and_then(|doc| de.end().map(|_| doc));
-    out.events = events;
-    let doc = match result {
-        Ok(doc) => doc,
-        Err(e) => {
-            let what = if events > 0 {
-                format!(
-                    "CloudTrail log, record {} ({events} before it read)",
-                    events + 1
-                )
-            } else {
-                "JSON document".to_owned()
-            };
-            out.diagnostics.push(json_error(path, &e, &what));
-            if events > 0 {
-                out.kind = Some("cloudtrail");
-            }
+    if origin.gzip_members > 1 {
+        // Several gzip members may be several logs (`cat a.json.gz b.json.gz`). Only then is
+        // the text scanned for where its documents start: a record's pointer names its
+        // document, so this is known before the first record is read.
+        let starts = stream::documents(body, start);
+        if starts.len() > 1 {
+            let mut log = Log::new(id, path, truncated, on_event, out);
+            log.documents(body, &starts);
+            log.finish();
             return;
         }
-    };
-    classify_object(id, path, body, Value::Object(doc), hint, on_event, out);
+    }
+    let mut log = Log::new(id, path, truncated, &mut *on_event, &mut *out);
+    let doc = stream::object(body, start, "Records", &mut |at| log.records(body, at)).and_then(
+        |(doc, end)| {
+            stream::end(body, end)
+                .map(|()| doc)
+                .map_err(stream::Broken::Syntax)
+        },
+    );
+    log.finish();
+    match doc {
+        Ok(doc) => classify_object(id, path, body, Value::Object(doc), hint, on_event, out),
+        Err(stream::Broken::Reported) => {}
+        Err(stream::Broken::Syntax(e)) if truncated && e.eof => {}
+        Err(stream::Broken::Syntax(e)) => {
+            let what = if out.kind == Some("cloudtrail") {
+                "CloudTrail log"
+            } else {
+                "JSON document"
+            };
+            out.diagnostics.push(e.diagnostic(path, body, what));
+        }
+    }
 }
 
 fn classify_object(
@@ -365,8 +371,9 @@ fn classify_object(
         return;
     }
     if let Some(events) = doc.get("Events").and_then(Value::as_array) {
-        out.kind = Some("cloudtrail-lookup");
-        read_lookup_events(id, path, events, on_event, out);
+        let mut log = Log::new(id, path, false, on_event, out);
+        log.lookup_events(events);
+        log.finish();
         return;
     }
     if config::recognises(&doc) {
@@ -404,15 +411,9 @@ fn classify_object(
         return;
     }
     if looks_like_record(&doc) {
-        out.kind = Some("cloudtrail");
-        out.events += 1;
-        let mut doc = doc;
-        enrich_event(&mut doc);
-        on_event(&Event {
-            record: &doc,
-            source: id,
-            at: EventAt::Element(0),
-        });
+        let mut log = Log::new(id, path, false, on_event, out);
+        log.single(doc);
+        log.finish();
         return;
     }
     // Names only, each cut short: the content of an unknown file is not echoed.
@@ -439,83 +440,5 @@ fn short(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
-    }
-}
-
-/// `aws cloudtrail lookup-events`: each event's record is the JSON string `CloudTrailEvent`.
-fn read_lookup_events(
-    id: SourceId,
-    path: &Path,
-    events: &[Value],
-    on_event: &mut dyn FnMut(&Event),
-    out: &mut FileOutcome,
-) {
-    for (i, e) in events.iter().enumerate() {
-        let record = match e.get("CloudTrailEvent") {
-            Some(Value::String(text)) => serde_json::from_str::<Value>(text),
-            Some(v @ Value::Object(_)) => Ok(v.clone()),
-            _ => {
-                out.diagnostics.push(Diagnostic::error(
-                    path,
-                    format!("Events[{i}] has no CloudTrailEvent"),
-                ));
-                continue;
-            }
-        };
-        match record {
-            Ok(mut record) => {
-                out.events += 1;
-                enrich_event(&mut record);
-                on_event(&Event {
-                    record: &record,
-                    source: id,
-                    at: EventAt::Lookup(i),
-                });
-            }
-            Err(e) => out.diagnostics.push(Diagnostic::error(
-                path,
-                format!("Events[{i}].CloudTrailEvent is not valid JSON: {e}"),
-            )),
-        }
-    }
-}
-
-/// JSON lines: one record per line. A broken line is reported and the next one read.
-fn read_json_lines(
-    id: SourceId,
-    path: &Path,
-    body: &[u8],
-    on_event: &mut dyn FnMut(&Event),
-    out: &mut FileOutcome,
-) {
-    out.kind = Some("cloudtrail");
-    let mut skipped = 0usize;
-    let mut index = 0usize;
-    for (n, line) in body.split(|b| *b == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match serde_json::from_slice::<Value>(line) {
-            Ok(mut record) if looks_like_record(&record) => {
-                out.events += 1;
-                enrich_event(&mut record);
-                on_event(&Event {
-                    record: &record,
-                    source: id,
-                    at: EventAt::Element(index),
-                });
-            }
-            Ok(_) => skipped += 1,
-            Err(e) => out
-                .diagnostics
-                .push(json_error(path, &e, &format!("JSON line {}", n + 1)).at(n + 1, e.column())),
-        }
-        index += 1;
-    }
-    if skipped > 0 {
-        out.diagnostics.push(Diagnostic::error(
-            path,
-            format!("{skipped} value(s) in this JSON-lines file are not CloudTrail records"),
-        ));
     }
 }

@@ -15,6 +15,9 @@ pub enum EventAt {
     Element(usize),
     /// `aws cloudtrail lookup-events`: the JSON string `Events[n].CloudTrailEvent`.
     Lookup(usize),
+    /// Record `i` of the `d`-th of several `{"Records": [...]}` documents in one file
+    /// (delivery files concatenated as gzip members: `cat a.json.gz b.json.gz`).
+    Documents(usize, usize),
 }
 
 pub struct Event<'a> {
@@ -29,6 +32,8 @@ impl Event<'_> {
             EventAt::Records(i) => format!("/Records/{i}"),
             EventAt::Element(i) => format!("/{i}"),
             EventAt::Lookup(i) => format!("/Events/{i}/CloudTrailEvent"),
+            // A stream of documents: the first token picks one (`finding::locate`).
+            EventAt::Documents(d, i) => format!("/{d}/Records/{i}"),
         };
         Loc::new(self.source, pointer)
     }

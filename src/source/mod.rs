@@ -1,8 +1,10 @@
 //! Sources: the files atrest reads, found by walking the paths a user names, and read back
 //! (decompressed when gzip) both for parsing and, lazily, to resolve a finding's location.
 
+mod size;
 mod walk;
 
+pub use size::{DEFAULT_MAX_FILE_SIZE, format_size, parse_size};
 pub use walk::{Discovered, discover};
 
 use std::fs::File;
@@ -69,8 +71,62 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     }
 }
 
-/// Reads a whole file, decompressed. Used for configuration files (small) and to show
-/// the lines of a reported finding.
+/// Why a file was not read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(io::Error),
+    #[error("not a regular file ({0}): not read")]
+    NotRegular(&'static str),
+    #[error(
+        "{} bytes, over the --max-file-size limit of {}: not read (raise the limit, e.g. \
+         --max-file-size {})",
+        size,
+        format_size(*limit),
+        format_size(size::room_for(*size))
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error(
+        "decompresses to more than the --max-file-size limit of {} (a gzip bomb?): not read \
+         (if the file is genuine, raise the limit, e.g. --max-file-size {})",
+        format_size(*limit),
+        format_size(limit.saturating_mul(4))
+    )]
+    DecompressedTooLarge { limit: u64 },
+    #[error("empty gzip file: 0 bytes, not even a gzip header")]
+    EmptyGzip,
+}
+
+/// What a file that is not a regular one is, for diagnostics; `None` for a regular file.
+pub fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a file or directory")
+}
+
+/// Reads a whole file, decompressed. Used to show the lines of a reported finding, in a
+/// file the scan has already read within its limit.
 pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     let (text, err) = read_partial(path)?;
     match err {
@@ -79,23 +135,149 @@ pub fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
-/// Reads a whole file, decompressed; when decompression fails part-way (a truncated or
-/// corrupt gzip file), returns what was decompressed before the failure with the error,
-/// so that the records before it are not lost.
+/// [`read_limited`] without a size limit, for files the scan has already read.
 pub fn read_partial(path: &Path) -> io::Result<(Vec<u8>, Option<io::Error>)> {
-    let raw = std::fs::read(path)?;
-    if !is_gzip(&raw) {
-        return Ok((raw, None));
+    match read_limited(path, u64::MAX) {
+        Ok(read) => Ok((read.text, read.broken)),
+        Err(ReadError::Io(e)) => Err(e),
+        Err(other) => Err(io::Error::other(other.to_string())),
     }
-    let mut out = Vec::with_capacity(raw.len().saturating_mul(8));
-    let mut decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
+}
+
+/// A file's text, decompressed.
+#[derive(Debug, Default)]
+pub struct Text {
+    pub text: Vec<u8>,
+    /// Why decompression stopped before the end; `text` is what came before.
+    pub broken: Option<io::Error>,
+    /// How many gzip members were decompressed (0 for a file that is not gzip).
+    pub gzip_members: usize,
+}
+
+/// Reads a whole file, decompressed when gzip (all members of a multi-member file). Refuses
+/// what is not a regular file (a FIFO would block, `/dev/zero` never ends) and a file whose
+/// size, or decompressed size, is over `limit` bytes. When decompression fails part-way (a
+/// truncated or corrupt file, bytes after the last member that are not another one),
+/// returns what was decompressed before the failure with the error, so that the records
+/// before it are not lost.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
+    // By path, before opening: opening a FIFO blocks until something writes to it.
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if let Some(what) = not_regular(&meta) {
+        return Err(ReadError::NotRegular(what));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    if meta.len() == 0 && path.to_string_lossy().ends_with(".gz") {
+        return Err(ReadError::EmptyGzip);
+    }
+    let file = File::open(path).map_err(ReadError::Io)?;
+    let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // The file may have grown since it was measured.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(ReadError::Io)?;
+    if raw.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: raw.len() as u64,
+            limit,
+        });
+    }
+    if !is_gzip(&raw) {
+        return Ok(Text {
+            text: raw,
+            ..Text::default()
+        });
+    }
+    gunzip(&raw, limit)
+}
+
+/// Decompresses every member of a gzip file, one after the other.
+fn gunzip(raw: &[u8], limit: u64) -> Result<Text, ReadError> {
+    let guess = raw.len().saturating_mul(8);
+    let mut out = Text {
+        text: Vec::with_capacity(usize::try_from(limit).map_or(guess, |l| guess.min(l))),
+        ..Text::default()
+    };
+    let mut rest = raw;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        match decoder.read(&mut buf) {
-            Ok(0) => return Ok((out, None)),
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Ok((out, Some(e))),
+        let mut member = flate2::bufread::GzDecoder::new(&mut rest);
+        loop {
+            match member.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if (out.text.len() + n) as u64 > limit {
+                        return Err(ReadError::DecompressedTooLarge { limit });
+                    }
+                    out.text.extend_from_slice(&buf[..n]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    out.broken = Some(e);
+                    return Ok(out);
+                }
+            }
         }
+        drop(member);
+        out.gzip_members += 1;
+        if rest.is_empty() {
+            return Ok(out);
+        }
+        // `cat a.gz b.gz` is one gzip file; anything else after a member is damage.
+        if !is_gzip(rest) {
+            out.broken = Some(io::Error::new(
+                io::ErrorKind::InvalidData,
+                match rest.len() {
+                    1 => "1 byte after the end of the compressed data is not another gzip member"
+                        .to_owned(),
+                    n => format!(
+                        "{n} bytes after the end of the compressed data are not another gzip \
+                         member"
+                    ),
+                },
+            ));
+            return Ok(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).expect("compress");
+        gz.finish().expect("compress")
+    }
+
+    #[test]
+    fn every_member_is_decompressed() {
+        let mut raw = gzip(b"first ");
+        raw.extend(gzip(b""));
+        raw.extend(gzip(b"second"));
+        let read = gunzip(&raw, 1 << 20).expect("read");
+        assert_eq!(read.text, b"first second");
+        assert_eq!(read.gzip_members, 3);
+        assert!(read.broken.is_none());
+
+        raw.extend_from_slice(b"\n");
+        let read = gunzip(&raw, 1 << 20).expect("read");
+        assert_eq!(read.text, b"first second", "what came before is kept");
+        let broken = read.broken.expect("trailing bytes are damage");
+        assert!(broken.to_string().starts_with("1 byte after"), "{broken}");
+
+        let cut = &raw[..raw.len() - 8];
+        assert!(gunzip(cut, 1 << 20).expect("read").broken.is_some());
+        assert!(matches!(
+            gunzip(&raw, 8),
+            Err(ReadError::DecompressedTooLarge { limit: 8 })
+        ));
     }
 }

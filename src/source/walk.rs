@@ -2,11 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-/// What walking the inputs found: the files to read, and paths that could not be walked.
+use crate::diagnostic::Diagnostic;
+
+use super::not_regular;
+
+/// What walking the inputs found: the files to read, and what could not be walked or was
+/// left out (a FIFO, a symbolic link out of the tree).
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
-    pub errors: Vec<(PathBuf, String)>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Names a directory walk picks up. A file named explicitly is always read, whatever its name.
@@ -33,37 +38,25 @@ fn is_candidate(path: &Path) -> bool {
     .any(|ext| name.ends_with(ext))
 }
 
-/// Expands files and directories into a sorted, de-duplicated list of files.
-pub fn discover(inputs: &[PathBuf]) -> Discovered {
+/// Expands files and directories into a sorted, de-duplicated list of regular files. Inside
+/// a directory, a symbolic link that leads out of it is not followed unless
+/// `follow_symlinks`: scanning an export must not read whatever its links point at. Links
+/// named on the command line are followed: the user named them.
+pub fn discover(inputs: &[PathBuf], follow_symlinks: bool) -> Discovered {
     let mut out = Discovered::default();
     for input in inputs {
         match std::fs::metadata(input) {
-            Err(e) => out.errors.push((input.clone(), e.to_string())),
-            Ok(meta) if meta.is_dir() => {
-                let walker = walkdir::WalkDir::new(input)
-                    .follow_links(true)
-                    .into_iter()
-                    // Hidden directories (`.git`, ...) are never inputs; the root may be one.
-                    .filter_entry(|e| {
-                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                    });
-                for entry in walker {
-                    match entry {
-                        Ok(e) if e.file_type().is_file() && is_candidate(e.path()) => {
-                            out.files.push(e.into_path())
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            let path = e
-                                .path()
-                                .map(Path::to_path_buf)
-                                .unwrap_or_else(|| input.clone());
-                            out.errors.push((path, e.to_string()));
-                        }
-                    }
-                }
-            }
-            Ok(_) => out.files.push(input.clone()),
+            Err(e) => out
+                .diagnostics
+                .push(Diagnostic::error(input, format!("cannot read: {e}"))),
+            Ok(meta) if meta.is_dir() => walk(input, follow_symlinks, &mut out),
+            Ok(meta) => match not_regular(&meta) {
+                None => out.files.push(input.clone()),
+                Some(what) => out.diagnostics.push(Diagnostic::error(
+                    input,
+                    format!("not a regular file ({what}): not read"),
+                )),
+            },
         }
     }
     // Byte order of the whole path: as deterministic as component order, and cheaper.
@@ -71,6 +64,69 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
         .sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     out.files.dedup();
     out
+}
+
+fn walk(root: &Path, follow_symlinks: bool, out: &mut Discovered) {
+    // Where the tree really is: a link is inside it when its target is under this.
+    let tree = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut left_out = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            // Hidden directories (`.git`, ...) are never inputs; the root may be one.
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if follow_symlinks || !e.path_is_symlink() {
+                return true;
+            }
+            match std::fs::canonicalize(e.path()) {
+                Ok(target) if !target.starts_with(&tree) => {
+                    left_out.push(Diagnostic::warning(
+                        e.path(),
+                        format!(
+                            "symbolic link to {}, outside {}: not followed (--follow-symlinks \
+                             follows it)",
+                            target.display(),
+                            root.display()
+                        ),
+                    ));
+                    false
+                }
+                // Inside the tree; or dangling, which the walk reports.
+                _ => true,
+            }
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_dir() || !is_candidate(e.path()) => {}
+            Ok(e) if e.file_type().is_file() => out.files.push(e.into_path()),
+            Ok(e) => {
+                // A FIFO or a device named like an input: never opened (a FIFO blocks).
+                let what = std::fs::metadata(e.path())
+                    .ok()
+                    .and_then(|m| not_regular(&m))
+                    .unwrap_or("not a file or directory");
+                out.diagnostics.push(Diagnostic::error(
+                    e.path(),
+                    format!("not a regular file ({what}): not read"),
+                ));
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                out.diagnostics
+                    .push(Diagnostic::error(path, format!("cannot read: {e}")));
+            }
+        }
+    }
+    out.diagnostics.append(&mut left_out);
 }
 
 #[cfg(test)]
