@@ -1,7 +1,6 @@
 //! Findings: what a rule reports, where (symbolically, resolved to lines only for output),
 //! and a stable fingerprint so baselines and SARIF consumers can follow it across runs.
 
-pub mod locate;
 mod resolve;
 mod severity;
 

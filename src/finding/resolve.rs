@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::model::Loc;
 use crate::source::{self, SourceId, Sources};
 
-use super::locate::{ArrayIndex, locate_with, pointer_tokens};
+use crate::source::locate::{ArrayIndex, locate_with, pointer_tokens};
 
 /// A source's text, kept for outputs that show the offending lines; the values of secret
 /// fields are masked with `*`s (same length, so spans hold).

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::finding::locate::line_col;
+use crate::source::locate::line_col;
 use crate::model::{Event, EventAt, enrich_event, looks_like_record};
 use crate::source::SourceId;
 

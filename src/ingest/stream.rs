@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::finding::locate::{line_col, skip_value, skip_ws, string_end};
+use crate::source::locate::{line_col, skip_value, skip_ws, string_end};
 
 /// A JSON syntax error at a byte of the text.
 #[derive(Debug)]

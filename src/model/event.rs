@@ -32,7 +32,7 @@ impl Event<'_> {
             EventAt::Records(i) => format!("/Records/{i}"),
             EventAt::Element(i) => format!("/{i}"),
             EventAt::Lookup(i) => format!("/Events/{i}/CloudTrailEvent"),
-            // A stream of documents: the first token picks one (`finding::locate`).
+            // A stream of documents: the first token picks one (`source::locate`).
             EventAt::Documents(d, i) => format!("/{d}/Records/{i}"),
         };
         Loc::new(self.source, pointer)

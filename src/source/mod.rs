@@ -1,6 +1,7 @@
 //! Sources: the files atrest reads, found by walking the paths a user names, and read back
 //! (decompressed when gzip) both for parsing and, lazily, to resolve a finding's location.
 
+pub mod locate;
 mod size;
 mod walk;
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 use super::{read, recognises};
-use crate::finding::locate::{locate, pointer_tokens};
+use crate::source::locate::{locate, pointer_tokens};
 use crate::ingest::layout::PathHint;
 use crate::model::{Fact, Ident, Item, Kind, Piece};
 use crate::source::SourceId;

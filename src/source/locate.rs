@@ -1,6 +1,7 @@
-//! Resolving a symbolic location (a JSON pointer into a source's text) to a byte span, and a
-//! byte offset to a 1-based line and column. Runs only for findings that are reported, so the
-//! hot path never tracks spans; it re-scans the raw text without building a tree.
+//! Positions in a source's JSON text, without building a tree: a JSON pointer to a byte span,
+//! a byte offset to a 1-based line and column, and the raw scanning (`skip_value`) readers use
+//! to find where a value ends. Findings are located this way only when they are reported, so
+//! the hot path never tracks spans; readers use it to point a diagnostic at its member.
 //!
 //! Two tolerances make pointers written against the model land in the file:
 //! - keys match exactly, else case-insensitively (AWS Config writes `keyState` for the
