@@ -49,15 +49,6 @@ impl Diagnostic {
         self.column = Some(column.max(1));
         self
     }
-
-    /// `path:line:column` (or less, when the position is unknown).
-    pub fn position(&self) -> String {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.path.display()),
-            (Some(l), None) => format!("{}:{l}", self.path.display()),
-            _ => self.path.display().to_string(),
-        }
-    }
 }
 
 #[cfg(test)]

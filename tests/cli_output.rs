@@ -422,3 +422,52 @@ fn positions_survive_a_byte_order_mark_and_crlf() {
         sarif.stdout
     );
 }
+
+#[test]
+fn inventory_redacts_secrets_and_ends_quietly_on_a_closed_pipe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&root().join(LAB), dir.path());
+    let file = dir.path().join(VOLUMES);
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("volumes")).expect("json");
+    doc["Volumes"][0]["SessionToken"] = json!("FwoGZXIvYXdzEXAMPLEtoken");
+    std::fs::write(&file, doc.to_string()).expect("write");
+    let run = atrest(&["inventory", &s(dir.path()), "--kind", "ebs_volume"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"SessionToken\""), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("FwoGZXIvYXdzEXAMPLEtoken"),
+        "{}",
+        run.stdout
+    );
+    // `atrest inventory ... | head`: the listing ends, without an error.
+    let (code, stderr) = common::with_closed_stdout(&["inventory", LAB]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // It reads inputs as `scan` does.
+    let run = atrest(&["inventory", LAB, "--max-file-size", "1K"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--max-file-size"), "{}", run.stderr);
+}
+
+#[test]
+fn rule_files_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = "id: team-bell\ntitle: \"Bell \\u0007 and \\e[2J clear\"\nseverity: low\napplies_to: ebs_volume\ndescription: A rule whose title holds control characters.\ndetection:\n  sel:\n    VolumeType: gp2\n  condition: sel\nmessage: x\nremediation: aws ec2 x\n";
+    std::fs::write(dir.path().join("bell.yml"), rule).expect("write");
+    for args in [
+        vec!["rules", "list", "--rules", &s(dir.path())],
+        vec!["rules", "explain", "team-bell", "--rules", &s(dir.path())],
+        vec!["rules", "explain", "no\u{1b}[2Jsuch"],
+    ] {
+        let run = atrest(&args);
+        assert_clean(&format!("{args:?}"), &run.stdout);
+        assert_clean(&format!("{args:?}"), &run.stderr);
+    }
+    let run = atrest(&["rules", "list", "--rules", &s(dir.path())]);
+    assert!(
+        run.stdout.contains("Bell \\u{7} and \\e[2J clear"),
+        "{}",
+        run.stdout
+    );
+}

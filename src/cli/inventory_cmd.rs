@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 
 use crate::model::Kind;
 use crate::rules::Registry;
-use crate::scan::scan;
+use crate::scan::scan_with;
 
-use super::{EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, InputOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct InventoryArgs {
@@ -20,6 +20,8 @@ pub struct InventoryArgs {
     /// Only resources of this kind (`ebs_volume`, `kms_key`, ...).
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     kind: Option<Kind>,
+    #[command(flatten)]
+    input: InputOptions,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -30,7 +32,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 pub fn run(args: &InventoryArgs) -> u8 {
-    let outcome = scan(&args.paths, &Registry::default());
+    let outcome = scan_with(&args.paths, &Registry::default(), &args.input.options());
     let mut out = io::BufWriter::new(io::stdout().lock());
     for r in &outcome.inventory.resources {
         if args.kind.is_some_and(|k| k != r.kind) {
@@ -52,15 +54,25 @@ pub fn run(args: &InventoryArgs) -> u8 {
             "kind": r.kind.name(), "arn": r.arn, "account": r.account, "region": r.region,
             "links": links, "data": data,
         });
-        if writeln!(out, "{line}").is_err() {
-            return EXIT_ERROR;
+        match writeln!(out, "{line}") {
+            Ok(()) => {}
+            // A reader that went away (`| head`) ends the listing quietly.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(_) => return EXIT_ERROR,
         }
     }
     let mut err = io::stderr().lock();
     for d in &outcome.diagnostics {
         let _ = err.write_all(crate::output::text::diagnostic(d).as_bytes());
     }
-    if out.flush().is_err() || outcome.has_errors() {
+    let flushed = out.flush().or_else(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    });
+    if flushed.is_err() || outcome.has_errors() {
         EXIT_ERROR
     } else {
         EXIT_OK

@@ -46,6 +46,28 @@ enum Command {
     Docs(docs::DocsCommand),
 }
 
+/// How inputs are read, for the commands that read them.
+#[derive(Debug, clap::Args)]
+pub struct InputOptions {
+    /// Do not read a file larger than this, or one that decompresses to more (bytes, or
+    /// with K, M, G, T: 512M, 2G).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::source::parse_size)]
+    max_file_size: u64,
+    /// Follow symbolic links that lead out of a scanned directory (by default they are
+    /// skipped with a warning; links within it, and paths named here, are always followed).
+    #[arg(long)]
+    follow_symlinks: bool,
+}
+
+impl InputOptions {
+    pub fn options(&self) -> crate::scan::ScanOptions {
+        crate::scan::ScanOptions {
+            max_file_size: self.max_file_size,
+            follow_symlinks: self.follow_symlinks,
+        }
+    }
+}
+
 /// Options shared by the commands that load rules.
 #[derive(Debug, clap::Args)]
 pub struct RuleSources {

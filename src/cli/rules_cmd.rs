@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::output::escape::{escape, escape_keep_lines};
 use crate::rules::{Registry, Rule, testing};
 
 use super::{
@@ -42,24 +43,25 @@ pub fn run(cmd: &RulesCommand) -> u8 {
             let Some(registry) = load_rules(true, &rules.dirs) else {
                 return EXIT_ERROR;
             };
-            list(&registry, *json, &mut out).map(|()| EXIT_OK)
+            escaped(&mut out, |buf| list(&registry, *json, buf)).map(|()| EXIT_OK)
         }
         RulesCommand::Explain { id, rules } => {
             let Some(registry) = load_rules(true, &rules.dirs) else {
                 return EXIT_ERROR;
             };
             match registry.find(id) {
-                Some(rule) => explain(rule, &mut out).map(|()| EXIT_OK),
+                Some(rule) => escaped(&mut out, |buf| explain(rule, buf)).map(|()| EXIT_OK),
                 None => {
                     let _ = writeln!(
                         io::stderr(),
-                        "error: no rule `{id}` (see `atrest rules list`)"
+                        "error: no rule `{}` (see `atrest rules list`)",
+                        escape(id)
                     );
                     return EXIT_ERROR;
                 }
             }
         }
-        RulesCommand::Test { dir } => test(dir.as_ref(), &mut out),
+        RulesCommand::Test { dir } => escaped(&mut out, |buf| test(dir.as_ref(), buf)),
     };
     result
         .and_then(|code| out.flush().map(|()| code))
@@ -67,6 +69,19 @@ pub fn run(cmd: &RulesCommand) -> u8 {
             let _ = writeln!(io::stderr(), "error: {e}");
             EXIT_ERROR
         })
+}
+
+/// Writes what `render` prints with the control characters of rule files (titles, case
+/// names, the file itself) escaped, line breaks kept: a rule from `--rules` cannot drive the
+/// terminal.
+fn escaped<T>(
+    out: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut buf = Vec::new();
+    let result = render(&mut buf);
+    out.write_all(escape_keep_lines(&String::from_utf8_lossy(&buf)).as_bytes())?;
+    result
 }
 
 /// Standard output that a closed pipe ends quietly (`atrest rules list | head -1`): what

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use crate::finding::Severity;
 use crate::output::{self, Format, Report, Style};
-use crate::scan::{ScanOptions, scan_with};
-use crate::source::parse_size;
+use crate::scan::scan_with;
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, write_report};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputOptions, RuleSources, load_rules, write_report,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
@@ -40,14 +41,8 @@ pub struct ScanArgs {
     /// Colour in text output: auto (a terminal and no NO_COLOR), always, never.
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
-    /// Do not read a file larger than this, or one that decompresses to more (bytes, or
-    /// with K, M, G, T: 512M, 2G).
-    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
-    max_file_size: u64,
-    /// Follow symbolic links that lead out of a scanned directory (by default they are
-    /// skipped with a warning; links within it, and paths named here, are always followed).
-    #[arg(long)]
-    follow_symlinks: bool,
+    #[command(flatten)]
+    input: InputOptions,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -80,11 +75,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let options = ScanOptions {
-        max_file_size: args.max_file_size,
-        follow_symlinks: args.follow_symlinks,
-    };
-    let outcome = scan_with(&args.paths, &registry, &options);
+    let outcome = scan_with(&args.paths, &registry, &args.input.options());
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,

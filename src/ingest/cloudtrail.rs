@@ -10,9 +10,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::locate::line_col;
 use crate::model::{Event, EventAt, enrich_event, looks_like_record};
 use crate::source::SourceId;
+use crate::source::locate::line_col;
 
 use super::FileOutcome;
 use super::stream::{self, Broken, Element, Syntax};

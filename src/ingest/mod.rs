@@ -12,8 +12,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::locate::{line_col, locate, pointer_tokens};
 use crate::model::{Event, Item, looks_like_record};
+use crate::source::locate::{line_col, locate, pointer_tokens};
 use crate::source::{self, SourceId};
 
 use cloudtrail::Log;

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 use super::{read, recognises};
-use crate::source::locate::{locate, pointer_tokens};
 use crate::ingest::layout::PathHint;
 use crate::model::{Fact, Ident, Item, Kind, Piece};
 use crate::source::SourceId;
+use crate::source::locate::{locate, pointer_tokens};
 
 const SNAPSHOT: &str = include_str!(
     "../../../tests/fixtures/config/111122223333_Config_eu-west-1_ConfigSnapshot_20261120T150000Z_7f3e2c1a-9b4d-4e8f-a1c2-3d4e5f6a7b8c.json"
