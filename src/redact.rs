@@ -8,7 +8,9 @@
 //! [`SECRET_NAMES`]: `secretAccessKey`, `SecretAccessKey`, `aws_secret_access_key`,
 //! `sessionToken`, `AWS_SESSION_TOKEN`, `X-Amz-Security-Token`, `password`,
 //! `MasterUserPassword`, `SecretString`, `SecretBinary`, `privateKey`, `clientSecret`,
-//! `Plaintext` (a KMS data key), ... Access key ids (`accessKeyId`, `AKIA…`, `ASIA…`) name
+//! `Plaintext` (a KMS data key), ... (names are compared without `_` and `-`; a name must
+//! keep one of the words `key`, `token`, `pass`, `string`, `binary`, `secret`, `text` whole
+//! to be found in free text). Access key ids (`accessKeyId`, `AKIA…`, `ASIA…`) name
 //! a key without granting anything and stay: they are what an investigation follows.
 
 use std::borrow::Cow;
@@ -116,6 +118,44 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
     replace_secrets(text, |_| Cow::Borrowed(MARKER))
 }
 
+/// Whether `text` holds a word that every secret name ends in (`key`, `token`, `pass`,
+/// `string`, `binary`, `secret`, `text`, in any case) in a name that something is assigned
+/// to: a cheap test before the search for assignments. A name that splits even these words (`pass_word` does not) is not found.
+fn may_name_a_secret(text: &str) -> bool {
+    const PARTS: [&[u8]; 7] = [
+        b"key", b"token", b"pass", b"string", b"binary", b"secret", b"text",
+    ];
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|i| {
+        matches!(bytes[i] | 0x20, b'k' | b't' | b'p' | b's' | b'b')
+            && PARTS.iter().any(|p| {
+                bytes
+                    .get(i..i + p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p))
+                    && assigned(bytes, i + p.len())
+            })
+    })
+}
+
+/// Whether the name that goes on at `at` is followed by an assignment (`=`, `:`), as
+/// [`ASSIGNMENT`] reads one: `password=`, `"SecretAccessKey": `, `token : `; not the `key/`
+/// of a key's ARN.
+fn assigned(bytes: &[u8], mut at: usize) -> bool {
+    while bytes
+        .get(at)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        at += 1;
+    }
+    while bytes
+        .get(at)
+        .is_some_and(|b| matches!(b, b'"' | b'\'' | b' ' | b'\t' | b'\\'))
+    {
+        at += 1;
+    }
+    matches!(bytes.get(at), Some(b'=' | b':'))
+}
+
 /// Like [`redact_text`], but each character of a secret is replaced by `*`: for a window
 /// of a file shown with a caret, whose columns must stay where they are.
 pub fn mask_text(text: &str) -> Cow<'_, str> {
@@ -128,6 +168,10 @@ fn replace_secrets<'t>(text: &'t str, with: impl Fn(&str) -> Cow<'static, str>) 
     let Some(re) = ASSIGNMENT.as_ref() else {
         return Cow::Borrowed(text);
     };
+    if !may_name_a_secret(text) {
+        // Most values (ARNs, ids, states) name no secret: no regex search for them.
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
     let mut copied = 0;
     let mut at = 0;
@@ -244,6 +288,28 @@ fn string_end(text: &[u8], start: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_quick_test_passes_every_assignment_and_no_arn() {
+        for text in [
+            "password=hunter2",
+            "\"SecretAccessKey\": \"x\"",
+            "AWS_SESSION_TOKEN=FwoG",
+            "x-amz-security-token : abc",
+            "{\\\"clientSecret\\\":\\\"s\\\"}",
+        ] {
+            assert!(may_name_a_secret(text), "{text}");
+            assert_ne!(redact_text(text), text, "{text}");
+        }
+        for text in [
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "alias/aws/ebs",
+            "KeyState is Disabled",
+        ] {
+            assert!(!may_name_a_secret(text), "{text}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 
