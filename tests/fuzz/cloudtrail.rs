@@ -2,10 +2,12 @@
 //! and the logs of `../shared/corpus/cloudtrail` when present (never copied here), each
 //! scanned alone under its own relative path.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::mutate::{Mutation, mutation};
@@ -50,17 +52,54 @@ fn seeds() -> &'static [Seed] {
     })
 }
 
+/// A JSON object's members in order, a repeated name each time.
+struct Members(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// How many records the (decompressed) document holds, when it is one JSON document of a
-/// CloudTrail shape: a delivery file's `Records`, a JSON array, `lookup-events` output.
+/// CloudTrail shape: a delivery file's `Records` (each of them, when the name repeats), a
+/// JSON array, `lookup-events` output.
 fn records(text: &[u8]) -> Option<usize> {
-    match serde_json::from_slice::<Value>(text).ok()? {
-        Value::Array(items) => Some(items.len()),
-        Value::Object(obj) => match (obj.get("Records"), obj.get("Events")) {
-            (Some(Value::Array(records)), _) => Some(records.len()),
-            (Some(Value::Null), _) => Some(0),
-            (None, Some(Value::Array(events))) => Some(events.len()),
-            _ => None,
-        },
+    if let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(text) {
+        return Some(items.len());
+    }
+    let Members(members) = serde_json::from_slice(text).ok()?;
+    fn named<'a>(members: &'a [(String, Value)], name: &'a str) -> impl Iterator<Item = &'a Value> {
+        members
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+    if named(&members, "Records").next().is_some() {
+        return named(&members, "Records")
+            .map(|v| match v {
+                Value::Array(records) => Some(records.len()),
+                Value::Null => Some(0),
+                _ => None,
+            })
+            .sum();
+    }
+    match named(&members, "Events").last() {
+        Some(Value::Array(events)) => Some(events.len()),
         _ => None,
     }
 }
