@@ -59,7 +59,13 @@ fn check(seed: &Seed, m: &Mutation) -> Result<(), TestCaseError> {
         registry.len()
     );
     let shown = placed.file.display().to_string();
-    let lines = bytes.split(|b| *b == b'\n').count();
+    // YAML breaks lines at `\r\n`, `\r` and `\n`.
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    let lines = breaks + 1;
     for e in &errors {
         prop_assert_eq!(&e.path, &shown, "error names another file: {}", e.message);
         prop_assert!(!e.message.trim().is_empty(), "empty error message");
