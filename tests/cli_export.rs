@@ -353,3 +353,22 @@ fn a_closed_pipe_ends_a_scan_quietly_with_its_exit_code() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn parse_errors_count_columns_in_characters() {
+    let dir = lab_copy();
+    let file = "ec2/describe-volumes.json";
+    write(
+        dir.path(),
+        &format!("{REGION}/{file}"),
+        "{\"Volumes\": [{\"VolumeId\": \"vol-éé\", x}]}",
+    );
+    let (run, report) = scan_json(dir.path());
+    assert_eq!(run.code, 2);
+    let d = diagnostics_of(&report, file);
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(1), Some(37)),
+        "{d:#?}"
+    );
+}

@@ -62,13 +62,21 @@ pub fn read_file(
     };
     read_text(id, path, &text, origin, on_event, &mut out);
     if let Some(e) = &broken {
+        // Only a log says how many of its records came before the damage.
+        let records = if out.events > 0 || out.kind == Some("cloudtrail") {
+            format!(
+                "; the {} CloudTrail records before it were read",
+                out.events
+            )
+        } else {
+            String::new()
+        };
         out.diagnostics.push(Diagnostic::error(
             path,
             format!(
-                "{} (after {} decompressed bytes); the {} CloudTrail records before it were read",
+                "{} (after {} decompressed bytes){records}",
                 read_error_message(path, e),
                 text.len(),
-                out.events
             ),
         ));
     }
@@ -151,21 +159,6 @@ fn is_json_lines(body: &[u8], start: usize) -> bool {
     let rest = &body[start + nl..];
     rest.iter().any(|b| !b.is_ascii_whitespace())
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
-}
-
-fn json_error(path: &Path, e: &serde_json::Error, what: &str) -> Diagnostic {
-    let message = match e.classify() {
-        serde_json::error::Category::Eof => {
-            format!("{what}: the JSON ends early (truncated file?)")
-        }
-        _ => {
-            let text = e.to_string();
-            // serde_json appends " at line L column C": the position is reported separately.
-            let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
-            format!("{what}: invalid JSON: {text}")
-        }
-    };
-    Diagnostic::error(path, message).at(e.line(), e.column())
 }
 
 fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome) {
@@ -252,10 +245,14 @@ fn read_placed(
             return;
         }
     };
-    let doc: Value = match serde_json::from_slice(body) {
+    let parsed =
+        stream::value_at(body, 0).and_then(|(doc, end)| stream::end(body, end).map(|()| doc));
+    let doc = match parsed {
         Ok(doc) => doc,
         Err(e) => {
-            out.diagnostics.push(json_error(path, &e, "JSON document"));
+            // Positions count characters, as they do for findings.
+            out.diagnostics
+                .push(e.diagnostic(path, body, "JSON document"));
             return;
         }
     };
