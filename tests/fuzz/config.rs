@@ -126,11 +126,6 @@ proptest! {
     fn config_files_survive_mutation(index in any::<usize>(), m in mutation(false, true)) {
         let seeds = seeds();
         let seed = &seeds[index % seeds.len()];
-        check(seed, &m).map_err(|e| match e {
-            TestCaseError::Fail(why) => {
-                TestCaseError::fail(format!("{}: {why}", seed.rel.display()))
-            }
-            other => other,
-        })?;
+        props::naming(&seed.rel, check(seed, &m))?;
     }
 }

@@ -185,3 +185,14 @@ pub fn plain(bytes: &[u8]) -> (Vec<u8>, bool) {
         }
     }
 }
+
+/// A failure of a case, naming the seed file it mutated.
+pub fn naming(
+    seed: &std::path::Path,
+    result: Result<(), TestCaseError>,
+) -> Result<(), TestCaseError> {
+    result.map_err(|e| match e {
+        TestCaseError::Fail(why) => TestCaseError::fail(format!("{}: {why}", seed.display())),
+        other => other,
+    })
+}

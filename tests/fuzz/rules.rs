@@ -95,11 +95,6 @@ proptest! {
     fn rule_files_survive_mutation(index in any::<usize>(), m in mutation(true, false)) {
         let seeds = seeds();
         let seed = &seeds[index % seeds.len()];
-        check(seed, &m).map_err(|e| match e {
-            TestCaseError::Fail(why) => {
-                TestCaseError::fail(format!("{}: {why}", seed.name.display()))
-            }
-            other => other,
-        })?;
+        props::naming(&seed.name, check(seed, &m))?;
     }
 }
