@@ -372,3 +372,22 @@ fn parse_errors_count_columns_in_characters() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn an_unrecognised_file_is_never_echoed_beyond_a_short_escaped_prefix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = format!("\u{1b}[31m{}", "A".repeat(5000));
+    let doc = serde_json::json!({ key: "x", "Other": "y".repeat(5000) });
+    write(dir.path(), "notes/unknown.json", &doc.to_string());
+    let run = atrest(&["scan", &dir.path().to_string_lossy()]);
+    assert_eq!(run.code, 2);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("unrecognised JSON"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(!line.contains('\u{1b}'), "{line}");
+    assert!(line.contains("\\e[31m"), "{line}");
+    assert!(line.len() < 400, "{} bytes: {line}", line.len());
+    assert!(!run.stderr.contains("yyyy"), "a value was echoed");
+}
