@@ -5,6 +5,7 @@ mod cloudtrail;
 pub mod config;
 pub mod export;
 pub mod layout;
+mod placed;
 mod stream;
 
 use std::path::Path;
@@ -13,11 +14,11 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Event, Item, looks_like_record};
-use crate::source::locate::{line_col, locate, pointer_tokens};
+use crate::source::locate::line_col;
 use crate::source::{self, SourceId};
 
 use cloudtrail::Log;
-use export::{Placed, Reader};
+use export::Reader;
 
 use layout::PathHint;
 
@@ -103,12 +104,12 @@ fn read_text(
     let body = strip_bom(text);
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
     let Some(start) = start else {
-        read_empty(id, path, &hint, out);
+        placed::read_empty(id, path, &hint, out);
         return;
     };
     if export::placed(&hint).is_some() {
         // The path decides: never a CloudTrail log or a Config file read into an API's place.
-        read_placed(id, path, body, &hint, on_event, out);
+        placed::read_placed(id, path, body, &hint, on_event, out);
         return;
     }
     match body[start] {
@@ -159,142 +160,6 @@ fn is_json_lines(body: &[u8], start: usize) -> bool {
     let rest = &body[start + nl..];
     rest.iter().any(|b| !b.is_ascii_whitespace())
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
-}
-
-fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome) {
-    let api = match export::placed(hint) {
-        Some(Placed::Api(api)) => Some(api),
-        Some(Placed::Unread) => {
-            out.diagnostics.push(skipped(path, hint));
-            return;
-        }
-        None => export::by_name(hint),
-    };
-    let Some(api) = api else {
-        out.diagnostics
-            .push(Diagnostic::warning(path, "empty file"));
-        return;
-    };
-    out.kind = Some("aws-cli");
-    if hint.error_file {
-        out.diagnostics.push(Diagnostic::error(
-            path,
-            "empty .error.json file: it must hold {\"exit_code\", \"error_code\", \"stderr\"}",
-        ));
-        return;
-    }
-    let ctx = export::Ctx { source: id, hint };
-    match export::read_empty(api, &ctx) {
-        Ok(items) => out.items = items,
-        Err(problem) => report(path, b"", problem, out),
-    }
-}
-
-/// A file in the export layout whose call atrest does not read.
-fn skipped(path: &Path, hint: &PathHint) -> Diagnostic {
-    let service = hint.service.as_deref().unwrap_or("?");
-    let api = hint.api.as_deref().unwrap_or("?");
-    Diagnostic::warning(
-        path,
-        format!(
-            "skipped: atrest does not read `aws {service} {api}` (docs/export-format.md lists the calls it reads)"
-        ),
-    )
-}
-
-/// Reports why an export file could not be read, each shape mismatch at its position.
-fn report(path: &Path, body: &[u8], problem: export::Problem, out: &mut FileOutcome) {
-    match problem {
-        export::Problem::Other(message) => out.diagnostics.push(Diagnostic::error(path, message)),
-        export::Problem::Shape(mismatches) => {
-            for m in mismatches {
-                let message = if m.pointer.is_empty() {
-                    m.message.clone()
-                } else {
-                    format!("`{}` {}", m.pointer, m.message)
-                };
-                let mut d = Diagnostic::error(
-                    path,
-                    format!("not the output this file's call prints: {message}"),
-                );
-                let tokens = pointer_tokens(&m.pointer);
-                let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
-                if let Some(span) = locate(body, &tokens) {
-                    let (line, column) = line_col(body, span.start);
-                    d = d.at(line, column);
-                }
-                out.diagnostics.push(d);
-            }
-        }
-    }
-}
-
-/// A file of the export layout: read as the call its path names, whatever it holds.
-fn read_placed(
-    id: SourceId,
-    path: &Path,
-    body: &[u8],
-    hint: &PathHint,
-    on_event: &mut dyn FnMut(&Event),
-    out: &mut FileOutcome,
-) {
-    let api = match export::placed(hint) {
-        Some(Placed::Api(api)) => api,
-        _ => {
-            out.diagnostics.push(skipped(path, hint));
-            return;
-        }
-    };
-    let parsed =
-        stream::value_at(body, 0).and_then(|(doc, end)| stream::end(body, end).map(|()| doc));
-    let doc = match parsed {
-        Ok(doc) => doc,
-        Err(e) => {
-            // Positions count characters, as they do for findings.
-            out.diagnostics
-                .push(e.diagnostic(path, body, "JSON document"));
-            return;
-        }
-    };
-    let ctx = export::Ctx { source: id, hint };
-    if hint.error_file {
-        out.kind = Some("aws-cli-error");
-        match export::read_error(api, &doc, &ctx) {
-            Ok(items) => out.items = items,
-            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
-        }
-        return;
-    }
-    match api.read {
-        Reader::Export(_) => {
-            out.kind = Some("aws-cli");
-            match export::read(api, doc, &ctx) {
-                Ok(items) => out.items = items,
-                Err(problem) => report(path, body, problem, out),
-            }
-        }
-        Reader::Config if config::recognises(&doc) => {
-            out.kind = Some("aws-config");
-            let (items, problems) = config::read_partial(&doc, id, hint);
-            out.items = items;
-            out.diagnostics
-                .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
-        }
-        Reader::CloudTrailLookup if doc.get("Events").is_some_and(Value::is_array) => {
-            if let Some(events) = doc.get("Events").and_then(Value::as_array) {
-                let mut log = Log::new(id, path, false, on_event, out);
-                log.lookup_events(events);
-                log.finish();
-            }
-        }
-        Reader::Config | Reader::CloudTrailLookup => out.diagnostics.push(Diagnostic::error(
-            path,
-            format!(
-                "not the output of `aws {} {}`, which its path names",
-                api.service, api.command
-            ),
-        )),
-    }
 }
 
 /// A JSON document: an object or an array.
@@ -403,7 +268,7 @@ fn classify_object(
         let ctx = export::Ctx { source: id, hint };
         match export::read(api, doc, &ctx) {
             Ok(items) => out.items = items,
-            Err(problem) => report(path, body, problem, out),
+            Err(problem) => placed::report(path, body, problem, out),
         }
         return;
     }
