@@ -5,6 +5,7 @@
 //! The pipeline, one module a stage: [`source`] → [`ingest`] → [`model`] → [`rules`] →
 //! [`finding`] → [`output`], driven by [`scan`] and the [`cli`].
 
+pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod finding;

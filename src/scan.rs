@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest;
@@ -82,20 +83,24 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
 
     let started = Instant::now();
     let list: Vec<_> = sources.iter().collect();
-    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>)> = list
+    let folds = Folds::new(registry);
+    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Notes)> = list
         .par_iter()
         .map(|(id, path)| {
             let mut findings = Vec::new();
+            let mut notes = Notes::default();
             let outcome = ingest::read_file(*id, path, options.max_file_size, &mut |event| {
-                event_findings(registry, event, &mut findings);
+                event_findings(registry, &folds, &mut notes, event, &mut findings);
             });
-            (outcome, findings)
+            (outcome, findings, notes)
         })
         .collect();
 
     let mut items = Vec::new();
     let mut findings = Vec::new();
-    for (outcome, found) in per_file {
+    let mut all_notes = Vec::with_capacity(per_file.len());
+    for (outcome, found, notes) in per_file {
+        all_notes.push(notes);
         items.extend(outcome.items);
         stats.events += outcome.events;
         if let Some(kind) = outcome.kind {
@@ -131,6 +136,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         })
         .collect();
     findings.extend(resource_findings);
+    findings.extend(folds.finish(all_notes, &inventory));
     finding::sort(&mut findings);
     stats.rules_time = started.elapsed();
     nothing_read(inputs, &stats, &mut diagnostics);
@@ -171,14 +177,28 @@ fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnos
     }
 }
 
-/// Runs the event rules that may apply to one CloudTrail record.
-fn event_findings(registry: &Registry, event: &Event, out: &mut Vec<Finding>) {
+/// Runs the event rules that may apply to one CloudTrail record, and the analyses that
+/// fold over the stream.
+fn event_findings(
+    registry: &Registry,
+    folds: &Folds,
+    notes: &mut Notes,
+    event: &Event,
+    out: &mut Vec<Finding>,
+) {
+    if folds.wants(
+        event.str("eventSource").unwrap_or(""),
+        event.str("eventName").unwrap_or(""),
+    ) {
+        folds.observe(notes, event);
+    }
     let doc = Doc::Plain(event.record);
     for index in registry.for_event(event.str("eventName")) {
         let rule = registry.get(index);
         if !rule.detection.matches(doc) {
             continue;
         }
+        folds.matched(notes, index, event);
         let hits = rule.detection.explain(doc).unwrap_or_default();
         let base = event.loc();
         let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));
