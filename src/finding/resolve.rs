@@ -2,8 +2,6 @@
 //! with findings is read once, in parallel, and every pointer into it located in one pass.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,13 +10,20 @@ use crate::source::{self, SourceId, Sources};
 
 use crate::source::locate::{ArrayIndex, locate_with, pointer_tokens};
 
-/// A source's text, kept for outputs that show the offending lines; the values of secret
-/// fields are masked with `*`s (same length, so spans hold).
+/// The bytes of a source around one located span, kept for outputs that show the offending
+/// lines: the span's line and the lines either side, each cut to a few hundred bytes around
+/// the span, so that memory holds windows, not the files (a CloudTrail file is one line of
+/// tens of megabytes). The values of secret fields are masked with `*`s (same length, so
+/// spans hold).
 #[derive(Debug)]
-pub struct SourceText {
-    pub path: PathBuf,
-    pub text: Vec<u8>,
+pub struct Window {
+    /// The offset of `bytes[0]` in the source.
+    pub base: usize,
+    pub bytes: Vec<u8>,
 }
+
+/// How far a window reaches either side of its span on a long line.
+const REACH: usize = 512;
 
 /// A located region: byte offsets and 1-based line/column of both ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +38,7 @@ pub struct Span {
 
 #[derive(Debug, Default)]
 pub struct Resolved {
-    pub texts: HashMap<SourceId, Arc<SourceText>>,
+    pub windows: HashMap<Loc, Window>,
     pub spans: HashMap<Loc, Span>,
 }
 
@@ -41,10 +46,14 @@ impl Resolved {
     pub fn span(&self, loc: &Loc) -> Option<&Span> {
         self.spans.get(loc)
     }
+
+    pub fn window(&self, loc: &Loc) -> Option<&Window> {
+        self.windows.get(loc)
+    }
 }
 
-/// One source's text (if it could be read again) and the spans located in it.
-type SourceResult = (SourceId, Option<Arc<SourceText>>, Vec<(Loc, Span)>);
+/// The spans located in one source, with their windows.
+type SourceResult = Vec<(Loc, Span, Window)>;
 
 pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
     let mut by_source: HashMap<SourceId, BTreeSet<&str>> = HashMap::new();
@@ -59,30 +68,67 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
     let results: Vec<SourceResult> = work
         .into_par_iter()
         .map(|(id, pointers)| {
-            let path = sources.path(id).to_path_buf();
-            let Ok(mut text) = source::read_all(&path) else {
-                return (id, None, Vec::new());
+            let path = sources.path(id);
+            let Ok(mut text) = source::read_all(path) else {
+                return Vec::new();
             };
             let spans = locate_all(&text, &pointers);
             // Only the text output shows the text; masking keeps every offset, so the spans
             // located above still hold.
             crate::redact::mask_json(&mut text);
-            let spans = pointers
+            pointers
                 .iter()
                 .zip(spans)
-                .filter_map(|(p, s)| s.map(|s| (Loc::new(id, *p), s)))
-                .collect();
-            (id, Some(Arc::new(SourceText { path, text })), spans)
+                .filter_map(|(p, s)| s.map(|s| (Loc::new(id, *p), s, window(&text, &s))))
+                .collect()
         })
         .collect();
     let mut resolved = Resolved::default();
-    for (id, text, spans) in results {
-        if let Some(text) = text {
-            resolved.texts.insert(id, text);
-        }
-        resolved.spans.extend(spans);
+    for (loc, span, window) in results.into_iter().flatten() {
+        resolved.windows.insert(loc.clone(), window);
+        resolved.spans.insert(loc, span);
     }
     resolved
+}
+
+/// The window of `text` around `span`: from the start of the line before to the end of the
+/// line after, at most [`REACH`] bytes either side of the span's first line, on character
+/// boundaries. Every search is bounded by the reach too: a finding in a one-line file of tens
+/// of megabytes costs a few hundred bytes of work, not a scan of the line.
+fn window(text: &[u8], span: &Span) -> Window {
+    let start = span.start.min(text.len());
+    let low = start.saturating_sub(REACH);
+    let high = |from: usize| text.len().min(from.saturating_add(REACH));
+    // Newlines within reach: the start of the span's line and of the line before it, the end
+    // of its line and of the line after (or the edge of the reach).
+    let back = |at: usize| memchr::memrchr(b'\n', &text[low..at]).map(|p| low + p);
+    let line_start = back(start).map_or(low, |p| p + 1);
+    let from = if line_start > low {
+        back(line_start - 1).map_or(low, |p| p + 1)
+    } else {
+        low
+    };
+    let line_end =
+        memchr::memchr(b'\n', &text[start..high(start)]).map_or(high(start), |p| start + p);
+    let end = span.end.clamp(start, line_end);
+    let limit = high(end);
+    let to = if line_end < limit {
+        memchr::memchr(b'\n', &text[line_end + 1..limit]).map_or(limit, |p| line_end + 1 + p)
+    } else {
+        line_end.min(limit)
+    };
+    let mut from = from;
+    while from < start && (text[from] & 0xC0) == 0x80 {
+        from += 1;
+    }
+    let mut to = to.max(end);
+    while to > end && to < text.len() && (text[to] & 0xC0) == 0x80 {
+        to -= 1;
+    }
+    Window {
+        base: from,
+        bytes: text[from..to].to_vec(),
+    }
 }
 
 fn locate_all(text: &[u8], pointers: &BTreeSet<&str>) -> Vec<Option<Span>> {
@@ -160,6 +206,37 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn span_at(text: &[u8], start: usize, end: usize) -> Span {
+        let lines = LineIndex::new(text, 0);
+        let (line, column) = lines.line_col(text, start);
+        let (end_line, end_column) = lines.line_col(text, end);
+        Span {
+            start,
+            end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    #[test]
+    fn windows_hold_the_lines_around_a_span_and_no_more() {
+        let text = b"first\nbefore\n  \"KmsKeyId\": \"k\"\nafter\nlast\n";
+        let start = 16;
+        let w = window(text, &span_at(text, start, start + 15));
+        assert_eq!(
+            std::str::from_utf8(&w.bytes).expect("utf8"),
+            "before\n  \"KmsKeyId\": \"k\"\nafter"
+        );
+        assert_eq!(w.base, 6);
+        // One line of 10 MB: a few hundred bytes either side, found without scanning it.
+        let long = vec![b'x'; 10 << 20];
+        let w = window(&long, &span_at(&long, 5 << 20, (5 << 20) + 10));
+        assert!(w.bytes.len() <= 2 * REACH + 10, "{}", w.bytes.len());
+        assert_eq!(w.base, (5 << 20) - REACH);
+    }
 
     #[test]
     fn lines_and_columns() {

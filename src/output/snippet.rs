@@ -36,10 +36,14 @@ pub struct Snippet {
 impl Snippet {
     pub fn new(report: &Report, loc: &Loc, note: &str) -> Option<Snippet> {
         let place = report.place(loc);
-        let span = place.span?;
-        let text = report.resolved.texts.get(&loc.source)?.text.as_slice();
+        let mut span = place.span?;
+        // The window around the span, not the file: offsets count from its first byte.
+        let window = report.resolved.window(loc)?;
+        let text = window.bytes.as_slice();
+        span.start -= window.base.min(span.start);
+        span.end -= window.base.min(span.end);
         // A byte order mark is not shown, and is not a column.
-        let body = if text.starts_with(b"\xEF\xBB\xBF") {
+        let body = if window.base == 0 && text.starts_with(b"\xEF\xBB\xBF") {
             3
         } else {
             0
