@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
-use crate::ingest;
+use crate::ingest::{self, Head, Take};
 use crate::model::{self, Event, Inventory, Loc, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
@@ -84,14 +84,25 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     let started = Instant::now();
     let list: Vec<_> = sources.iter().collect();
     let folds = Folds::new(registry);
+    // A record is parsed whole only when a rule or an analysis may read it.
+    let select = |head: &Head| {
+        if registry.wants_event(head.event_name())
+            || folds.wants(head.event_source(), head.event_name())
+        {
+            Take::Read
+        } else {
+            Take::Count
+        }
+    };
     let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Notes)> = list
         .par_iter()
         .map(|(id, path)| {
             let mut findings = Vec::new();
             let mut notes = Notes::default();
-            let outcome = ingest::read_file(*id, path, options.max_file_size, &mut |event| {
-                event_findings(registry, &folds, &mut notes, event, &mut findings);
-            });
+            let outcome =
+                ingest::read_file(*id, path, options.max_file_size, &select, &mut |event| {
+                    event_findings(registry, &folds, &mut notes, event, &mut findings);
+                });
             (outcome, findings, notes)
         })
         .collect();

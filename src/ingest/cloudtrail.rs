@@ -5,6 +5,7 @@
 //! file, at the first one; a record that cannot be parsed is reported and skipped, and the
 //! records after it are still read.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value;
@@ -17,6 +18,69 @@ use crate::source::locate::line_col;
 use super::FileOutcome;
 use super::stream::{self, Broken, Element, Syntax};
 
+/// The fields of a record that decide whether it is read: filters and rule dispatch look at
+/// these before the record is parsed whole.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Head<'a> {
+    #[serde(rename = "eventSource", borrow, default)]
+    pub event_source: Option<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    pub event_name: Option<Cow<'a, str>>,
+    #[serde(rename = "eventTime", borrow, default)]
+    pub event_time: Option<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    pub aws_region: Option<Cow<'a, str>>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    pub recipient_account_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> Head<'a> {
+    /// The head of a record parsed whole.
+    pub fn of(record: &'a Value) -> Head<'a> {
+        let field = |k: &str| record.get(k).and_then(Value::as_str).map(Cow::Borrowed);
+        Head {
+            event_source: field("eventSource"),
+            event_name: field("eventName"),
+            event_time: field("eventTime"),
+            aws_region: field("awsRegion"),
+            recipient_account_id: field("recipientAccountId"),
+        }
+    }
+
+    pub fn event_source(&self) -> &str {
+        self.event_source.as_deref().unwrap_or("")
+    }
+
+    pub fn event_name(&self) -> &str {
+        self.event_name.as_deref().unwrap_or("")
+    }
+}
+
+/// What becomes of a record, decided from its [`Head`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// Left out by a filter (`--since`, `--event-name`, ...): not an event of this scan.
+    Skip,
+    /// An event no rule or analysis reads: counted, not parsed whole.
+    Count,
+    /// Parsed whole, given its derived facts and handed to the rules.
+    Read,
+}
+
+/// Decides what becomes of each record.
+pub type Select<'a> = &'a (dyn Fn(&Head) -> Take + Sync);
+
+/// Reads every record.
+pub fn read_all(_: &Head) -> Take {
+    Take::Read
+}
+
+/// A record of `Records`: only its head, or the whole of it when it is to be read.
+enum Parsed {
+    Head(Take),
+    Whole(Value),
+}
+
 /// Reads the CloudTrail records of one file into its outcome.
 pub struct Log<'a> {
     source: SourceId,
@@ -24,6 +88,7 @@ pub struct Log<'a> {
     /// The text stops early because decompression failed; that failure is reported with
     /// what was read, so the end of the JSON is not news.
     truncated: bool,
+    select: Select<'a>,
     on_event: &'a mut dyn FnMut(&Event),
     out: &'a mut FileOutcome,
     /// Which of several concatenated documents is being read.
@@ -94,6 +159,7 @@ impl<'a> Log<'a> {
         source: SourceId,
         path: &'a Path,
         truncated: bool,
+        select: Select<'a>,
         on_event: &'a mut dyn FnMut(&Event),
         out: &'a mut FileOutcome,
     ) -> Self {
@@ -101,6 +167,7 @@ impl<'a> Log<'a> {
             source,
             path,
             truncated,
+            select,
             on_event,
             out,
             document: None,
@@ -120,6 +187,14 @@ impl<'a> Log<'a> {
         if matches!(shape, Shape::Array | Shape::Lines) && !looks_like_record(&value) {
             self.not_records.note(shape, place);
             return;
+        }
+        match (self.select)(&Head::of(&value)) {
+            Take::Skip => return,
+            Take::Count => {
+                self.out.events += 1;
+                return;
+            }
+            Take::Read => {}
         }
         self.out.events += 1;
         enrich_event(&mut value);
@@ -223,7 +298,17 @@ impl<'a> Log<'a> {
         }
         let mut count = 0usize;
         let document = self.document;
-        let result = stream::array(text, at, &mut |e: Element| {
+        // A text that is UTF-8 throughout (nearly every log) can be read head first: a record
+        // no rule reads is never parsed whole. Otherwise every record is parsed whole, so the
+        // one with the bad bytes is found and named.
+        let select = self.select;
+        let mut parse = |text: &[u8], start: usize| head_first(text, start, select);
+        let parse: &mut stream::Parse<Parsed> = if std::str::from_utf8(&text[at..]).is_ok() {
+            &mut parse
+        } else {
+            &mut whole
+        };
+        let result = stream::array_with(text, at, parse, &mut |e: Element<Parsed>| {
             count += 1;
             // Named only when reported: this runs for every record.
             let name = || match document {
@@ -235,9 +320,11 @@ impl<'a> Log<'a> {
                 Some(d) => EventAt::Documents(d, e.index),
             };
             match e.value {
-                Ok(value) => self.take(Shape::Records, at, value, || {
+                Ok(Parsed::Whole(value)) => self.take(Shape::Records, at, value, || {
                     (name(), Some(line_col(text, e.start)))
                 }),
+                Ok(Parsed::Head(Take::Count)) => self.out.events += 1,
+                Ok(Parsed::Head(_)) => {}
                 Err(s) => self.broken_element(
                     text,
                     (e.start, e.end),
@@ -392,6 +479,25 @@ impl<'a> Log<'a> {
     }
 }
 
+/// A record of `Records` read head first: its head decides; it is parsed whole only to be
+/// read. A value whose head cannot be read (not an object, a field of the wrong type) is
+/// parsed whole, and the one door decides what it is.
+fn head_first(text: &[u8], start: usize, select: Select) -> Result<(Parsed, usize), Syntax> {
+    let mut heads = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<Head>();
+    if let Some(Ok(head)) = heads.next() {
+        let end = start + heads.byte_offset();
+        match select(&head) {
+            Take::Read => {}
+            take => return Ok((Parsed::Head(take), end)),
+        }
+    }
+    whole(text, start)
+}
+
+fn whole(text: &[u8], start: usize) -> Result<(Parsed, usize), Syntax> {
+    stream::value_at(text, start).map(|(v, end)| (Parsed::Whole(v), end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +511,7 @@ mod tests {
             SourceId(0),
             Path::new("x.json"),
             false,
+            &read_all,
             &mut on_event,
             &mut out,
         );
@@ -468,6 +575,7 @@ mod tests {
                 SourceId(0),
                 Path::new("x"),
                 truncated,
+                &read_all,
                 &mut on_event,
                 &mut out,
             );

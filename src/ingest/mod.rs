@@ -18,6 +18,7 @@ use crate::source::locate::line_col;
 use crate::source::{self, SourceId};
 
 use cloudtrail::Log;
+pub use cloudtrail::{Head, Select, Take, read_all};
 use export::Reader;
 
 use layout::PathHint;
@@ -33,11 +34,13 @@ pub struct FileOutcome {
 }
 
 /// Reads one file, refusing one over `max_bytes` (read or decompressed). CloudTrail
-/// records go to `on_event` as they are parsed; whatever was read before an error is kept.
+/// records go to `on_event` as they are parsed, those that `select` reads ([`Take::Read`]);
+/// whatever was read before an error is kept.
 pub fn read_file(
     id: SourceId,
     path: &Path,
     max_bytes: u64,
+    select: Select,
     on_event: &mut dyn FnMut(&Event),
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
@@ -61,7 +64,8 @@ pub fn read_file(
         truncated: broken.is_some(),
         gzip_members,
     };
-    read_text(id, path, &text, origin, on_event, &mut out);
+    let mut sink = Sink { select, on_event };
+    read_text(id, path, &text, origin, &mut sink, &mut out);
     if let Some(e) = &broken {
         // Only a log says how many of its records came before the damage.
         let records = if out.events > 0 || out.kind == Some("cloudtrail") {
@@ -84,6 +88,13 @@ pub fn read_file(
     out
 }
 
+/// Where a file's records go: `select` decides from a record's head whether it is read,
+/// `on_event` gets those that are.
+pub struct Sink<'a> {
+    pub select: Select<'a>,
+    pub on_event: &'a mut dyn FnMut(&Event),
+}
+
 /// What decompressing a file said about its text.
 #[derive(Clone, Copy, Debug, Default)]
 struct Origin {
@@ -97,7 +108,7 @@ fn read_text(
     path: &Path,
     text: &[u8],
     origin: Origin,
-    on_event: &mut dyn FnMut(&Event),
+    sink: &mut Sink,
     out: &mut FileOutcome,
 ) {
     let hint = PathHint::read(path);
@@ -109,15 +120,22 @@ fn read_text(
     };
     if export::placed(&hint).is_some() {
         // The path decides: never a CloudTrail log or a Config file read into an API's place.
-        placed::read_placed(id, path, body, &hint, on_event, out);
+        placed::read_placed(id, path, body, &hint, sink, out);
         return;
     }
     match body[start] {
         b'{' | b'[' if !is_json_lines(body, start) => {
-            read_document(id, path, body, &hint, origin, on_event, out)
+            read_document(id, path, body, &hint, origin, sink, out)
         }
         b'{' | b'[' => {
-            let mut log = Log::new(id, path, origin.truncated, on_event, out);
+            let mut log = Log::new(
+                id,
+                path,
+                origin.truncated,
+                sink.select,
+                &mut *sink.on_event,
+                out,
+            );
             log.json_lines(body);
             log.finish();
         }
@@ -169,7 +187,7 @@ fn read_document(
     body: &[u8],
     hint: &PathHint,
     origin: Origin,
-    on_event: &mut dyn FnMut(&Event),
+    sink: &mut Sink,
     out: &mut FileOutcome,
 ) {
     let truncated = origin.truncated;
@@ -178,7 +196,7 @@ fn read_document(
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(0);
     if body.get(start) == Some(&b'[') {
-        let mut log = Log::new(id, path, truncated, on_event, out);
+        let mut log = Log::new(id, path, truncated, sink.select, &mut *sink.on_event, out);
         log.array(body, start);
         log.finish();
         return;
@@ -189,13 +207,20 @@ fn read_document(
         // document, so this is known before the first record is read.
         let starts = stream::documents(body, start);
         if starts.len() > 1 {
-            let mut log = Log::new(id, path, truncated, on_event, out);
+            let mut log = Log::new(id, path, truncated, sink.select, &mut *sink.on_event, out);
             log.documents(body, &starts);
             log.finish();
             return;
         }
     }
-    let mut log = Log::new(id, path, truncated, &mut *on_event, &mut *out);
+    let mut log = Log::new(
+        id,
+        path,
+        truncated,
+        sink.select,
+        &mut *sink.on_event,
+        &mut *out,
+    );
     let doc = stream::object(body, start, "Records", &mut |at| log.records(body, at)).and_then(
         |(doc, end)| {
             stream::end(body, end)
@@ -205,7 +230,7 @@ fn read_document(
     );
     log.finish();
     match doc {
-        Ok(doc) => classify_object(id, path, body, Value::Object(doc), hint, on_event, out),
+        Ok(doc) => classify_object(id, path, body, Value::Object(doc), hint, sink, out),
         Err(stream::Broken::Reported) => {}
         Err(stream::Broken::Syntax(e)) if truncated && e.eof => {}
         Err(stream::Broken::Syntax(e)) => {
@@ -225,7 +250,7 @@ fn classify_object(
     body: &[u8],
     doc: Value,
     hint: &PathHint,
-    on_event: &mut dyn FnMut(&Event),
+    sink: &mut Sink,
     out: &mut FileOutcome,
 ) {
     if doc.get("Records").is_some() {
@@ -233,7 +258,7 @@ fn classify_object(
         return;
     }
     if let Some(events) = doc.get("Events").and_then(Value::as_array) {
-        let mut log = Log::new(id, path, false, on_event, out);
+        let mut log = Log::new(id, path, false, sink.select, &mut *sink.on_event, out);
         log.lookup_events(events);
         log.finish();
         return;
@@ -273,7 +298,7 @@ fn classify_object(
         return;
     }
     if looks_like_record(&doc) {
-        let mut log = Log::new(id, path, false, on_event, out);
+        let mut log = Log::new(id, path, false, sink.select, &mut *sink.on_event, out);
         log.single(doc);
         log.finish();
         return;

@@ -8,14 +8,13 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Event;
 use crate::source::SourceId;
 use crate::source::locate::{line_col, locate, pointer_tokens};
 
 use super::cloudtrail::Log;
 use super::export::{self, Placed, Reader};
 use super::layout::PathHint;
-use super::{FileOutcome, config, stream};
+use super::{FileOutcome, Sink, config, stream};
 
 pub(super) fn read_empty(id: SourceId, path: &Path, hint: &PathHint, out: &mut FileOutcome) {
     let api = match export::placed(hint) {
@@ -91,7 +90,7 @@ pub(super) fn read_placed(
     path: &Path,
     body: &[u8],
     hint: &PathHint,
-    on_event: &mut dyn FnMut(&Event),
+    sink: &mut Sink,
     out: &mut FileOutcome,
 ) {
     let api = match export::placed(hint) {
@@ -138,7 +137,7 @@ pub(super) fn read_placed(
         }
         Reader::CloudTrailLookup if doc.get("Events").is_some_and(Value::is_array) => {
             if let Some(events) = doc.get("Events").and_then(Value::as_array) {
-                let mut log = Log::new(id, path, false, on_event, out);
+                let mut log = Log::new(id, path, false, sink.select, &mut *sink.on_event, out);
                 log.lookup_events(events);
                 log.finish();
             }

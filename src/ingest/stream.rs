@@ -124,13 +124,13 @@ pub enum Broken {
 }
 
 /// One element of an array, as [`array`] hands it over.
-pub struct Element {
+pub struct Element<T = Value> {
     pub index: usize,
     /// Offsets of its first byte and just past its last.
     pub start: usize,
     pub end: usize,
     /// The value, or why serde_json refused it; the walk goes on after it either way.
-    pub value: Result<Value, Syntax>,
+    pub value: Result<T, Syntax>,
 }
 
 /// Walks the array whose `[` is at `open`: each element goes to `on_element` as it is parsed.
@@ -143,6 +143,20 @@ pub fn array(
     open: usize,
     on_element: &mut dyn FnMut(Element),
 ) -> Result<usize, (usize, Syntax)> {
+    array_with(text, open, &mut value_at, on_element)
+}
+
+/// Reads the value at an offset of a text: what it read, and the offset just past it.
+pub type Parse<'a, T> = dyn FnMut(&[u8], usize) -> Result<(T, usize), Syntax> + 'a;
+
+/// [`array`], each element read by `parse` (which returns what it read and the offset just
+/// past the element): a reader may look at part of an element and skip the rest.
+pub fn array_with<T>(
+    text: &[u8],
+    open: usize,
+    parse: &mut Parse<T>,
+    on_element: &mut dyn FnMut(Element<T>),
+) -> Result<usize, (usize, Syntax)> {
     let mut i = skip_ws(text, open + 1);
     if text.get(i) == Some(&b']') {
         return Ok(i + 1);
@@ -153,7 +167,7 @@ pub fn array(
             return Err((index, Syntax::eof(text, "EOF while parsing a list")));
         }
         let start = i;
-        match value_at(text, start) {
+        match parse(text, start) {
             Ok((value, end)) => {
                 on_element(Element {
                     index,

@@ -173,6 +173,25 @@ impl Registry {
         named.iter().chain(&self.any_event).copied()
     }
 
+    /// Whether an event rule may apply to an event with this name (so that the record must be
+    /// parsed whole). Allocates nothing: it runs for every record of a log.
+    pub fn wants_event(&self, event_name: &str) -> bool {
+        if !self.any_event.is_empty() {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        let Some(lower) = buf.get_mut(..event_name.len()) else {
+            // Longer than any event name: looked up the slow way.
+            return self.by_event_name.contains_key(&event_name.to_lowercase());
+        };
+        lower.copy_from_slice(event_name.as_bytes());
+        lower.make_ascii_lowercase();
+        match std::str::from_utf8(lower) {
+            Ok(name) if event_name.is_ascii() => self.by_event_name.contains_key(name),
+            _ => self.by_event_name.contains_key(&event_name.to_lowercase()),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.rules.len()
     }
