@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
+use crate::ingest::filter::EventFilter;
 use crate::ingest::{self, Head, Take};
 use crate::model::{self, Event, Inventory, Loc, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
@@ -20,6 +21,8 @@ use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
     pub files: usize,
+    /// Delivery files the event filters left unread, by their place in the S3 layout.
+    pub files_filtered: usize,
     pub events: usize,
     pub resources: usize,
     pub resources_by_kind: BTreeMap<&'static str, usize>,
@@ -56,6 +59,8 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Follow symbolic links inside a scanned directory that lead out of it.
     pub follow_symlinks: bool,
+    /// The CloudTrail records to look at.
+    pub filter: EventFilter,
 }
 
 impl Default for ScanOptions {
@@ -63,6 +68,7 @@ impl Default for ScanOptions {
         ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_symlinks: false,
+            filter: EventFilter::default(),
         }
     }
 }
@@ -73,11 +79,15 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
 }
 
 pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions) -> Outcome {
-    let found = discover(inputs, options.follow_symlinks);
+    let mut found = discover(inputs, options.follow_symlinks);
     let mut diagnostics = found.diagnostics;
+    let listed = found.files.len();
+    // Delivery files whose place says the filters leave none of their records: not opened.
+    found.files.retain(|f| options.filter.may_keep_file(f));
     let sources = Sources::new(found.files);
     let mut stats = Stats {
         files: sources.len(),
+        files_filtered: listed - sources.len(),
         ..Stats::default()
     };
 
@@ -85,8 +95,11 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     let list: Vec<_> = sources.iter().collect();
     let folds = Folds::new(registry);
     // A record is parsed whole only when a rule or an analysis may read it.
+    let filtering = !options.filter.is_empty();
     let select = |head: &Head| {
-        if registry.wants_event(head.event_name())
+        if filtering && !options.filter.keeps(head) {
+            Take::Skip
+        } else if registry.wants_event(head.event_name())
             || folds.wants(head.event_source(), head.event_name())
         {
             Take::Read
@@ -165,7 +178,12 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
 /// A scan of nothing is not a pass: no input file at all, or none that atrest recognised, is
 /// an input error.
 fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnostic>) {
-    let message = if stats.files == 0 {
+    let message = if stats.files == 0 && stats.files_filtered > 0 {
+        format!(
+            "nothing to check: the event filters leave none of the {} files",
+            stats.files_filtered
+        )
+    } else if stats.files == 0 {
         "no input files here: atrest reads .json, .json.gz, .jsonl and .ndjson files (AWS CLI \
          exports, AWS Config files, CloudTrail logs)"
             .to_owned()

@@ -64,6 +64,44 @@ impl InputOptions {
         crate::scan::ScanOptions {
             max_file_size: self.max_file_size,
             follow_symlinks: self.follow_symlinks,
+            filter: crate::ingest::filter::EventFilter::default(),
+        }
+    }
+}
+
+/// Which CloudTrail records to look at; files in CloudTrail's S3 layout that cannot hold any
+/// are not opened.
+#[derive(Debug, clap::Args)]
+pub struct EventFilterArgs {
+    /// Only records at or after this time (2026-11-20 or 2026-11-20T14:05:00Z).
+    #[arg(long, value_name = "TIME", value_parser = crate::ingest::filter::parse_instant)]
+    since: Option<jiff::Timestamp>,
+    /// Only records before this time.
+    #[arg(long, value_name = "TIME", value_parser = crate::ingest::filter::parse_instant)]
+    until: Option<jiff::Timestamp>,
+    /// Only records of this account (`recipientAccountId`); may be repeated.
+    #[arg(long = "account", value_name = "ID")]
+    accounts: Vec<String>,
+    /// Only records of this region (`awsRegion`); may be repeated.
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+    /// Only records of this service (`kms.amazonaws.com`); may be repeated.
+    #[arg(long = "event-source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Only records of this call (`DisableKey`); may be repeated.
+    #[arg(long = "event-name", value_name = "NAME")]
+    names: Vec<String>,
+}
+
+impl EventFilterArgs {
+    pub fn filter(&self) -> crate::ingest::filter::EventFilter {
+        crate::ingest::filter::EventFilter {
+            since: self.since,
+            until: self.until,
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            sources: self.sources.clone(),
+            names: self.names.clone(),
         }
     }
 }

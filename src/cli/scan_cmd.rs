@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use crate::finding::Severity;
 use crate::output::{self, Format, Report, Style};
-use crate::scan::scan_with;
+use crate::scan::{ScanOptions, scan_with};
 
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputOptions, RuleSources, load_rules, write_report,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EventFilterArgs, InputOptions, RuleSources, load_rules,
+    write_report,
 };
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +44,8 @@ pub struct ScanArgs {
     color: String,
     #[command(flatten)]
     input: InputOptions,
+    #[command(flatten)]
+    events: EventFilterArgs,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,7 +78,11 @@ pub fn run(args: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let outcome = scan_with(&args.paths, &registry, &args.input.options());
+    let options = ScanOptions {
+        filter: args.events.filter(),
+        ..args.input.options()
+    };
+    let outcome = scan_with(&args.paths, &registry, &options);
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,

@@ -4,6 +4,7 @@
 mod cloudtrail;
 pub mod config;
 pub mod export;
+pub mod filter;
 pub mod layout;
 mod placed;
 mod stream;
