@@ -90,10 +90,10 @@ impl EventFilter {
         let Some(place) = DeliveryPath::read(path) else {
             return true;
         };
-        if !self.accounts.is_empty() && !self.accounts.iter().any(|a| *a == place.account) {
+        if !self.accounts.is_empty() && !self.accounts.contains(&place.account) {
             return false;
         }
-        if !self.regions.is_empty() && !self.regions.iter().any(|r| *r == place.region) {
+        if !self.regions.is_empty() && !self.regions.contains(&place.region) {
             return false;
         }
         let Some(day) = midnight(place.day) else {
