@@ -197,8 +197,47 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
     gunzip(&raw, limit)
 }
 
-/// Decompresses every member of a gzip file, one after the other.
+/// Decompresses a gzip file: in one call into a buffer of the size its trailer gives, when
+/// that is the whole of it (one member, as CloudTrail writes); else member after member.
 fn gunzip(raw: &[u8], limit: u64) -> Result<Text, ReadError> {
+    if let Some(text) = gunzip_whole(raw, limit) {
+        return Ok(Text {
+            text,
+            broken: None,
+            gzip_members: 1,
+        });
+    }
+    gunzip_members(raw, limit)
+}
+
+/// A one-member gzip file decoded by libdeflate into a buffer sized from its trailer (the
+/// size modulo 2^32). `None` when that does not give the whole file: several members, a
+/// size over the limit or not matching (a file over 4 GiB, damage), a truncated stream; the
+/// member-by-member decoder then reads it, and says what is wrong.
+fn gunzip_whole(raw: &[u8], limit: u64) -> Option<Vec<u8>> {
+    let trailer = raw.get(raw.len().checked_sub(4)?..)?;
+    let size = u64::from(u32::from_le_bytes(trailer.try_into().ok()?));
+    if size == 0 || size > limit || raw.len() < 18 {
+        return None;
+    }
+    let mut out = vec![0u8; usize::try_from(size).ok()?];
+    let mut decoder = libdeflater::Decompressor::new();
+    match decoder.gzip_decompress(raw, &mut out) {
+        // libdeflate decodes the first member and does not say where it ends. Another
+        // member would start right after its trailer, which ends with its size: a first
+        // member of this size followed by a gzip header means several members (a chance
+        // match costs only the slower decoder).
+        Ok(n) if n == out.len() => {
+            let mut next = (size as u32).to_le_bytes().to_vec();
+            next.extend_from_slice(&[0x1f, 0x8b, 0x08]);
+            memchr::memmem::find(raw, &next).is_none().then_some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Decompresses every member of a gzip file, one after the other.
+fn gunzip_members(raw: &[u8], limit: u64) -> Result<Text, ReadError> {
     let guess = raw.len().saturating_mul(8);
     let mut out = Text {
         text: Vec::with_capacity(usize::try_from(limit).map_or(guess, |l| guess.min(l))),
@@ -280,5 +319,29 @@ mod tests {
             gunzip(&raw, 8),
             Err(ReadError::DecompressedTooLarge { limit: 8 })
         ));
+    }
+
+    /// The one-call decoder reads one member; a member between two of the same content (so
+    /// the last trailer matches the first member) is not hidden.
+    #[test]
+    fn one_call_or_member_by_member_nothing_is_hidden() {
+        let log = br#"{"Records": [{"eventName": "ListKeys"}]}"#;
+        let one = gunzip(&gzip(log), 1 << 20).expect("read");
+        assert_eq!((one.text.as_slice(), one.gzip_members), (&log[..], 1));
+        let hidden = br#"{"Records": [{"eventName": "DisableKey"}]}"#;
+        let mut raw = gzip(log);
+        raw.extend(gzip(hidden));
+        raw.extend(gzip(log));
+        let read = gunzip(&raw, 1 << 20).expect("read");
+        assert_eq!(read.gzip_members, 3);
+        assert!(
+            read.text.windows(10).any(|w| w == b"DisableKey"),
+            "the middle member is read"
+        );
+        // A trailer that lies about the size: the members are decoded one by one.
+        let mut lying = gzip(log);
+        let n = lying.len();
+        lying[n - 4..].copy_from_slice(&3u32.to_le_bytes());
+        assert!(gunzip(&lying, 1 << 20).expect("read").broken.is_some());
     }
 }
