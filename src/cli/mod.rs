@@ -195,11 +195,27 @@ fn write_report(
 
 /// Writes a file through a temporary file in its directory, renamed over it only once all
 /// of it was written and flushed: a CI job never uploads half a report, and a failed write
-/// leaves the previous report as it was (the temporary file is removed).
+/// leaves the previous report as it was (the temporary file is removed). What is not a
+/// regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is: renaming over
+/// it would replace the device with a file. A symbolic link is followed, and the file it
+/// names replaced.
 fn write_atomically(
     target: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    let resolved;
+    let target = match std::fs::metadata(target) {
+        Ok(meta) if !meta.is_file() => {
+            let mut out = io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(target)?);
+            write(&mut out)?;
+            return out.flush();
+        }
+        Ok(_) if std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) => {
+            resolved = std::fs::canonicalize(target)?;
+            resolved.as_path()
+        }
+        _ => target,
+    };
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -236,6 +252,30 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn devices_are_written_to_and_links_followed_never_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomically(Path::new("/dev/null"), |out| out.write_all(b"report")).expect("write");
+        let meta = std::fs::metadata("/dev/null").expect("/dev/null");
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null is still a device"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.json");
+        std::fs::write(&real, "old").expect("write");
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        write_atomically(&link, |out| out.write_all(b"new")).expect("write");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).expect("read"), "new");
     }
 
     #[test]
