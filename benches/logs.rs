@@ -329,6 +329,7 @@ const DUCKDB_SCRIPT: &str = r#"
 import json, sys, time, duckdb
 files = json.load(sys.stdin)
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 started = time.perf_counter()
 n = con.execute("""
     SELECT count(*) FROM (
@@ -364,7 +365,7 @@ fn duckdb(corpus: &Corpus) -> Option<Duration> {
         }
         let out = child.wait_with_output().expect("python3 ends");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let mut parts = text.split_whitespace();
+        let mut parts = text.lines().last().unwrap_or_default().split_whitespace();
         count = parts.next().unwrap_or("?").to_owned();
         let secs: f64 = parts
             .next()
