@@ -23,6 +23,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+pub mod cloudtrail;
 mod ids;
 mod json;
 mod oracle;
@@ -35,6 +36,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub use cloudtrail::{LogSpec, LogSummary, generate_logs};
 pub use oracle::{RULES, UNPLANTED};
 pub use spec::{DEFAULT_REGIONS, DEFAULT_SEED, Spec};
 

@@ -1,6 +1,7 @@
 //! Tests of the whole generator: determinism, the shape of every file, and the oracle's
 //! counts against a hand count and against an independent count from the files alone.
 
+mod logs;
 mod recount;
 
 use std::collections::{BTreeMap, BTreeSet};
