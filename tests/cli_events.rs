@@ -9,10 +9,7 @@ use serde_json::Value;
 const LAB_LOGS: &str = "samples/lab/AWSLogs";
 
 fn findings(run: &common::Run) -> Vec<Value> {
-    run.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .clone()
+    run.json()["findings"].as_array().expect("findings").clone()
 }
 
 fn of_rule<'a>(all: &'a [Value], rule: &str) -> Vec<&'a Value> {
@@ -30,7 +27,10 @@ fn lab_snapshot_share_fires_and_the_refused_one_does_not() {
     assert_eq!(shared.len(), 1, "{shared:#?}");
     let message = shared[0]["message"].as_str().expect("message");
     assert!(message.contains("snap-0e24b26a267b2f0b1"), "{message}");
-    assert!(!run.stdout.contains("snap-0e839d96c9181bce1 with"), "the refused share fired");
+    assert!(
+        !run.stdout.contains("snap-0e839d96c9181bce1 with"),
+        "the refused share fired"
+    );
 }
 
 /// Each new rule of the lab's story fires exactly once there, with CloudTrail's event names.
@@ -41,8 +41,14 @@ fn lab_new_event_rules_fire_once_each() {
     for (rule, event) in [
         ("event-s3-object-acl-public", "PutObjectAcl"),
         ("event-s3-object-anonymous-request", "GetObject"),
-        ("event-s3-public-access-block-disabled", "PutBucketPublicAccessBlock"),
-        ("event-s3-public-access-block-deleted", "DeleteBucketPublicAccessBlock"),
+        (
+            "event-s3-public-access-block-disabled",
+            "PutBucketPublicAccessBlock",
+        ),
+        (
+            "event-s3-public-access-block-deleted",
+            "DeleteBucketPublicAccessBlock",
+        ),
         ("event-cloudtrail-trail-weakened", "PutEventSelectors"),
     ] {
         let hits = of_rule(&all, rule);
@@ -69,14 +75,160 @@ fn stratus_techniques_trip_their_rules() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("cloudtrail/stratus");
     for (technique, rule) in [
-        ("aws.exfiltration.ec2-share-ebs-snapshot.json", "event-ebs-snapshot-shared"),
-        ("aws.exfiltration.ec2-share-ami.json", "event-ec2-image-shared"),
-        ("aws.defense-evasion.cloudtrail-event-selectors.json", "event-cloudtrail-trail-weakened"),
+        (
+            "aws.exfiltration.ec2-share-ebs-snapshot.json",
+            "event-ebs-snapshot-shared",
+        ),
+        (
+            "aws.exfiltration.ec2-share-ami.json",
+            "event-ec2-image-shared",
+        ),
+        (
+            "aws.defense-evasion.cloudtrail-event-selectors.json",
+            "event-cloudtrail-trail-weakened",
+        ),
     ] {
         let path = dir.join(technique);
         let path = path.to_str().expect("utf-8 path");
         let run = atrest(&["scan", path, "--format", "json", "--only", rule]);
         assert_eq!(run.code, 1, "{technique}: {}", run.stderr);
-        assert!(!findings(&run).is_empty(), "{technique} did not trip {rule}");
+        assert!(
+            !findings(&run).is_empty(),
+            "{technique} did not trip {rule}"
+        );
     }
+}
+
+/// A log of 3000 DisableKey calls by five principals from five addresses, and one StopLogging.
+fn big_log(dir: &std::path::Path) -> std::path::PathBuf {
+    let records: Vec<Value> = (0..3000)
+        .map(|i| {
+            serde_json::json!({
+                "eventVersion": "1.11",
+                "eventID": format!("00000000-0000-4000-8000-{i:012}"),
+                "eventTime": format!("2026-11-20T{:02}:{:02}:{:02}Z", 10 + i / 3600, (i / 60) % 60, i % 60),
+                "eventSource": "kms.amazonaws.com",
+                "eventName": "DisableKey",
+                "awsRegion": "us-east-1",
+                // principal k makes 1000, 800, 600, 400, 200 of the calls (k = 0..4)
+                "sourceIPAddress": format!("198.51.100.{}", principal(i)),
+                "userIdentity": {"type": "IAMUser", "arn": format!("arn:aws:iam::123456789012:user/u{}", principal(i))},
+                "requestParameters": {"keyId": format!("arn:aws:kms:us-east-1:123456789012:key/k-{i}")},
+                "recipientAccountId": "123456789012"
+            })
+        })
+        .chain(std::iter::once(serde_json::json!({
+            "eventVersion": "1.11", "eventID": "stop-1", "eventTime": "2026-11-20T09:00:00Z",
+            "eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging",
+            "userIdentity": {"type": "Root", "accountId": "123456789012"},
+            "requestParameters": {"name": "t1"}
+        })))
+        .collect();
+    let path = dir.join("big.json");
+    std::fs::write(&path, serde_json::json!({"Records": records}).to_string()).expect("write");
+    path
+}
+
+fn principal(i: usize) -> usize {
+    match i % 15 {
+        0..=4 => 0,
+        5..=8 => 1,
+        9..=11 => 2,
+        12..=13 => 3,
+        _ => 4,
+    }
+}
+
+#[test]
+fn text_groups_event_findings_per_rule_and_ends_with_a_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = big_log(dir.path());
+    let log = log.to_str().expect("utf-8");
+    let run = atrest(&["scan", log]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(
+        out.contains("event-kms-key-disabled (high): KMS key disabled — 3000 events, first 2026-11-20T10:00:00Z, last 2026-11-20T10:49:59Z\n"),
+        "{}",
+        &out[..out.len().min(3000)]
+    );
+    assert!(
+        out.contains("  principals: arn:aws:iam::123456789012:user/u0 (1000), arn:aws:iam::123456789012:user/u1 (800), arn:aws:iam::123456789012:user/u2 (600), and 2 more\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  source IPs: 198.51.100.0 (1000), 198.51.100.1 (800), 198.51.100.2 (600), and 2 more\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  3 examples of 3000 below (every one with --verbose)\n"),
+        "{out}"
+    );
+    // Three examples in full (the earliest), each with its snippet.
+    assert_eq!(out.matches("× DisableKey on").count(), 3, "{out}");
+    assert!(out.contains(
+        "× DisableKey on arn:aws:kms:us-east-1:123456789012:key/k-0 at 2026-11-20T10:00:00Z"
+    ));
+    assert!(out.contains(
+        "× DisableKey on arn:aws:kms:us-east-1:123456789012:key/k-2 at 2026-11-20T10:00:02Z"
+    ));
+    assert_eq!(
+        out.matches("╭─[").count(),
+        4,
+        "a snippet per example and for StopLogging"
+    );
+    // A principal without an ARN is named by its type and account.
+    assert!(
+        out.contains("event-cloudtrail-logging-stopped (high): CloudTrail logging stopped or trail deleted — 1 event at 2026-11-20T09:00:00Z\n  principals: Root 123456789012 (1)\n  source IPs: (unknown) (1)\n"),
+        "{out}"
+    );
+    // The table of findings per rule and severity, then the summary line.
+    let table = out.rsplit_once("rule ").map(|(_, t)| t).expect("a table");
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["event-cloudtrail-logging-stopped", "high", "1"],
+            vec!["event-kms-key-disabled", "high", "3000"],
+            vec!["total", "3001"],
+        ]
+    );
+    assert!(
+        out.ends_with(
+            "3001 findings (3001 high) in 1 files: 0 resources, 3001 CloudTrail events\n"
+        ),
+        "{}",
+        &out[out.len() - 300..]
+    );
+}
+
+#[test]
+fn verbose_lists_every_event_finding_and_json_sarif_keep_them_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = big_log(dir.path());
+    let log = log.to_str().expect("utf-8");
+    let verbose = atrest(&["scan", log, "--verbose"]);
+    assert_eq!(verbose.code, 1, "{}", verbose.stderr);
+    assert_eq!(verbose.stdout.matches("× DisableKey on").count(), 3000);
+    assert!(
+        !verbose.stdout.contains("examples of"),
+        "no grouping with --verbose"
+    );
+    assert!(
+        verbose.stdout.contains("total"),
+        "the table ends the verbose report too"
+    );
+    let json = atrest(&["scan", log, "--format", "json"]);
+    assert_eq!(findings(&json).len(), 3001);
+    let sarif = atrest(&["scan", log, "--format", "sarif"]);
+    let results = sarif.json()["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .len();
+    assert_eq!(results, 3001);
 }
