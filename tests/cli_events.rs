@@ -232,3 +232,47 @@ fn verbose_lists_every_event_finding_and_json_sarif_keep_them_all() {
         .len();
     assert_eq!(results, 3001);
 }
+
+/// The lab's refused PutKeyPolicy (KMS's lockout check) is no finding; the same record with
+/// its error removed is one, so it is the error that keeps it out.
+#[test]
+fn lab_refused_key_policy_is_not_a_finding_but_would_be_one() {
+    let lab = atrest(&["scan", LAB_LOGS, "--format", "json"]);
+    assert!(of_rule(&findings(&lab), "event-kms-key-policy-opened").is_empty());
+
+    let file = "samples/lab/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1410Z_n7HSXmFoErOao3dZ.json.gz";
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(
+            std::fs::File::open(common::root().join(file)).expect("lab log"),
+        ),
+        &mut text,
+    )
+    .expect("gzip");
+    let log: Value = serde_json::from_str(&text).expect("json");
+    let mut refused = log["Records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .find(|r| r["eventName"] == "PutKeyPolicy")
+        .expect("the lab's PutKeyPolicy")
+        .clone();
+    assert_eq!(refused["errorCode"], "MalformedPolicyDocumentException");
+    let record = refused.as_object_mut().expect("object");
+    record.remove("errorCode");
+    record.remove("errorMessage");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("accepted.json");
+    std::fs::write(&path, serde_json::json!({"Records": [refused]}).to_string()).expect("write");
+    let run = atrest(&["scan", path.to_str().expect("utf-8"), "--format", "json"]);
+    let hits = findings(&run);
+    let opened = of_rule(&hits, "event-kms-key-policy-opened");
+    assert_eq!(opened.len(), 1, "{hits:#?}");
+    assert!(
+        opened[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("opening it to 210987654321")),
+        "{}",
+        opened[0]["message"]
+    );
+}

@@ -23,8 +23,10 @@ the console, and by the services acting for it:
   14:05  a CLI Decrypt under the disabled key fails too; the student enables the key again,
          starts the instance (grant and Decrypt succeed), schedules alias/old-backup-key for
          deletion (7 days), turns EBS encryption by default off and disables lab-volume-key again
-  14:06  makes the unencrypted data snapshot public; the same for the root volume's snapshot
-         (under lab-volume-key) is refused, as EC2 refuses for every encrypted snapshot
+  14:06  tries to let the other account decrypt with alias/app-data-key: KMS refuses the new
+         key policy (it would lock the student's role out); makes the unencrypted data snapshot
+         public; the same for the root volume's snapshot (under lab-volume-key) is refused, as
+         EC2 refuses for every encrypted snapshot
   14:07  removes the trail's S3 data events (PutEventSelectors) and stops logging
   14:09  starts logging again (nothing between 14:07:48 and 14:09:36 was recorded)
 
@@ -468,7 +470,8 @@ def story():
     add(trail_cli("2026-11-20T14:07:48Z", "StopLogging", {"name": L.TRAIL_NAME}))
     add(trail_cli("2026-11-20T14:09:36Z", "StartLogging", {"name": L.TRAIL_NAME}))
 
-    # Added later (see the module's doc): the object ACL, and the two snapshot shares.
+    # Added later (see the module's doc): the object ACL, the refused key policy and the two
+    # snapshot shares.
     add(record(
         eventVersion="1.09", userIdentity=student(CONSOLE_KEY_1), eventTime="2026-11-20T14:01:58Z",
         eventSource="s3.amazonaws.com", eventName="PutObjectAcl", sourceIPAddress=L.STUDENT_IP,
@@ -478,6 +481,23 @@ def story():
         responseElements=None, additionalEventData=s3_extra(), requestID=s3_request_id(),
         readOnly=False, resources=s3_object(L.PUBLIC_BUCKET, L.PUBLIC_OBJECT), managementEvent=False,
         eventCategory="Data", tlsDetails=tls(host(L.PUBLIC_BUCKET)), sessionCredentialFromConsole="true",
+    ))
+    add(record(
+        eventVersion="1.11", userIdentity=student(CONSOLE_KEY_2), eventTime="2026-11-20T14:06:31Z",
+        eventSource="kms.amazonaws.com", eventName="PutKeyPolicy", sourceIPAddress=L.STUDENT_IP,
+        userAgent=CHROME, errorCode="MalformedPolicyDocumentException",
+        errorMessage="The new key policy will not allow you to update the key policy in the future.",
+        requestParameters={"keyId": L.KEY_APP, "policyName": "default", "bypassPolicyLockoutSafetyCheck": False,
+                           "policy": json.dumps({"Version": "2012-10-17", "Statement": [
+                               {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                                "Principal": {"AWS": L.ROOT_ARN}, "Action": "kms:Describe*", "Resource": "*"},
+                               {"Sid": "Let the other account decrypt", "Effect": "Allow",
+                                "Principal": {"AWS": f"arn:aws:iam::{L.OTHER_ACCOUNT}:root"},
+                                "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}]})},
+        responseElements=None, requestID=uuid4(), readOnly=False, resources=kms_key(L.KEY_APP),
+        managementEvent=True, eventCategory="Management",
+        tlsDetails=tls(f"kms.{L.REGION}.amazonaws.com", key_exchange="X25519MLKEM768"),
+        sessionCredentialFromConsole="true",
     ))
     add(ec2_share_snapshot("2026-11-20T14:06:52Z", L.SNAP_DATA))
     add(ec2_share_snapshot("2026-11-20T14:06:58Z", L.SNAP_ROOT, error=(
