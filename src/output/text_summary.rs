@@ -209,7 +209,7 @@ pub fn table(findings: &[Finding]) -> String {
         .map(|(id, _, _)| escape(id).chars().count())
         .max()
         .unwrap_or(0)
-        .max(4);
+        .max("total".len());
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -221,4 +221,105 @@ pub fn table(findings: &[Finding]) -> String {
     }
     let _ = writeln!(out, "{:<width$}  {:<8}  {:>8}", "total", "", findings.len());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use crate::model::Kind;
+    use crate::source::SourceId;
+
+    fn event(rule: &str, pointer: &str, time: &str) -> Finding {
+        Finding {
+            rule: 0,
+            rule_id: rule.to_owned(),
+            severity: Severity::High,
+            subject: Subject::Event {
+                id: format!("{rule}{time}"),
+                time: time.to_owned(),
+                name: "DisableKey".to_owned(),
+                source: "kms.amazonaws.com".to_owned(),
+                resource: None,
+            },
+            message: String::new(),
+            remediation: String::new(),
+            primary: Some(Loc::new(SourceId(0), pointer)),
+            primary_note: String::new(),
+            related: Vec::new(),
+            fingerprint: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_record_of_each_layout() {
+        let at = |p: &str| record_of(&event("r", p, "t")).map(|l| l.pointer);
+        assert_eq!(at("/Records/12/eventName").as_deref(), Some("/Records/12"));
+        assert_eq!(
+            at("/1/Records/0/requestParameters/keyId").as_deref(),
+            Some("/1/Records/0")
+        );
+        assert_eq!(
+            at("/Events/2/CloudTrailEvent/eventName").as_deref(),
+            Some("/Events/2/CloudTrailEvent")
+        );
+        assert_eq!(at("/4/eventName").as_deref(), Some("/4"));
+        assert_eq!(at("/eventName").as_deref(), Some(""));
+        let mut resource = event("r", "/Volumes/0/Encrypted", "t");
+        resource.subject = Subject::Resource {
+            arn: "arn:aws:ec2:us-east-1:1:volume/vol-1".to_owned(),
+            kind: Kind::EbsVolume,
+        };
+        assert!(record_of(&resource).is_none());
+    }
+
+    #[test]
+    fn callers_from_identity_and_lookup_strings() {
+        let anonymous = serde_json::json!({"userIdentity": {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}, "sourceIPAddress": "203.0.113.77"});
+        assert_eq!(
+            caller(&anonymous),
+            (
+                "AWSAccount ANONYMOUS_PRINCIPAL".to_owned(),
+                "203.0.113.77".to_owned()
+            )
+        );
+        let inner = r#""{\"userIdentity\":{\"arn\":\"arn:aws:iam::1:user/a\"}}""#;
+        let parsed = parse_record(inner.as_bytes()).expect("a record in a string");
+        assert_eq!(
+            caller(&parsed),
+            ("arn:aws:iam::1:user/a".to_owned(), UNKNOWN.to_owned())
+        );
+    }
+
+    #[test]
+    fn examples_are_the_earliest_and_the_table_counts_rules() {
+        let findings = [
+            event("a", "/Records/0", "2026-01-03T00:00:00Z"),
+            event("a", "/Records/1", "2026-01-01T00:00:00Z"),
+            event("a", "/Records/2", "2026-01-04T00:00:00Z"),
+            event("a", "/Records/3", "2026-01-02T00:00:00Z"),
+            event("b", "/Records/4", "2026-01-05T00:00:00Z"),
+        ];
+        let group: Vec<&Finding> = findings[..4].iter().collect();
+        let times: Vec<&str> = examples(&group).iter().map(|f| time(f)).collect();
+        assert_eq!(
+            times,
+            [
+                "2026-01-01T00:00:00Z",
+                "2026-01-02T00:00:00Z",
+                "2026-01-03T00:00:00Z"
+            ]
+        );
+        let header = group_header("Title", &group, &Callers::default());
+        assert!(
+            header.starts_with("a (high): Title — 4 events, first 2026-01-01T00:00:00Z, last 2026-01-04T00:00:00Z\n"),
+            "{header}"
+        );
+        assert!(header.contains("  principals: (unknown) (4)\n"), "{header}");
+        assert!(header.contains("  3 examples of 4 below"), "{header}");
+        assert_eq!(
+            table(&findings),
+            "rule   severity  findings\na      high             4\nb      high             1\ntotal                   5\n"
+        );
+    }
 }
