@@ -13,6 +13,7 @@ the console, and by the services acting for it:
   14:00  uploads clock.png to imagebucket: S3 calls GenerateDataKey under alias/MyKMSKey for the
          student; opens it: S3 calls Decrypt
   14:01  deletes the public-access block of lab-public-assets, grants AllUsers READ in its ACL
+         and in the ACL of img/logo.png (public-read)
   14:02  an anonymous browser fetches img/logo.png (SSE-KMS) from it: InvalidArgument, SSE-KMS
          needs SigV4; the student deletes the bucket's default encryption (back to SSE-S3)
   14:02  lab-shared-data: turns the public-policy blocks off, puts a "Principal": "*" policy
@@ -22,8 +23,15 @@ the console, and by the services acting for it:
   14:05  a CLI Decrypt under the disabled key fails too; the student enables the key again,
          starts the instance (grant and Decrypt succeed), schedules alias/old-backup-key for
          deletion (7 days), turns EBS encryption by default off and disables lab-volume-key again
+  14:06  tries to let the other account decrypt with alias/app-data-key: KMS refuses the new
+         key policy (it would lock the student's role out); makes the unencrypted data snapshot
+         public; the same for the root volume's snapshot (under lab-volume-key) is refused, as
+         EC2 refuses for every encrypted snapshot
   14:07  removes the trail's S3 data events (PutEventSelectors) and stops logging
   14:09  starts logging again (nothing between 14:07:48 and 14:09:36 was recorded)
+
+Records added after the first version of the story are made at the end of story() and sorted
+into place, so that the random ids of the others stay as they were.
 
 Left out to keep the log short: the grants and Decrypt calls for the aws/ebs volume at each
 start, the RetireGrant calls when the instance stops, and read-only console traffic.
@@ -360,7 +368,7 @@ def story():
                {"encryptionAlgorithm": "SYMMETRIC_DEFAULT"}, "s3-decrypt"))
 
     # 14:01 lab-public-assets goes public through its ACL.
-    add(console_s3("2026-11-20T14:01:29Z", "DeletePublicAccessBlock", L.PUBLIC_BUCKET, {"publicAccessBlock": ""}))
+    add(console_s3("2026-11-20T14:01:29Z", "DeleteBucketPublicAccessBlock", L.PUBLIC_BUCKET, {"publicAccessBlock": ""}))
     add(console_s3("2026-11-20T14:01:51Z", "PutBucketAcl", L.PUBLIC_BUCKET, {
         "AccessControlPolicy": {
             "AccessControlList": {"Grant": [
@@ -390,7 +398,7 @@ def story():
     add(console_s3("2026-11-20T14:02:37Z", "DeleteBucketEncryption", L.PUBLIC_BUCKET, {"encryption": ""}))
 
     # 14:02 lab-shared-data gets a public bucket policy.
-    add(console_s3("2026-11-20T14:02:58Z", "PutPublicAccessBlock", L.SHARED_BUCKET, {
+    add(console_s3("2026-11-20T14:02:58Z", "PutBucketPublicAccessBlock", L.SHARED_BUCKET, {
         "publicAccessBlock": "",
         "PublicAccessBlockConfiguration": {"xmlns": S3_XMLNS, "RestrictPublicBuckets": False,
                                            "BlockPublicPolicy": False, "BlockPublicAcls": True,
@@ -461,7 +469,59 @@ def story():
                   {"trailARN": L.TRAIL_ARN, "eventSelectors": selectors}))
     add(trail_cli("2026-11-20T14:07:48Z", "StopLogging", {"name": L.TRAIL_NAME}))
     add(trail_cli("2026-11-20T14:09:36Z", "StartLogging", {"name": L.TRAIL_NAME}))
+
+    # Added later (see the module's doc): the object ACL, the refused key policy and the two
+    # snapshot shares.
+    add(record(
+        eventVersion="1.09", userIdentity=student(CONSOLE_KEY_1), eventTime="2026-11-20T14:01:58Z",
+        eventSource="s3.amazonaws.com", eventName="PutObjectAcl", sourceIPAddress=L.STUDENT_IP,
+        userAgent=S3_CONSOLE,
+        requestParameters={"bucketName": L.PUBLIC_BUCKET, "Host": host(L.PUBLIC_BUCKET), "acl": "",
+                           "x-amz-acl": ["public-read"], "key": L.PUBLIC_OBJECT},
+        responseElements=None, additionalEventData=s3_extra(), requestID=s3_request_id(),
+        readOnly=False, resources=s3_object(L.PUBLIC_BUCKET, L.PUBLIC_OBJECT), managementEvent=False,
+        eventCategory="Data", tlsDetails=tls(host(L.PUBLIC_BUCKET)), sessionCredentialFromConsole="true",
+    ))
+    add(record(
+        eventVersion="1.11", userIdentity=student(CONSOLE_KEY_2), eventTime="2026-11-20T14:06:31Z",
+        eventSource="kms.amazonaws.com", eventName="PutKeyPolicy", sourceIPAddress=L.STUDENT_IP,
+        userAgent=CHROME, errorCode="MalformedPolicyDocumentException",
+        errorMessage="The new key policy will not allow you to update the key policy in the future.",
+        requestParameters={"keyId": L.KEY_APP, "policyName": "default", "bypassPolicyLockoutSafetyCheck": False,
+                           "policy": json.dumps({"Version": "2012-10-17", "Statement": [
+                               {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                                "Principal": {"AWS": L.ROOT_ARN}, "Action": "kms:Describe*", "Resource": "*"},
+                               {"Sid": "Let the other account decrypt", "Effect": "Allow",
+                                "Principal": {"AWS": f"arn:aws:iam::{L.OTHER_ACCOUNT}:root"},
+                                "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}]})},
+        responseElements=None, requestID=uuid4(), readOnly=False, resources=kms_key(L.KEY_APP),
+        managementEvent=True, eventCategory="Management",
+        tlsDetails=tls(f"kms.{L.REGION}.amazonaws.com", key_exchange="X25519MLKEM768"),
+        sessionCredentialFromConsole="true",
+    ))
+    add(ec2_share_snapshot("2026-11-20T14:06:52Z", L.SNAP_DATA))
+    add(ec2_share_snapshot("2026-11-20T14:06:58Z", L.SNAP_ROOT, error=(
+        "Client.InvalidParameterValue", "Encrypted snapshots cannot be shared publicly.")))
+    events.sort(key=lambda e: e["eventTime"])
     return events
+
+
+def ec2_share_snapshot(time, snapshot_id, error=None):
+    """ModifySnapshotAttribute from the EC2 console: create-volume permission for everyone."""
+    request_id = uuid4()
+    rec = dict(
+        eventVersion="1.11", userIdentity=student(CONSOLE_KEY_2), eventTime=time,
+        eventSource="ec2.amazonaws.com", eventName="ModifySnapshotAttribute",
+        sourceIPAddress=L.STUDENT_IP, userAgent=CHROME,
+        requestParameters={"snapshotId": snapshot_id, "attributeType": "CREATE_VOLUME_PERMISSION",
+                           "createVolumePermission": {"add": {"items": [{"group": "all"}]}}},
+        responseElements=None if error else {"requestId": request_id, "_return": True},
+        requestID=request_id, readOnly=False, managementEvent=True, eventCategory="Management",
+        tlsDetails=tls(f"ec2.{L.REGION}.amazonaws.com"), sessionCredentialFromConsole="true",
+    )
+    if error:
+        rec["errorCode"], rec["errorMessage"] = error
+    return record(**rec)
 
 
 def main():

@@ -188,7 +188,7 @@ BUCKETS = {
             "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
             "BucketKeyEnabled": False,
         }],
-        "public_access_block": None,  # DeletePublicAccessBlock at 14:01:29
+        "public_access_block": None,  # DeleteBucketPublicAccessBlock at 14:01:29
         # A TLS-only policy: it makes nothing public, so PolicyStatus.IsPublic is false even
         # though the bucket ACL is public.
         "policy": {

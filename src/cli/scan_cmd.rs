@@ -42,6 +42,9 @@ pub struct ScanArgs {
     /// Colour in text output: auto (a terminal and no NO_COLOR), always, never.
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
+    /// Text output: list every event finding in full instead of grouping them per rule.
+    #[arg(long, short)]
+    verbose: bool,
     #[command(flatten)]
     input: InputOptions,
     #[command(flatten)]
@@ -94,7 +97,15 @@ pub fn run(args: &ScanArgs) -> u8 {
     };
     let report = Report::new(&outcome, &registry);
     let written = write_report(args.output.as_deref(), |out| {
-        output::write(&report, args.format, Style { color }, out)
+        output::write(
+            &report,
+            args.format,
+            Style {
+                color,
+                verbose: args.verbose,
+            },
+            out,
+        )
     });
     // Diagnostics are for people, in every format: the report carries them (JSON, SARIF)
     // or counts them (text), and stderr lists them, escaped, with the offending line, after

@@ -1,11 +1,25 @@
 //! Derived facts on CloudTrail events, computed once when a record is read, under the
-//! record's `atrest` key, so that event rules need not re-implement IAM or ACL semantics:
+//! record's `atrest` key, so that event rules need not re-implement IAM or ACL semantics.
+//! Each is computed from the request of the one record (a record does not say what the
+//! resource looked like before the call); docs/rules.md lists them for rule authors.
 //!
 //! - `atrest.policyPublic`, `atrest.policyCrossAccounts`: for `PutBucketPolicy`,
-//!   `PutKeyPolicy` and `CreateKey` with a policy, what the new policy grants.
+//!   `PutKeyPolicy` and `CreateKey` with a policy, what the new policy grants (accounts other
+//!   than the bucket's or key's own).
 //! - `atrest.aclPublic`, `atrest.aclPublicGrants`: for `PutBucketAcl` and `PutObjectAcl`,
 //!   whether the new ACL (canned, header grants or `AccessControlPolicy`) grants anything to
 //!   AllUsers or AuthenticatedUsers.
+//! - `atrest.granteeAccount`, `atrest.granteeExternal`: for `CreateGrant`, the grantee's
+//!   account and whether it is not the key's ([`sharing`]).
+//! - `atrest.sharedWith`, `atrest.sharedPublic`: for `ModifySnapshotAttribute` and
+//!   `ModifyImageAttribute`, `all` and the other accounts the request adds.
+//! - `atrest.publicAccessBlockOff`: for `PutBucketPublicAccessBlock` and
+//!   `PutAccountPublicAccessBlock`, the settings the new configuration leaves off.
+//! - `atrest.trailWeakened`: for `PutEventSelectors` and `UpdateTrail`, what the trail no
+//!   longer records or protects ([`trail`]).
+
+mod sharing;
+mod trail;
 
 use serde_json::{Map, Value, json};
 
@@ -18,10 +32,26 @@ pub fn enrich(record: &mut Value) {
     let Some(name) = record.get("eventName").and_then(Value::as_str) else {
         return;
     };
+    let own = own_account(record);
     let facts = match name {
-        "PutBucketPolicy" => policy_facts(record, "bucketPolicy"),
-        "PutKeyPolicy" | "CreateKey" => policy_facts(record, "policy"),
+        "PutBucketPolicy" => policy_facts(record, "bucketPolicy", &own),
+        "PutKeyPolicy" | "CreateKey" => {
+            policy_facts(record, "policy", &sharing::key_account(record, &own))
+        }
         "PutBucketAcl" | "PutObjectAcl" => acl_facts(record),
+        "CreateGrant" => sharing::grant_facts(record, &own),
+        "ModifySnapshotAttribute" | "ModifyImageAttribute" => sharing::share_facts(record, &own),
+        "PutBucketPublicAccessBlock" | "PutAccountPublicAccessBlock" => {
+            sharing::public_access_block_facts(record)
+        }
+        "PutEventSelectors" | "UpdateTrail" => record
+            .get("requestParameters")
+            .and_then(|p| trail::weakened(name, p))
+            .map(|w| {
+                let mut m = Map::new();
+                m.insert("trailWeakened".into(), json!(w));
+                m
+            }),
         _ => None,
     };
     if let (Some(facts), Some(obj)) = (facts, record.as_object_mut()) {
@@ -38,10 +68,10 @@ fn own_account(record: &Value) -> String {
         .to_owned()
 }
 
-fn policy_facts(record: &Value, key: &str) -> Option<Map<String, Value>> {
+fn policy_facts(record: &Value, key: &str, own: &str) -> Option<Map<String, Value>> {
     let policy = record.get("requestParameters")?.get(key)?;
     let doc = parse_document(policy)?;
-    let facts = analyze(&doc, &own_account(record));
+    let facts = analyze(&doc, own);
     let mut m = Map::new();
     m.insert(
         "policyPublic".into(),

@@ -7,6 +7,7 @@ pub mod json;
 pub mod sarif;
 mod snippet;
 pub mod text;
+mod text_summary;
 
 use std::io::{self, Write};
 use std::path::{Component, Path};
@@ -30,6 +31,8 @@ pub enum Format {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
     pub color: bool,
+    /// Every event finding in full, not grouped per rule.
+    pub verbose: bool,
 }
 
 /// A finding's location as outputs show it.

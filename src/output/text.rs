@@ -1,5 +1,6 @@
-//! `--format text`: one miette diagnostic per finding, showing the lines that decided it,
-//! then a summary. Colour only when asked (a terminal, no NO_COLOR). Input problems are not
+//! `--format text`: one miette diagnostic per finding, showing the lines that decided it
+//! (event findings grouped per rule unless `--verbose`, `text_summary.rs`), then a table of
+//! findings per rule and a summary. Colour only when asked (a terminal, no NO_COLOR). Input problems are not
 //! part of the report: they go to stderr in every format ([`diagnostic`]), and the summary
 //! counts them. Text from inputs is escaped (`escape.rs`) wherever it is printed.
 
@@ -15,6 +16,7 @@ use crate::finding::{Finding, Subject};
 use super::escape::{escape, escape_keep_lines};
 use super::excerpt::excerpt;
 use super::snippet::Snippet;
+use super::text_summary::{self, Callers};
 use super::{Report, Style, display_path};
 
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -29,16 +31,57 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         .with_show_related_as_nested(true)
         .with_context_lines(1)
         .with_links(false);
-    for f in &report.outcome.findings {
+    let render = |f: &Finding, out: &mut dyn Write| -> io::Result<()> {
         let diag = FindingReport::new(report, f);
         let mut text = String::new();
         if handler.render_report(&mut text, &diag).is_err() {
             text = format!("{}: {}\n", diag.code, diag.message);
         }
         out.write_all(text.as_bytes())?;
-        writeln!(out)?;
+        writeln!(out)
+    };
+    let findings = &report.outcome.findings;
+    if style.verbose {
+        for f in findings {
+            render(f, out)?;
+        }
+    } else {
+        // Resource findings one by one; event findings, which a log can hold by the
+        // thousand, per rule (findings are sorted by rule, so a rule's events are together).
+        let events: Vec<&Finding> = findings.iter().filter(|f| is_event(f)).collect();
+        let callers = if events.is_empty() {
+            Callers::default()
+        } else {
+            Callers::of(report, &events)
+        };
+        let mut i = 0;
+        while i < findings.len() {
+            let f = &findings[i];
+            if !is_event(f) {
+                render(f, out)?;
+                i += 1;
+                continue;
+            }
+            let group: Vec<&Finding> = findings[i..]
+                .iter()
+                .take_while(|g| g.rule_id == f.rule_id && is_event(g))
+                .collect();
+            i += group.len();
+            let title = &report.registry.get(f.rule).title;
+            out.write_all(text_summary::group_header(title, &group, &callers).as_bytes())?;
+            writeln!(out)?;
+            for example in text_summary::examples(&group) {
+                render(example, out)?;
+            }
+        }
     }
+    out.write_all(text_summary::table(findings).as_bytes())?;
+    writeln!(out)?;
     writeln!(out, "{}", summary(report))
+}
+
+fn is_event(f: &Finding) -> bool {
+    matches!(f.subject, Subject::Event { .. })
 }
 
 /// An input problem as people read it on stderr: `error: path:line:column: message`, then

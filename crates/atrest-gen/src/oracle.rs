@@ -16,7 +16,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 39] = [
+pub const RULES: [&str; 48] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -56,11 +56,20 @@ pub const RULES: [&str; 39] = [
     "event-s3-bucket-encryption-deleted",
     "event-s3-bucket-policy-public",
     "event-s3-public-access-block-deleted",
+    "event-cloudtrail-trail-weakened",
+    "event-ebs-snapshot-shared",
+    "event-ec2-image-shared",
+    "event-kms-grant-external",
+    "event-kms-key-policy-opened",
+    "event-s3-bucket-encryption-not-kms",
+    "event-s3-object-acl-public",
+    "event-s3-object-anonymous-request",
+    "event-s3-public-access-block-disabled",
 ];
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 10] = [
+pub const UNPLANTED: [(&str, &str); 19] = [
     (
         "cloudtrail-trail-key-unusable",
         "a trail is only ever encrypted with an enabled key of its home region",
@@ -100,6 +109,42 @@ pub const UNPLANTED: [(&str, &str); 10] = [
     (
         "event-s3-public-access-block-deleted",
         "no CloudTrail logs are generated, so no Delete*PublicAccessBlock event",
+    ),
+    (
+        "event-cloudtrail-trail-weakened",
+        "no CloudTrail logs are generated, so no PutEventSelectors or UpdateTrail event",
+    ),
+    (
+        "event-ebs-snapshot-shared",
+        "no CloudTrail logs are generated, so no ModifySnapshotAttribute event",
+    ),
+    (
+        "event-ec2-image-shared",
+        "no CloudTrail logs are generated, so no ModifyImageAttribute event",
+    ),
+    (
+        "event-kms-grant-external",
+        "no CloudTrail logs are generated, so no CreateGrant event",
+    ),
+    (
+        "event-kms-key-policy-opened",
+        "no CloudTrail logs are generated, so no PutKeyPolicy event",
+    ),
+    (
+        "event-s3-bucket-encryption-not-kms",
+        "no CloudTrail logs are generated, so no PutBucketEncryption event",
+    ),
+    (
+        "event-s3-object-acl-public",
+        "no CloudTrail logs are generated, so no PutObjectAcl event",
+    ),
+    (
+        "event-s3-object-anonymous-request",
+        "no CloudTrail logs are generated, so no anonymous GetObject event",
+    ),
+    (
+        "event-s3-public-access-block-disabled",
+        "no CloudTrail logs are generated, so no Put*PublicAccessBlock event",
     ),
 ];
 
