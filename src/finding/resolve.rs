@@ -91,6 +91,40 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
     resolved
 }
 
+/// The bytes of each located value (secrets masked), for outputs that read a little more of
+/// a reported record than its window (who made the call): each source is read once more, and
+/// only the located values are kept.
+pub fn located_bytes<'a>(
+    sources: &Sources,
+    locs: impl IntoIterator<Item = &'a Loc>,
+) -> HashMap<Loc, Vec<u8>> {
+    let mut by_source: HashMap<SourceId, BTreeSet<&str>> = HashMap::new();
+    for loc in locs {
+        by_source
+            .entry(loc.source)
+            .or_default()
+            .insert(loc.pointer.as_str());
+    }
+    let mut work: Vec<(SourceId, BTreeSet<&str>)> = by_source.into_iter().collect();
+    work.sort_by_key(|(id, _)| *id);
+    work.into_par_iter()
+        .flat_map_iter(|(id, pointers)| {
+            let mut text = source::read_all(sources.path(id)).unwrap_or_default();
+            let spans = locate_all(&text, &pointers);
+            crate::redact::mask_json(&mut text);
+            pointers
+                .into_iter()
+                .zip(spans)
+                .filter_map(|(p, s)| {
+                    let s = s?;
+                    let bytes = text.get(s.start..s.end)?.to_vec();
+                    Some((Loc::new(id, p), bytes))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The window of `text` around `span`: from the start of the line before to the end of the
 /// line after, at most [`REACH`] bytes either side of the span's first line, on character
 /// boundaries. Every search is bounded by the reach too: a finding in a one-line file of tens

@@ -31,17 +31,13 @@ impl Callers {
     /// source with findings is read once more, and only the records with findings parsed.
     pub fn of(report: &Report, findings: &[&Finding]) -> Self {
         let records: Vec<Loc> = findings.iter().filter_map(|f| record_of(f)).collect();
-        let resolved = finding::resolve(&report.outcome.sources, records.iter());
+        let texts = finding::located_bytes(&report.outcome.sources, records.iter());
         let mut by_record = HashMap::new();
         for r in records {
             if by_record.contains_key(&r) {
                 continue;
             }
-            let record = resolved
-                .span(&r)
-                .zip(resolved.texts.get(&r.source))
-                .and_then(|(span, text)| text.text.get(span.start..span.end))
-                .and_then(parse_record);
+            let record = texts.get(&r).and_then(|raw| parse_record(raw));
             by_record.insert(r, record.as_ref().map(caller).unwrap_or_default());
         }
         Callers { by_record }
