@@ -2,6 +2,7 @@
 //! with findings is read once, in parallel, and every pointer into it located in one pass.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -74,12 +75,30 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
             };
             let spans = locate_all(&text, &pointers);
             // Only the text output shows the text; masking keeps every offset, so the spans
-            // located above still hold.
-            crate::redact::mask_json(&mut text);
+            // located above still hold. In a CloudTrail log only the records with findings
+            // are masked, and a window stays inside its record: a log of tens of megabytes
+            // with one finding costs one record's work.
+            let bounds = record_bounds(&text, &pointers);
+            match &bounds {
+                Some(records) => {
+                    for r in records.iter().flatten() {
+                        crate::redact::mask_json(&mut text[r.clone()]);
+                    }
+                }
+                None => crate::redact::mask_json(&mut text),
+            }
             pointers
                 .iter()
                 .zip(spans)
-                .filter_map(|(p, s)| s.map(|s| (Loc::new(id, *p), s, window(&text, &s))))
+                .enumerate()
+                .filter_map(|(i, (p, s))| {
+                    let s = s?;
+                    let within = match &bounds {
+                        Some(records) => records[i].clone()?,
+                        None => 0..text.len(),
+                    };
+                    Some((Loc::new(id, *p), s, window(&text, &s, within)))
+                })
                 .collect()
         })
         .collect();
@@ -125,13 +144,56 @@ pub fn located_bytes<'a>(
         .collect()
 }
 
-/// The window of `text` around `span`: from the start of the line before to the end of the
-/// line after, at most [`REACH`] bytes either side of the span's first line, on character
-/// boundaries. Every search is bounded by the reach too: a finding in a one-line file of tens
-/// of megabytes costs a few hundred bytes of work, not a scan of the line.
-fn window(text: &[u8], span: &Span) -> Window {
-    let start = span.start.min(text.len());
-    let low = start.saturating_sub(REACH);
+/// The record each pointer of a CloudTrail log lies in (`/Records/3/eventName` in
+/// `/Records/3`, `/1/Records/0/...`, `/Events/2/CloudTrailEvent/...`), located; `None` when
+/// the pointers are not all into records (an export file: masked whole).
+fn record_bounds(text: &[u8], pointers: &BTreeSet<&str>) -> Option<Vec<Option<Range<usize>>>> {
+    let roots: Vec<String> = pointers
+        .iter()
+        .map(|p| record_root(p))
+        .collect::<Option<_>>()?;
+    let set: BTreeSet<&str> = roots.iter().map(String::as_str).collect();
+    let located: HashMap<&str, Span> = set
+        .iter()
+        .zip(locate_all(text, &set))
+        .filter_map(|(p, s)| Some((*p, s?)))
+        .collect();
+    Some(
+        roots
+            .iter()
+            .map(|r| {
+                located
+                    .get(r.as_str())
+                    .map(|s| s.start..s.end.min(text.len()))
+            })
+            .collect(),
+    )
+}
+
+fn record_root(pointer: &str) -> Option<String> {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    let index = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let depth = match (tokens.first().copied(), tokens.get(1).copied()) {
+        (Some("Records" | "Events"), _) if index(1) => 2,
+        (Some(_), Some("Records")) if index(0) && index(2) => 3,
+        _ => return None,
+    };
+    Some(tokens[..depth].iter().map(|t| format!("/{t}")).collect())
+}
+
+/// The window of `text` around `span`, inside `within`: from the start of the line before
+/// to the end of the line after, at most [`REACH`] bytes either side of the span's first
+/// line, on character boundaries. Every search is bounded by the reach too: a finding in a
+/// one-line file of tens of megabytes costs a few hundred bytes of work, not a scan of the
+/// line.
+fn window(text: &[u8], span: &Span, within: Range<usize>) -> Window {
+    let text = &text[..within.end.min(text.len())];
+    let start = span.start.clamp(within.start, text.len());
+    let low = start.saturating_sub(REACH).max(within.start);
     let high = |from: usize| text.len().min(from.saturating_add(REACH));
     // Newlines within reach: the start of the span's line and of the line before it, the end
     // of its line and of the line after (or the edge of the reach).
@@ -256,10 +318,41 @@ mod tests {
     }
 
     #[test]
+    fn in_a_log_only_the_records_with_findings_are_masked_and_shown() {
+        let text = br#"{"Records": [{"eventName": "DisableKey", "sessionToken": "AAAA"}, {"eventName": "X", "sessionToken": "BBBB"}]}"#.to_vec();
+        let pointers: BTreeSet<&str> = ["/Records/0/eventName"].into_iter().collect();
+        let bounds = record_bounds(&text, &pointers).expect("a log");
+        let record = bounds[0].clone().expect("located");
+        assert_eq!(&text[record.clone()][..14], br#"{"eventName": "#);
+        let mut masked = text.clone();
+        crate::redact::mask_json(&mut masked[record.clone()]);
+        let span = locate_all(&masked, &pointers)[0].expect("span");
+        let w = window(&masked, &span, record);
+        let shown = std::str::from_utf8(&w.bytes).expect("utf8");
+        assert!(
+            shown.contains("DisableKey") && shown.contains("\"****\""),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("BBBB") && !shown.contains("\"X\""),
+            "{shown}"
+        );
+        assert_eq!(record_root("/Volumes/3/KmsKeyId"), None);
+        assert_eq!(
+            record_root("/1/Records/0/x").as_deref(),
+            Some("/1/Records/0")
+        );
+        assert_eq!(
+            record_root("/Events/2/CloudTrailEvent/eventName").as_deref(),
+            Some("/Events/2")
+        );
+    }
+
+    #[test]
     fn windows_hold_the_lines_around_a_span_and_no_more() {
         let text = b"first\nbefore\n  \"KmsKeyId\": \"k\"\nafter\nlast\n";
         let start = 16;
-        let w = window(text, &span_at(text, start, start + 15));
+        let w = window(text, &span_at(text, start, start + 15), 0..text.len());
         assert_eq!(
             std::str::from_utf8(&w.bytes).expect("utf8"),
             "before\n  \"KmsKeyId\": \"k\"\nafter"
@@ -267,7 +360,11 @@ mod tests {
         assert_eq!(w.base, 6);
         // One line of 10 MB: a few hundred bytes either side, found without scanning it.
         let long = vec![b'x'; 10 << 20];
-        let w = window(&long, &span_at(&long, 5 << 20, (5 << 20) + 10));
+        let w = window(
+            &long,
+            &span_at(&long, 5 << 20, (5 << 20) + 10),
+            0..long.len(),
+        );
         assert!(w.bytes.len() <= 2 * REACH + 10, "{}", w.bytes.len());
         assert_eq!(w.base, (5 << 20) - REACH);
     }

@@ -303,7 +303,7 @@ impl<'a> Log<'a> {
         // one with the bad bytes is found and named.
         let select = self.select;
         let mut parse = |text: &[u8], start: usize| head_first(text, start, select);
-        let parse: &mut stream::Parse<Parsed> = if std::str::from_utf8(&text[at..]).is_ok() {
+        let parse: &mut stream::Parse<Parsed> = if simdutf8::basic::from_utf8(&text[at..]).is_ok() {
             &mut parse
         } else {
             &mut whole
