@@ -38,6 +38,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// KMS calls per key, principal and operation (when the key analysis ran).
+    pub activity: crate::analysis::Activity,
 }
 
 impl Outcome {
@@ -136,7 +138,8 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         })
         .collect();
     findings.extend(resource_findings);
-    findings.extend(folds.finish(all_notes, &inventory));
+    let (analysed, activity) = folds.finish_with_activity(all_notes, &inventory);
+    findings.extend(analysed);
     finding::sort(&mut findings);
     stats.rules_time = started.elapsed();
     nothing_read(inputs, &stats, &mut diagnostics);
@@ -148,6 +151,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         findings,
         diagnostics,
         stats,
+        activity,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 39] = [
+pub const RULES: [&str; 41] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -51,16 +51,18 @@ pub const RULES: [&str; 39] = [
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
     "event-kms-key-disabled",
+    "event-kms-key-disabled-in-use",
     "event-kms-key-rotation-disabled",
     "event-s3-bucket-acl-public",
     "event-s3-bucket-encryption-deleted",
     "event-s3-bucket-policy-public",
     "event-s3-public-access-block-deleted",
+    "event-s3-uploads-without-sse-kms",
 ];
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 10] = [
+pub const UNPLANTED: [(&str, &str); 12] = [
     (
         "cloudtrail-trail-key-unusable",
         "a trail is only ever encrypted with an enabled key of its home region",
@@ -82,6 +84,10 @@ pub const UNPLANTED: [(&str, &str); 10] = [
         "no CloudTrail logs are generated, so no DisableKey event",
     ),
     (
+        "event-kms-key-disabled-in-use",
+        "no CloudTrail logs are generated, so no key is disabled while in use",
+    ),
+    (
         "event-kms-key-rotation-disabled",
         "no CloudTrail logs are generated, so no DisableKeyRotation event",
     ),
@@ -100,6 +106,10 @@ pub const UNPLANTED: [(&str, &str); 10] = [
     (
         "event-s3-public-access-block-deleted",
         "no CloudTrail logs are generated, so no Delete*PublicAccessBlock event",
+    ),
+    (
+        "event-s3-uploads-without-sse-kms",
+        "no CloudTrail logs are generated, so no S3 data events",
     ),
 ];
 

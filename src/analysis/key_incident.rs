@@ -1,0 +1,446 @@
+//! Rule `event-kms-key-disabled-in-use`: a key disabled or scheduled for deletion while the
+//! logs show it in use. One finding per incident: from the `DisableKey` or
+//! `ScheduleKeyDeletion` that made the key unusable to the `EnableKey` that made it usable
+//! again (or the end of the logs), with who did it, the successful use before, every call
+//! refused in between because of it, and the resources of the inventory that still depend on
+//! the key.
+//!
+//! "In use" means a successful cryptographic call on the key (or a grant made by a service)
+//! in the [`IN_USE_DAYS`] days of logs before the change, or a call refused with
+//! `DisabledException`/`KMSInvalidStateException` after it. Use is counted per minute: calls
+//! in the minute of the change count only when the first of them came before it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::finding::{Finding, Related, Subject, fingerprint};
+use crate::model::{Inventory, Kind, Loc};
+use crate::rules::Rule;
+
+use super::activity::{KeyId, Resolver};
+use super::keys::{Change, Failure, KeyNotes, Minute, Seen, Step};
+
+pub const RULE: &str = "event-kms-key-disabled-in-use";
+
+/// How far back successful use makes a key "in use".
+pub const IN_USE_DAYS: i64 = 30;
+
+/// The most failures, and dependent resources, given their own related location.
+const SHOWN: usize = 5;
+
+struct Incident<'a> {
+    start: &'a Step,
+    /// Later changes while the key stayed unusable (a deletion scheduled after disabling, a
+    /// cancelled deletion).
+    later: Vec<&'a Step>,
+    end: Option<&'a Step>,
+}
+
+pub fn findings(
+    index: usize,
+    rule: &Rule,
+    notes: &KeyNotes,
+    resolver: &Resolver,
+    inventory: &Inventory,
+) -> Vec<Finding> {
+    let mut steps: BTreeMap<KeyId, Vec<&Step>> = BTreeMap::new();
+    for s in &notes.steps {
+        steps.entry(resolver.resolve(&s.key)).or_default().push(s);
+    }
+    let mut failures: BTreeMap<KeyId, Vec<&Failure>> = BTreeMap::new();
+    for f in &notes.failures {
+        failures
+            .entry(resolver.resolve(&f.key))
+            .or_default()
+            .push(f);
+    }
+    // A key named by id in some records and by alias in others is one key.
+    let mut usage: BTreeMap<KeyId, BTreeMap<i64, Minute>> = BTreeMap::new();
+    for (name, minutes) in &notes.usage {
+        let mine = usage.entry(resolver.resolve(name)).or_default();
+        for (m, minute) in minutes {
+            match mine.get_mut(m) {
+                Some(existing) => existing.merge(minute.clone()),
+                None => {
+                    mine.insert(*m, minute.clone());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (key, mut list) in steps {
+        list.sort_by(|a, b| {
+            (a.seen.time, &a.seen.loc, a.change).cmp(&(b.seen.time, &b.seen.loc, b.change))
+        });
+        let no_failures = Vec::new();
+        let key_failures = failures.get(&key).unwrap_or(&no_failures);
+        let no_usage = BTreeMap::new();
+        let key_usage = usage.get(&key).unwrap_or(&no_usage);
+        for incident in incidents(&list) {
+            let ctx = Context {
+                key: &key,
+                aliases: resolver.aliases(&key),
+                failures: key_failures,
+                usage: key_usage,
+                inventory,
+                last_time: notes.last_time.as_ref().map(|(_, t)| t.as_str()),
+            };
+            if let Some(f) = finding(index, rule, &incident, &ctx) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+fn incidents<'a>(steps: &[&'a Step]) -> Vec<Incident<'a>> {
+    let mut out = Vec::new();
+    let mut open: Option<Incident> = None;
+    for &step in steps {
+        match step.change {
+            c if c.makes_unusable() => match &mut open {
+                Some(i) => i.later.push(step),
+                None => {
+                    open = Some(Incident {
+                        start: step,
+                        later: Vec::new(),
+                        end: None,
+                    })
+                }
+            },
+            Change::CancelDeletion => {
+                if let Some(i) = &mut open {
+                    i.later.push(step);
+                }
+            }
+            Change::Enable => {
+                if let Some(mut i) = open.take() {
+                    i.end = Some(step);
+                    out.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.extend(open);
+    out
+}
+
+struct Context<'a> {
+    key: &'a KeyId,
+    aliases: Vec<String>,
+    failures: &'a [&'a Failure],
+    usage: &'a BTreeMap<i64, Minute>,
+    inventory: &'a Inventory,
+    last_time: Option<&'a str>,
+}
+
+/// Successful calls in the window before `t`, and the last of them.
+fn use_before(usage: &BTreeMap<i64, Minute>, t: i64) -> (u64, Option<&Seen>) {
+    let from = (t - IN_USE_DAYS * 86_400).div_euclid(60);
+    let minute_of_t = t.div_euclid(60);
+    let mut count = 0;
+    let mut last = None;
+    for (&m, minute) in usage.range(from..=minute_of_t) {
+        if m < minute_of_t || minute.last.time < t {
+            count += minute.count;
+            last = Some(&minute.last);
+        } else if minute.first.time < t {
+            count += 1;
+            last = Some(&minute.first);
+        }
+    }
+    (count, last)
+}
+
+fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Option<Finding> {
+    let start = incident.start;
+    let t = start.seen.time;
+    let (uses, last_use) = use_before(ctx.usage, t);
+    let failed: Vec<&Failure> = ctx
+        .failures
+        .iter()
+        .copied()
+        .filter(|f| f.seen.time >= t && incident.end.is_none_or(|e| f.seen.time < e.seen.time))
+        .collect();
+    if uses == 0 && failed.is_empty() {
+        return None;
+    }
+    let key = ctx.key;
+    let shown_key = key.arn.clone().unwrap_or_else(|| key.id.clone());
+    let mut m = String::new();
+    let who = &start.seen.principal;
+    let from = start.source_ip.as_deref().unwrap_or("an unknown address");
+    let aliases = if ctx.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", ctx.aliases.join(", "))
+    };
+    let _ = match (start.change, &start.deletion) {
+        (Change::ScheduleDeletion, Some((date, days))) => write!(
+            m,
+            "{who} scheduled the deletion of KMS key {shown_key}{aliases} at {} from {from}{}",
+            start.seen.time_text,
+            deletion_text(date, *days)
+        ),
+        _ => write!(
+            m,
+            "{who} disabled KMS key {shown_key}{aliases} at {} from {from}",
+            start.seen.time_text
+        ),
+    };
+    m.push_str(" while it was in use: ");
+    match last_use {
+        Some(last) => {
+            let _ = write!(
+                m,
+                "{uses} successful call{} in the {IN_USE_DAYS} days before (the last: {} by {}{} at {})",
+                plural(uses),
+                last.operation,
+                last.principal,
+                via(last.service.as_deref()),
+                last.time_text
+            );
+        }
+        None => m.push_str("no successful call in the logs before"),
+    }
+    m.push_str(". ");
+    describe_failures(&mut m, &failed);
+    for step in &incident.later {
+        let _ = match step.change {
+            Change::CancelDeletion => write!(
+                m,
+                " {} cancelled the deletion at {} (the key stays disabled).",
+                step.seen.principal, step.seen.time_text
+            ),
+            _ => write!(
+                m,
+                " {} then {} at {}.",
+                step.seen.principal,
+                match step.change {
+                    Change::ScheduleDeletion => "scheduled its deletion",
+                    _ => "disabled it again",
+                },
+                step.seen.time_text
+            ),
+        };
+    }
+    let _ = match incident.end {
+        Some(end) => write!(
+            m,
+            " {} re-enabled the key at {}.",
+            end.seen.principal, end.seen.time_text
+        ),
+        None => write!(
+            m,
+            " The key is not re-enabled in the logs (they end at {}).",
+            ctx.last_time.unwrap_or("an unknown time")
+        ),
+    };
+    let dependents = dependents(ctx.inventory, key);
+    if !dependents.is_empty() {
+        let names: Vec<&str> = dependents
+            .iter()
+            .take(SHOWN)
+            .map(|&i| ctx.inventory.resources[i].arn.as_str())
+            .collect();
+        let more = dependents.len().saturating_sub(SHOWN);
+        let _ = write!(
+            m,
+            " The scanned inventory has {} resource{} still encrypted with it: {}{}.",
+            dependents.len(),
+            plural(dependents.len() as u64),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+
+    let mut related = Vec::new();
+    if let Some(last) = last_use {
+        related.push(Related {
+            loc: last.loc.clone(),
+            note: format!(
+                "last successful use before: {} by {} at {}",
+                last.operation, last.principal, last.time_text
+            ),
+        });
+    }
+    for f in failed.iter().take(SHOWN) {
+        related.push(Related {
+            loc: at(&f.seen.loc, "/errorCode"),
+            note: format!(
+                "refused afterwards: {} by {}{} at {}: errorCode is {}",
+                f.seen.operation,
+                f.seen.principal,
+                via(f.seen.service.as_deref()),
+                f.seen.time_text,
+                f.error
+            ),
+        });
+    }
+    for step in incident.later.iter().chain(&incident.end) {
+        related.push(Related {
+            loc: at(&step.seen.loc, "/eventName"),
+            note: format!(
+                "{} by {} at {}",
+                step.seen.operation, step.seen.principal, step.seen.time_text
+            ),
+        });
+    }
+    for &i in dependents.iter().take(SHOWN) {
+        let r = &ctx.inventory.resources[i];
+        if let Some(loc) = r.home() {
+            related.push(Related {
+                loc: loc.clone(),
+                note: format!("still encrypted with the key: {}", r.arn),
+            });
+        }
+    }
+
+    let region = &key.region;
+    let mut remediation = String::new();
+    if incident.end.is_some() {
+        remediation.push_str("# the key was re-enabled; retry what failed meanwhile\n");
+    }
+    if start.change == Change::ScheduleDeletion
+        || incident
+            .later
+            .iter()
+            .any(|s| s.change == Change::ScheduleDeletion)
+    {
+        let _ = writeln!(
+            remediation,
+            "aws kms cancel-key-deletion --key-id {shown_key} --region {region}"
+        );
+    }
+    let _ = writeln!(
+        remediation,
+        "aws kms enable-key --key-id {shown_key} --region {region}"
+    );
+    let identity = format!(
+        "{}\0{}",
+        start.seen.event_id.as_deref().unwrap_or(""),
+        shown_key
+    );
+    Some(Finding {
+        rule: index,
+        rule_id: rule.id.clone(),
+        severity: rule.severity,
+        fingerprint: fingerprint(&rule.id, &identity),
+        subject: Subject::Event {
+            id: start
+                .seen
+                .event_id
+                .clone()
+                .unwrap_or_else(|| "(no eventID)".to_owned()),
+            time: start.seen.time_text.clone(),
+            name: start.seen.operation.clone(),
+            source: "kms.amazonaws.com".to_owned(),
+            resource: Some(shown_key.clone()),
+        },
+        message: m,
+        remediation,
+        primary: Some(at(&start.seen.loc, start.key_field)),
+        primary_note: format!(
+            "{} of {shown_key} by {who}, {} call{} refused until {}",
+            start.seen.operation,
+            failed.len(),
+            plural(failed.len() as u64),
+            incident.end.map_or("the end of the logs".to_owned(), |e| e
+                .seen
+                .time_text
+                .clone())
+        ),
+        related,
+    })
+}
+
+fn describe_failures(m: &mut String, failed: &[&Failure]) {
+    if failed.is_empty() {
+        m.push_str("No call was refused afterwards in the logs.");
+        return;
+    }
+    let mut by_caller: BTreeMap<(String, Option<String>), u64> = BTreeMap::new();
+    let mut errors: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut resources: BTreeSet<&str> = BTreeSet::new();
+    for f in failed {
+        *by_caller
+            .entry((f.seen.principal.clone(), f.seen.service.clone()))
+            .or_default() += 1;
+        *errors.entry(f.error.as_str()).or_default() += 1;
+        resources.extend(f.context.iter().map(String::as_str));
+    }
+    let mut callers: Vec<_> = by_caller.into_iter().collect();
+    callers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let callers: Vec<String> = callers
+        .iter()
+        .take(SHOWN)
+        .map(|((p, s), n)| format!("{p}{} ×{n}", via(s.as_deref())))
+        .collect();
+    let errors: Vec<String> = errors.iter().map(|(e, n)| format!("{e} ×{n}")).collect();
+    let _ = write!(
+        m,
+        "Afterwards {} call{} failed because of it ({}): {}",
+        failed.len(),
+        plural(failed.len() as u64),
+        errors.join(", "),
+        callers.join(", ")
+    );
+    if !resources.is_empty() {
+        let shown: Vec<&str> = resources.iter().copied().take(SHOWN).collect();
+        let more = resources.len().saturating_sub(SHOWN);
+        let _ = write!(
+            m,
+            "; resources named in their encryption context: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    m.push('.');
+}
+
+fn deletion_text(date: &str, days: Option<u64>) -> String {
+    match (date.is_empty(), days) {
+        (false, Some(d)) => format!(" (deletion on {date}, after {d} days)"),
+        (false, None) => format!(" (deletion on {date})"),
+        (true, Some(d)) => format!(" (deletion after {d} days)"),
+        (true, None) => String::new(),
+    }
+}
+
+fn via(service: Option<&str>) -> String {
+    service.map_or(String::new(), |s| format!(" via {s}"))
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn at(base: &Loc, suffix: &str) -> Loc {
+    Loc::new(base.source, format!("{}{suffix}", base.pointer))
+}
+
+/// The resources of the inventory encrypted with the key (its `DependentResources`).
+fn dependents(inventory: &Inventory, key: &KeyId) -> Vec<usize> {
+    let Some(arn) = &key.arn else {
+        return Vec::new();
+    };
+    let Some(k) = inventory.find(Kind::KmsKey, arn) else {
+        return Vec::new();
+    };
+    inventory
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind != Kind::KmsAlias && r.link("KmsKey") == Some(k))
+        .map(|(i, _)| i)
+        .collect()
+}
