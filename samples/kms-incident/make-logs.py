@@ -6,7 +6,7 @@ gzip with mtime 0 and fixed ids, so the bytes do not change from one run to the 
 
 The story (account 123456789012, us-east-1, November 2026):
 
-  11-19  the app key (alias/app-data, created long before) is in daily use: EBS decrypts the
+  11-19  admin names the app key alias/app-data (CreateAlias); the key is in daily use: EBS decrypts the
          data key of vol-0a1b2c3d4e5f60718 for i-0123456789abcdef0, S3 makes data keys for
          objects the etl role writes to lab-reports under SSE-KMS; an idle key (alias/idle)
          is never used
@@ -127,7 +127,10 @@ def put(time, who, name, obj, applied, error=None):
 ADMIN, ALICE, BOB, CAROL = user("admin"), user("alice"), user("bob"), user("carol")
 ETL = role("etl", "nightly")
 
-DAY_BEFORE = [ebs_decrypt(f"2026-11-19T{h:02d}:00:00Z") for h in range(8, 20, 4)] + [
+DAY_BEFORE = [
+    kms("2026-11-19T07:00:00Z", "CreateAlias", ADMIN, APP_KEY,
+        params={"aliasName": "alias/app-data", "targetKeyId": APP_KEY}),
+] + [ebs_decrypt(f"2026-11-19T{h:02d}:00:00Z") for h in range(8, 20, 4)] + [
     s3_kms("2026-11-19T09:30:00Z", "GenerateDataKey", ETL, "q3.csv"),
     s3_kms("2026-11-19T12:00:00Z", "Decrypt", BOB, "q3.csv"),
     kms("2026-11-19T12:30:00Z", "DescribeKey", ALICE, IDLE_KEY),
