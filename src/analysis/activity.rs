@@ -355,10 +355,11 @@ impl Calls {
     }
 }
 
-/// One file's KMS calls, by the key as named, the principal and the operation.
+/// One file's KMS calls, by the key as named, the principal and the operation. Nested maps,
+/// so that a call of a row already there (most calls) is counted without allocating.
 #[derive(Debug, Default)]
 pub struct Table {
-    rows: HashMap<(KeyName, String, String), Calls>,
+    rows: HashMap<KeyName, HashMap<String, HashMap<String, Calls>>>,
     /// Calls that name no key (`ListKeys`, `CreateKey` refused, ...).
     pub keyless: u64,
 }
@@ -369,20 +370,52 @@ impl Table {
             self.keyless += 1;
             return;
         };
-        // Looking up before inserting: most calls repeat a row, and the key stays unowned.
-        let probe = (
-            key.clone(),
-            call.principal.clone(),
-            call.operation.to_owned(),
-        );
-        self.rows.entry(probe).or_default().add(call);
+        if !self.rows.contains_key(key) {
+            self.rows.insert(key.clone(), HashMap::new());
+        }
+        let Some(principals) = self.rows.get_mut(key) else {
+            return;
+        };
+        if !principals.contains_key(&call.principal) {
+            principals.insert(call.principal.clone(), HashMap::new());
+        }
+        let Some(operations) = principals.get_mut(&call.principal) else {
+            return;
+        };
+        match operations.get_mut(call.operation) {
+            Some(calls) => calls.add(call),
+            None => {
+                let mut calls = Calls::default();
+                calls.add(call);
+                operations.insert(call.operation.to_owned(), calls);
+            }
+        }
     }
 
     pub fn merge(&mut self, other: Table) {
         self.keyless += other.keyless;
-        for (k, v) in other.rows {
-            self.rows.entry(k).or_default().merge(v);
+        for (key, principals) in other.rows {
+            let mine = self.rows.entry(key).or_default();
+            for (principal, operations) in principals {
+                let mine = mine.entry(principal).or_default();
+                for (operation, calls) in operations {
+                    mine.entry(operation).or_default().merge(calls);
+                }
+            }
         }
+    }
+
+    fn into_rows(self) -> impl Iterator<Item = (KeyName, String, String, Calls)> {
+        self.rows.into_iter().flat_map(|(key, principals)| {
+            principals
+                .into_iter()
+                .flat_map(move |(principal, operations)| {
+                    let key = key.clone();
+                    operations
+                        .into_iter()
+                        .map(move |(op, calls)| (key.clone(), principal.clone(), op, calls))
+                })
+        })
     }
 }
 
@@ -407,8 +440,9 @@ pub struct Activity {
 
 impl Activity {
     pub fn new(table: Table, resolver: &Resolver) -> Activity {
+        let keyless = table.keyless;
         let mut merged: BTreeMap<(KeyId, String, String), Calls> = BTreeMap::new();
-        for ((name, principal, operation), calls) in table.rows {
+        for (name, principal, operation, calls) in table.into_rows() {
             merged
                 .entry((resolver.resolve(&name), principal, operation))
                 .or_default()
@@ -432,10 +466,7 @@ impl Activity {
                 .then_with(|| a.principal.cmp(&b.principal))
                 .then_with(|| a.operation.cmp(&b.operation))
         });
-        Activity {
-            rows,
-            keyless: table.keyless,
-        }
+        Activity { rows, keyless }
     }
 }
 

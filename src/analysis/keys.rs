@@ -132,12 +132,13 @@ pub struct Minute {
 }
 
 impl Minute {
-    fn add(&mut self, seen: Seen) {
+    /// Counts a use at `time`; `seen` is called only when the use becomes evidence.
+    fn add(&mut self, time: i64, seen: impl FnOnce() -> Seen) {
         self.count += 1;
-        if seen.time < self.first.time {
-            self.first = seen;
-        } else if seen.time >= self.last.time {
-            self.last = seen;
+        if time < self.first.time {
+            self.first = seen();
+        } else if time >= self.last.time {
+            self.last = seen();
         }
     }
 
@@ -171,7 +172,7 @@ impl KeyNotes {
         if let Some(alias) = alias_event(event, &call) {
             self.aliases.push(alias);
         }
-        let (Some(key), Some(time)) = (call.key.clone(), call.time) else {
+        let (Some(key), Some(time)) = (call.key.as_ref(), call.time) else {
             return;
         };
         if self.last_time.as_ref().is_none_or(|(t, _)| time > *t) {
@@ -179,7 +180,7 @@ impl KeyNotes {
         }
         match call.error {
             Some(code) if unusable_error(code) => self.failures.push(Failure {
-                key,
+                key: key.clone(),
                 seen: Seen::new(event, &call, time),
                 error: code.to_owned(),
                 context: context_resources(event.record),
@@ -198,11 +199,16 @@ impl KeyNotes {
                     });
                 }
                 if is_use(&call) {
-                    let seen = Seen::new(event, &call, time);
-                    let minutes = self.usage.entry(key).or_default();
+                    if !self.usage.contains_key(key) {
+                        self.usage.insert(key.clone(), BTreeMap::new());
+                    }
+                    let Some(minutes) = self.usage.get_mut(key) else {
+                        return;
+                    };
                     match minutes.get_mut(&time.div_euclid(60)) {
-                        Some(m) => m.add(seen),
+                        Some(m) => m.add(time, || Seen::new(event, &call, time)),
                         None => {
+                            let seen = Seen::new(event, &call, time);
                             minutes.insert(
                                 time.div_euclid(60),
                                 Minute {
