@@ -72,6 +72,7 @@ fn the_sample_incident_is_one_finding_with_its_failures_and_dependents() {
         "Afterwards 4 calls failed because of it (DisabledException ×3, KMSInvalidStateException ×1)",
         "via ec2.amazonaws.com ×2",
         "arn:aws:iam::123456789012:user/bob via s3.amazonaws.com ×1",
+        "through ec2.amazonaws.com ×3 (EBS: attaching volumes, starting instances), s3.amazonaws.com ×1 (S3",
         "resources named in their encryption context: arn:aws:s3:::lab-reports/q3.csv, vol-0a1b2c3d4e5f60718",
         "then scheduled its deletion at 2026-11-20T14:10:00Z",
         "cancelled the deletion at 2026-11-20T14:20:00Z",
@@ -516,4 +517,65 @@ fn uploads_without_sse_kms_are_summarised_per_bucket_and_principal() {
     // Management events only: nothing to summarise.
     let (_, report) = scan(&["samples/lab", "--only", UPLOADS]);
     assert!(of_rule(&report, UPLOADS).is_empty());
+}
+
+#[test]
+fn many_refusals_are_counted_and_a_few_shown() {
+    let k = "k-4";
+    let mut records = vec![
+        kms("2026-11-01T09:59:10Z", "Decrypt", k, "app", None),
+        kms("2026-11-01T09:59:30Z", "DisableKey", k, "admin", None),
+        // Accepted while the change took effect: the same minute.
+        kms("2026-11-01T09:59:50Z", "Decrypt", k, "app", None),
+    ];
+    // 130 refusals over three hours, 7 callers; one before the change and one after the
+    // re-enable in the same hours do not count.
+    records.push(kms(
+        "2026-11-01T09:58:00Z",
+        "Decrypt",
+        k,
+        "early",
+        Some("DisabledException"),
+    ));
+    for i in 0..130 {
+        let time = format!("2026-11-01T{:02}:{:02}:00Z", 10 + i / 60, i % 60);
+        let who = format!("caller{}", i % 7);
+        records.push(kms(&time, "Decrypt", k, &who, Some("DisabledException")));
+    }
+    records.push(kms("2026-11-01T12:10:30Z", "EnableKey", k, "admin", None));
+    records.push(kms(
+        "2026-11-01T12:11:00Z",
+        "Decrypt",
+        k,
+        "late",
+        Some("DisabledException"),
+    ));
+    let found = incidents_of(&records);
+    assert_eq!(found.len(), 1);
+    let message = found[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("Afterwards 130 calls failed because of it (DisabledException ×130)"),
+        "{message}"
+    );
+    assert!(message.contains("and 2 more callers"), "{message}");
+    assert!(
+        !message.contains("early") && !message.contains("late"),
+        "{message}"
+    );
+    // Use in the minute of the change, before and after it: the count is a lower bound.
+    assert!(
+        message.contains("at least 1 successful call in the 30 days before"),
+        "{message}"
+    );
+    let refused = found[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter(|r| {
+            r["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("refused afterwards"))
+        })
+        .count();
+    assert_eq!(refused, 5, "a few examples, not 130 locations");
 }

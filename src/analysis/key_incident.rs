@@ -7,8 +7,11 @@
 //!
 //! "In use" means a successful cryptographic call on the key (or a grant made by a service)
 //! in the [`IN_USE_DAYS`] days of logs before the change, or a call refused with
-//! `DisabledException`/`KMSInvalidStateException` after it. Use is counted per minute: calls
-//! in the minute of the change count only when the first of them came before it.
+//! `DisabledException`/`KMSInvalidStateException` after it. The notes count use and
+//! refusals per minute (so that they stay small): in the minute of the change, its calls are
+//! counted when they all came before it, else the message says "at least"; a minute of
+//! refusals that straddles the start or the end of an incident is counted exactly when it
+//! holds no more calls than the notes keep whole, and whole otherwise.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -18,7 +21,7 @@ use crate::model::{Inventory, Kind, Loc};
 use crate::rules::Rule;
 
 use super::activity::{KeyId, Resolver};
-use super::keys::{Change, Failure, KeyNotes, Minute, Seen, Step};
+use super::keys::{Change, FailMinute, Failure, KeyNotes, MINUTE, Seen, Step, UseMinute};
 
 pub const RULE: &str = "event-kms-key-disabled-in-use";
 
@@ -47,22 +50,22 @@ pub fn findings(
     for s in &notes.steps {
         steps.entry(resolver.resolve(&s.key)).or_default().push(s);
     }
-    let mut failures: BTreeMap<KeyId, Vec<&Failure>> = BTreeMap::new();
-    for f in &notes.failures {
-        failures
-            .entry(resolver.resolve(&f.key))
-            .or_default()
-            .push(f);
-    }
     // A key named by id in some records and by alias in others is one key.
-    let mut usage: BTreeMap<KeyId, BTreeMap<i64, Minute>> = BTreeMap::new();
-    for (name, minutes) in &notes.usage {
+    let mut failures: BTreeMap<KeyId, BTreeMap<i64, FailMinute>> = BTreeMap::new();
+    for (name, minutes) in &notes.failures {
+        let mine = failures.entry(resolver.resolve(name)).or_default();
+        for (h, minute) in minutes {
+            mine.entry(*h).or_default().merge(minute.clone());
+        }
+    }
+    let mut usage: BTreeMap<KeyId, BTreeMap<i64, UseMinute>> = BTreeMap::new();
+    for (name, days) in &notes.usage {
         let mine = usage.entry(resolver.resolve(name)).or_default();
-        for (m, minute) in minutes {
-            match mine.get_mut(m) {
-                Some(existing) => existing.merge(minute.clone()),
+        for (d, day) in days {
+            match mine.get_mut(d) {
+                Some(existing) => existing.merge(day.clone()),
                 None => {
-                    mine.insert(*m, minute.clone());
+                    mine.insert(*d, day.clone());
                 }
             }
         }
@@ -72,7 +75,7 @@ pub fn findings(
         list.sort_by(|a, b| {
             (a.seen.time, &a.seen.loc, a.change).cmp(&(b.seen.time, &b.seen.loc, b.change))
         });
-        let no_failures = Vec::new();
+        let no_failures = BTreeMap::new();
         let key_failures = failures.get(&key).unwrap_or(&no_failures);
         let no_usage = BTreeMap::new();
         let key_usage = usage.get(&key).unwrap_or(&no_usage);
@@ -129,41 +132,89 @@ fn incidents<'a>(steps: &[&'a Step]) -> Vec<Incident<'a>> {
 struct Context<'a> {
     key: &'a KeyId,
     aliases: Vec<String>,
-    failures: &'a [&'a Failure],
-    usage: &'a BTreeMap<i64, Minute>,
+    failures: &'a BTreeMap<i64, FailMinute>,
+    usage: &'a BTreeMap<i64, UseMinute>,
     inventory: &'a Inventory,
     last_time: Option<&'a str>,
 }
 
-/// Successful calls in the window before `t`, and the last of them.
-fn use_before(usage: &BTreeMap<i64, Minute>, t: i64) -> (u64, Option<&Seen>) {
-    let from = (t - IN_USE_DAYS * 86_400).div_euclid(60);
-    let minute_of_t = t.div_euclid(60);
+/// Successful calls in the window before `t`, whether the count is exact, and the last of
+/// them.
+fn use_before(usage: &BTreeMap<i64, UseMinute>, t: i64) -> (u64, bool, Option<&Seen>) {
+    let now = t.div_euclid(MINUTE);
     let mut count = 0;
+    let mut exact = true;
     let mut last = None;
-    for (&m, minute) in usage.range(from..=minute_of_t) {
-        if m < minute_of_t || minute.last.time < t {
-            count += minute.count;
-            last = Some(&minute.last);
-        } else if minute.first.time < t {
+    let from = (t - IN_USE_DAYS * 86_400).div_euclid(MINUTE);
+    for (&d, day) in usage.range(from..=now) {
+        if d < now || day.last.time < t {
+            count += day.count;
+            last = Some(&day.last);
+        } else if day.first.time < t {
             count += 1;
-            last = Some(&minute.first);
+            exact = false;
+            last = Some(&day.first);
         }
     }
-    (count, last)
+    (count, exact, last)
+}
+
+/// The calls refused in `[from, to)`.
+#[derive(Default)]
+struct Refused<'a> {
+    count: u64,
+    callers: BTreeMap<(String, Option<String>), u64>,
+    errors: BTreeMap<String, u64>,
+    resources: BTreeSet<String>,
+    more_resources: u64,
+    examples: Vec<&'a Failure>,
+}
+
+fn refused(minutes: &BTreeMap<i64, FailMinute>, from: i64, to: Option<i64>) -> Refused<'_> {
+    let mut out = Refused::default();
+    let inside = |t: i64| t >= from && to.is_none_or(|e| t < e);
+    let last_minute = to.map_or(i64::MAX, |e| e.div_euclid(MINUTE));
+    for minute in minutes
+        .range(from.div_euclid(MINUTE)..=last_minute)
+        .map(|(_, h)| h)
+    {
+        if !(minute.last >= from && to.is_none_or(|e| minute.first < e)) {
+            continue;
+        }
+        let whole = inside(minute.first) && inside(minute.last);
+        if whole || minute.count as usize > minute.examples.len() {
+            out.count += minute.count;
+            for (k, n) in &minute.callers {
+                *out.callers.entry(k.clone()).or_default() += n;
+            }
+            for (k, n) in &minute.errors {
+                *out.errors.entry(k.clone()).or_default() += n;
+            }
+            out.resources.extend(minute.resources.iter().cloned());
+            out.more_resources += minute.more_resources;
+        } else {
+            // Every call of the minute is kept whole: count those of the incident.
+            for f in minute.examples.iter().filter(|f| inside(f.seen.time)) {
+                out.count += 1;
+                let caller = (f.seen.principal.clone(), f.seen.service.clone());
+                *out.callers.entry(caller).or_default() += 1;
+                *out.errors.entry(f.error.clone()).or_default() += 1;
+                out.resources.extend(f.context.iter().cloned());
+            }
+        }
+        out.examples
+            .extend(minute.examples.iter().filter(|f| inside(f.seen.time)));
+    }
+    out.examples.truncate(SHOWN);
+    out
 }
 
 fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Option<Finding> {
     let start = incident.start;
     let t = start.seen.time;
-    let (uses, last_use) = use_before(ctx.usage, t);
-    let failed: Vec<&Failure> = ctx
-        .failures
-        .iter()
-        .copied()
-        .filter(|f| f.seen.time >= t && incident.end.is_none_or(|e| f.seen.time < e.seen.time))
-        .collect();
-    if uses == 0 && failed.is_empty() {
+    let (uses, exact, last_use) = use_before(ctx.usage, t);
+    let failed = refused(ctx.failures, t, incident.end.map(|e| e.seen.time));
+    if uses == 0 && failed.count == 0 {
         return None;
     }
     let key = ctx.key;
@@ -194,7 +245,8 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
         Some(last) => {
             let _ = write!(
                 m,
-                "{uses} successful call{} in the {IN_USE_DAYS} days before (the last: {} by {}{} at {})",
+                "{}{uses} successful call{} in the {IN_USE_DAYS} days before (the last: {} by {}{} at {})",
+                if exact { "" } else { "at least " },
                 plural(uses),
                 last.operation,
                 last.principal,
@@ -269,7 +321,7 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
             ),
         });
     }
-    for f in failed.iter().take(SHOWN) {
+    for f in &failed.examples {
         related.push(Related {
             loc: at(&f.seen.loc, "/errorCode"),
             note: format!(
@@ -348,8 +400,8 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
         primary_note: format!(
             "{} of {shown_key} by {who}, {} call{} refused until {}",
             start.seen.operation,
-            failed.len(),
-            plural(failed.len() as u64),
+            failed.count,
+            plural(failed.count),
             incident.end.map_or("the end of the logs".to_owned(), |e| e
                 .seen
                 .time_text
@@ -359,40 +411,58 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
     })
 }
 
-fn describe_failures(m: &mut String, failed: &[&Failure]) {
-    if failed.is_empty() {
+fn describe_failures(m: &mut String, failed: &Refused) {
+    if failed.count == 0 {
         m.push_str("No call was refused afterwards in the logs.");
         return;
     }
-    let mut by_caller: BTreeMap<(String, Option<String>), u64> = BTreeMap::new();
-    let mut errors: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut resources: BTreeSet<&str> = BTreeSet::new();
-    for f in failed {
-        *by_caller
-            .entry((f.seen.principal.clone(), f.seen.service.clone()))
-            .or_default() += 1;
-        *errors.entry(f.error.as_str()).or_default() += 1;
-        resources.extend(f.context.iter().map(String::as_str));
-    }
-    let mut callers: Vec<_> = by_caller.into_iter().collect();
-    callers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut callers: Vec<_> = failed.callers.iter().collect();
+    callers.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let more_callers = callers.len().saturating_sub(SHOWN);
     let callers: Vec<String> = callers
         .iter()
         .take(SHOWN)
         .map(|((p, s), n)| format!("{p}{} ×{n}", via(s.as_deref())))
         .collect();
-    let errors: Vec<String> = errors.iter().map(|(e, n)| format!("{e} ×{n}")).collect();
+    let mut services: BTreeMap<&str, u64> = BTreeMap::new();
+    for ((_, s), n) in &failed.callers {
+        if let Some(s) = s {
+            *services.entry(s.as_str()).or_default() += n;
+        }
+    }
+    let errors: Vec<String> = failed
+        .errors
+        .iter()
+        .map(|(e, n)| format!("{e} ×{n}"))
+        .collect();
     let _ = write!(
         m,
-        "Afterwards {} call{} failed because of it ({}): {}",
-        failed.len(),
-        plural(failed.len() as u64),
+        "Afterwards {} call{} failed because of it ({}): {}{}",
+        failed.count,
+        plural(failed.count),
         errors.join(", "),
-        callers.join(", ")
+        callers.join(", "),
+        if more_callers > 0 {
+            format!(" and {more_callers} more callers")
+        } else {
+            String::new()
+        }
     );
-    if !resources.is_empty() {
-        let shown: Vec<&str> = resources.iter().copied().take(SHOWN).collect();
-        let more = resources.len().saturating_sub(SHOWN);
+    if !services.is_empty() {
+        let through: Vec<String> = services
+            .iter()
+            .map(|(s, n)| format!("{s} ×{n}{}", purpose(s)))
+            .collect();
+        let _ = write!(m, "; through {}", through.join(", "));
+    }
+    if !failed.resources.is_empty() {
+        let shown: Vec<&str> = failed
+            .resources
+            .iter()
+            .map(String::as_str)
+            .take(SHOWN)
+            .collect();
+        let more = failed.resources.len().saturating_sub(SHOWN) as u64 + failed.more_resources;
         let _ = write!(
             m,
             "; resources named in their encryption context: {}{}",
@@ -405,6 +475,17 @@ fn describe_failures(m: &mut String, failed: &[&Failure]) {
         );
     }
     m.push('.');
+}
+
+/// What a service's calls on a key are for, where it is clear.
+fn purpose(service: &str) -> &'static str {
+    if service.starts_with("ec2") || service.starts_with("ebs") {
+        " (EBS: attaching volumes, starting instances)"
+    } else if service.starts_with("s3") {
+        " (S3: reading and writing SSE-KMS objects)"
+    } else {
+        ""
+    }
 }
 
 fn deletion_text(date: &str, days: Option<u64>) -> String {
