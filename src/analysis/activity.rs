@@ -8,34 +8,40 @@
 //! ARN. Aliases are resolved when the scan is finished, from the `CreateAlias`/`UpdateAlias`
 //! records seen and from the aliases of an export scanned with the logs.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
 use crate::model::{Arn, Event, Inventory, Kind, kms_key_arn};
 
-/// A key as one record names it, before aliases are resolved: `name` is a key id or an alias
-/// name (`alias/...`), in the record's account and region unless an ARN said otherwise.
+/// A key as one record names it, before aliases are resolved: a key id or an alias name
+/// (`alias/...`), in the record's account and region unless an ARN said otherwise. Held as
+/// one string (`partition`, `account`, `region`, `name`, separated by NUL) so that maps keyed
+/// by it are looked up with a `&str` written into a reused buffer, without allocating.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyName {
-    pub partition: String,
-    pub account: String,
-    pub region: String,
-    pub name: String,
+pub struct KeyName(String);
+
+impl std::borrow::Borrow<str> for KeyName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 impl KeyName {
-    /// `reference` as AWS accepts it wherever a key is named.
-    fn parse(reference: &str, account: &str, region: &str) -> Option<KeyName> {
+    /// Writes `reference`, as AWS accepts it wherever a key is named, into `buf`; false when
+    /// it names no key.
+    fn write(buf: &mut String, reference: &str, account: &str, region: &str) -> bool {
+        buf.clear();
         if reference.is_empty() {
-            return None;
+            return false;
         }
         let (partition, account, region, name) = match Arn::parse(reference) {
             Some(arn) if arn.service == "kms" => {
                 let name = arn.resource.strip_prefix("key/").unwrap_or(arn.resource);
                 (arn.partition, arn.account, arn.region, name)
             }
-            Some(_) => return None,
+            Some(_) => return false,
             None => (
                 crate::model::arn::partition(region),
                 account,
@@ -43,16 +49,47 @@ impl KeyName {
                 reference,
             ),
         };
-        Some(KeyName {
-            partition: partition.to_owned(),
-            account: account.to_owned(),
-            region: region.to_owned(),
-            name: name.to_owned(),
-        })
+        for (i, part) in [partition, account, region, name].iter().enumerate() {
+            if i > 0 {
+                buf.push('\0');
+            }
+            buf.push_str(part);
+        }
+        true
+    }
+
+    #[cfg(test)]
+    fn parse(reference: &str, account: &str, region: &str) -> Option<KeyName> {
+        let mut buf = String::new();
+        KeyName::write(&mut buf, reference, account, region).then_some(KeyName(buf))
+    }
+
+    pub fn of(encoded: &str) -> KeyName {
+        KeyName(encoded.to_owned())
+    }
+
+    fn part(&self, i: usize) -> &str {
+        self.0.split('\0').nth(i).unwrap_or("")
+    }
+
+    pub fn partition(&self) -> &str {
+        self.part(0)
+    }
+
+    pub fn account(&self) -> &str {
+        self.part(1)
+    }
+
+    pub fn region(&self) -> &str {
+        self.part(2)
+    }
+
+    pub fn name(&self) -> &str {
+        self.part(3)
     }
 
     fn is_alias(&self) -> bool {
-        self.name.starts_with("alias/")
+        self.name().starts_with("alias/")
     }
 }
 
@@ -70,9 +107,10 @@ pub struct KeyId {
 
 /// One KMS record, as the analyses read it.
 pub struct KmsCall<'a> {
-    pub key: Option<KeyName>,
+    /// The key, encoded as a [`KeyName`] in the buffer given to [`kms_call`].
+    pub key: Option<&'a str>,
     pub operation: &'a str,
-    pub principal: String,
+    pub principal: Cow<'a, str>,
     /// The AWS service that called on the principal's behalf.
     pub service: Option<&'a str>,
     pub error: Option<&'a str>,
@@ -83,27 +121,67 @@ pub struct KmsCall<'a> {
     pub key_field: &'static str,
 }
 
-/// Seconds since the epoch of a CloudTrail `eventTime`.
+/// A time as CloudTrail writes it (`2026-11-20T14:00:10Z`).
+pub fn time_text(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |t| t.to_string())
+}
+
+/// Seconds since the epoch of a CloudTrail `eventTime`: CloudTrail's own form
+/// (`2026-11-20T14:00:10Z`) read directly, as it comes with every record, any other RFC 3339
+/// time by jiff.
 pub fn seconds(time: &str) -> Option<i64> {
-    time.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
+    cloudtrail_seconds(time).or_else(|| time.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()))
+}
+
+fn cloudtrail_seconds(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i64> {
+        b[from..to].iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
 /// Who made a call: the IAM ARN, or for an AWS service acting on its own the service, or the
 /// identity type with its principal id.
-pub fn principal(record: &Value) -> String {
+pub fn principal(record: &Value) -> Cow<'_, str> {
     let identity = record.get("userIdentity");
     let field = |name: &str| identity.and_then(|i| i.get(name)).and_then(Value::as_str);
     if let Some(arn) = field("arn") {
-        return arn.to_owned();
+        return Cow::Borrowed(arn);
     }
     if let Some(service) = field("invokedBy") {
-        return service.to_owned();
+        return Cow::Borrowed(service);
     }
     match (field("type"), field("principalId")) {
-        (Some(t), Some(p)) => format!("{t}:{p}"),
-        (Some(t), None) => t.to_owned(),
-        (None, Some(p)) => p.to_owned(),
-        (None, None) => "(unknown principal)".to_owned(),
+        (Some(t), Some(p)) => Cow::Owned(format!("{t}:{p}")),
+        (Some(t), None) => Cow::Borrowed(t),
+        (None, Some(p)) => Cow::Borrowed(p),
+        (None, None) => Cow::Borrowed("(unknown principal)"),
     }
 }
 
@@ -129,8 +207,9 @@ fn text<'a>(record: &'a Value, pointer: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The KMS call a record is, for records of `kms.amazonaws.com`.
-pub fn kms_call<'a>(event: &Event<'a>) -> KmsCall<'a> {
+/// The KMS call a record is, for records of `kms.amazonaws.com`; its key is written into
+/// `key` (a buffer kept from call to call).
+pub fn kms_call<'a>(event: &Event<'a>, key: &'a mut String) -> KmsCall<'a> {
     let record = event.record;
     let account = text(record, "/recipientAccountId")
         .or_else(|| text(record, "/userIdentity/accountId"))
@@ -152,19 +231,20 @@ pub fn kms_call<'a>(event: &Event<'a>) -> KmsCall<'a> {
         "/requestParameters/targetKeyId",
         "/requestParameters/destinationKeyId",
     ];
-    let (key, key_field) = match from_resources {
+    let (named, key_field) = match from_resources {
         Some((i, arn)) => (
-            KeyName::parse(arn, account, region),
+            KeyName::write(key, arn, account, region),
             RESOURCE_FIELDS.get(i).copied().unwrap_or("/resources"),
         ),
         None => CANDIDATES
             .iter()
-            .find_map(|p| text(record, p).map(|s| (KeyName::parse(s, account, region), *p)))
-            .unwrap_or((None, "")),
+            .find_map(|p| text(record, p).map(|s| (KeyName::write(key, s, account, region), *p)))
+            .unwrap_or((false, "")),
     };
+    let key: &'a str = key;
     let time_text = text(record, "/eventTime").unwrap_or("");
     KmsCall {
-        key,
+        key: named.then_some(key),
         operation: text(record, "/eventName").unwrap_or(""),
         principal: principal(record),
         service: service(record),
@@ -199,16 +279,12 @@ pub fn alias_event(event: &Event, call: &KmsCall) -> Option<AliasEvent> {
     let record = event.record;
     let account = text(record, "/recipientAccountId").unwrap_or("");
     let region = text(record, "/awsRegion").unwrap_or("");
-    let alias = KeyName::parse(
-        text(record, "/requestParameters/aliasName")?,
-        account,
-        region,
-    )?;
-    let target = KeyName::parse(
-        text(record, "/requestParameters/targetKeyId")?,
-        account,
-        region,
-    )?;
+    let parse = |s: &str| {
+        let mut buf = String::new();
+        KeyName::write(&mut buf, s, account, region).then_some(KeyName(buf))
+    };
+    let alias = parse(text(record, "/requestParameters/aliasName")?)?;
+    let target = parse(text(record, "/requestParameters/targetKeyId")?)?;
     Some(AliasEvent {
         alias,
         target,
@@ -246,14 +322,13 @@ impl Resolver {
         }
         // The logs say what an alias pointed at when they were written: they win over an
         // export of unknown date, and a later record over an earlier one.
-        events.sort_by_key(|e| e.time);
+        events.sort_by(|a, b| (a.time, &a.alias, &a.target).cmp(&(b.time, &b.alias, &b.target)));
         for e in events {
-            let target = match KeyName::parse(&e.target.name, &e.target.account, &e.target.region) {
-                Some(t) if !t.is_alias() => t.name,
-                _ => continue,
-            };
-            let (a, r) = (e.alias.account.clone(), e.alias.region.clone());
-            resolver.set(&a, &r, &e.alias.name, &target);
+            if e.target.is_alias() {
+                continue;
+            }
+            let a = &e.alias;
+            resolver.set(a.account(), a.region(), a.name(), e.target.name());
         }
         resolver
     }
@@ -273,29 +348,32 @@ impl Resolver {
     }
 
     pub fn resolve(&self, name: &KeyName) -> KeyId {
+        let (account, region) = (name.account().to_owned(), name.region().to_owned());
         let id = if name.is_alias() {
-            let scope = (name.account.clone(), name.region.clone(), name.name.clone());
+            let scope = (account.clone(), region.clone(), name.name().to_owned());
             self.aliases.get(&scope).cloned()
         } else {
-            Some(name.name.clone())
+            Some(name.name().to_owned())
         };
         match id {
             Some(id) => {
-                let scope = (name.account.clone(), name.region.clone(), id.clone());
-                let arn = self.arns.get(&scope).cloned().unwrap_or_else(|| {
-                    kms_key_arn(&name.partition, &name.region, &name.account, &id)
-                });
+                let scope = (account.clone(), region.clone(), id.clone());
+                let arn = self
+                    .arns
+                    .get(&scope)
+                    .cloned()
+                    .unwrap_or_else(|| kms_key_arn(name.partition(), &region, &account, &id));
                 KeyId {
-                    account: name.account.clone(),
-                    region: name.region.clone(),
+                    account,
+                    region,
                     id,
                     arn: Some(arn),
                 }
             }
             None => KeyId {
-                account: name.account.clone(),
-                region: name.region.clone(),
-                id: name.name.clone(),
+                account,
+                region,
+                id: name.name().to_owned(),
                 arn: None,
             },
         }
@@ -311,110 +389,156 @@ impl Resolver {
     }
 }
 
+/// Strings that notes refer to by number (keys, principals, operations, services), so that
+/// counting a call of a known caller allocates nothing and repeats no string.
+#[derive(Debug, Default)]
+pub struct Names {
+    list: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Names {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(s.to_owned());
+        self.index.insert(s.to_owned(), i);
+        i
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        self.list.get(i as usize).map_or("", String::as_str)
+    }
+
+    /// The numbers `other`'s strings have here (added when new).
+    pub fn absorb(&mut self, other: &Names) -> Vec<u32> {
+        other.list.iter().map(|s| self.id(s)).collect()
+    }
+}
+
 /// The calls of one key × principal × operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Calls {
     pub calls: u64,
     pub errors: u64,
-    /// The earliest and latest `eventTime`, as written.
-    pub first: Option<(i64, String)>,
-    pub last: Option<(i64, String)>,
+    /// The earliest and latest `eventTime`, in seconds.
+    pub first: Option<i64>,
+    pub last: Option<i64>,
     pub services: BTreeSet<String>,
 }
 
 impl Calls {
-    fn add(&mut self, call: &KmsCall) {
-        self.calls += 1;
-        self.errors += u64::from(call.error.is_some());
-        if let Some(s) = call.service
-            && !self.services.contains(s)
-        {
-            self.services.insert(s.to_owned());
-        }
-        if let Some(t) = call.time {
-            self.seen(t, call.time_text);
-        }
-    }
-
-    fn seen(&mut self, t: i64, text: &str) {
-        if self.first.as_ref().is_none_or(|(f, _)| t < *f) {
-            self.first = Some((t, text.to_owned()));
-        }
-        if self.last.as_ref().is_none_or(|(l, _)| t > *l) {
-            self.last = Some((t, text.to_owned()));
-        }
-    }
-
     fn merge(&mut self, other: Calls) {
         self.calls += other.calls;
         self.errors += other.errors;
-        for (t, text) in other.first.into_iter().chain(other.last) {
-            self.seen(t, &text);
-        }
+        self.first = other.first.into_iter().chain(self.first).min();
+        self.last = other.last.into_iter().chain(self.last).max();
         self.services.extend(other.services);
     }
 }
 
-/// One file's KMS calls, by the key as named, the principal and the operation. Nested maps,
-/// so that a call of a row already there (most calls) is counted without allocating.
+/// [`Calls`] while a file is read, with services by number.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    calls: u64,
+    errors: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+    services: Vec<u32>,
+}
+
+impl Tally {
+    fn add(&mut self, failed: bool, time: Option<i64>, service: Option<u32>) {
+        self.calls += 1;
+        self.errors += u64::from(failed);
+        if let Some(s) = service
+            && !self.services.contains(&s)
+        {
+            self.services.push(s);
+        }
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    fn merge(&mut self, other: Tally, names: &[u32]) {
+        self.calls += other.calls;
+        self.errors += other.errors;
+        self.first = other.first.into_iter().chain(self.first).min();
+        self.last = other.last.into_iter().chain(self.last).max();
+        for s in other.services {
+            let s = names.get(s as usize).copied().unwrap_or(s);
+            if !self.services.contains(&s) {
+                self.services.push(s);
+            }
+        }
+    }
+}
+
+/// The KMS calls of some files, by key as named, principal and operation (all by number).
 #[derive(Debug, Default)]
 pub struct Table {
-    rows: HashMap<KeyName, HashMap<String, HashMap<String, Calls>>>,
+    rows: HashMap<(u32, u32, u32), Tally>,
+    keys: Names,
+    names: Names,
     /// Calls that name no key (`ListKeys`, `CreateKey` refused, ...).
     pub keyless: u64,
 }
 
 impl Table {
     pub fn add(&mut self, call: &KmsCall) {
-        let Some(key) = &call.key else {
+        let Some(key) = call.key else {
             self.keyless += 1;
             return;
         };
-        if !self.rows.contains_key(key) {
-            self.rows.insert(key.clone(), HashMap::new());
-        }
-        let Some(principals) = self.rows.get_mut(key) else {
-            return;
-        };
-        if !principals.contains_key(&call.principal) {
-            principals.insert(call.principal.clone(), HashMap::new());
-        }
-        let Some(operations) = principals.get_mut(&call.principal) else {
-            return;
-        };
-        match operations.get_mut(call.operation) {
-            Some(calls) => calls.add(call),
-            None => {
-                let mut calls = Calls::default();
-                calls.add(call);
-                operations.insert(call.operation.to_owned(), calls);
-            }
-        }
+        let row = (
+            self.keys.id(key),
+            self.names.id(&call.principal),
+            self.names.id(call.operation),
+        );
+        let service = call.service.map(|s| self.names.id(s));
+        self.rows
+            .entry(row)
+            .or_default()
+            .add(call.error.is_some(), call.time, service);
     }
 
     pub fn merge(&mut self, other: Table) {
         self.keyless += other.keyless;
-        for (key, principals) in other.rows {
-            let mine = self.rows.entry(key).or_default();
-            for (principal, operations) in principals {
-                let mine = mine.entry(principal).or_default();
-                for (operation, calls) in operations {
-                    mine.entry(operation).or_default().merge(calls);
-                }
-            }
+        let keys = self.keys.absorb(&other.keys);
+        let names = self.names.absorb(&other.names);
+        let at = |map: &[u32], i: u32| map.get(i as usize).copied().unwrap_or(i);
+        for ((k, p, o), tally) in other.rows {
+            let row = (at(&keys, k), at(&names, p), at(&names, o));
+            self.rows.entry(row).or_default().merge(tally, &names);
         }
     }
 
     fn into_rows(self) -> impl Iterator<Item = (KeyName, String, String, Calls)> {
-        self.rows.into_iter().flat_map(|(key, principals)| {
-            principals
-                .into_iter()
-                .flat_map(move |(principal, operations)| {
-                    let key = key.clone();
-                    operations
-                        .into_iter()
-                        .map(move |(op, calls)| (key.clone(), principal.clone(), op, calls))
-                })
+        let Table {
+            rows, keys, names, ..
+        } = self;
+        rows.into_iter().map(move |((k, p, o), t)| {
+            let calls = Calls {
+                calls: t.calls,
+                errors: t.errors,
+                first: t.first,
+                last: t.last,
+                services: t
+                    .services
+                    .iter()
+                    .map(|&s| names.get(s).to_owned())
+                    .collect(),
+            };
+            (
+                KeyName::of(keys.get(k)),
+                names.get(p).to_owned(),
+                names.get(o).to_owned(),
+                calls,
+            )
         })
     }
 }
@@ -479,18 +603,37 @@ mod tests {
         let n = |s| KeyName::parse(s, "111122223333", "eu-west-1");
         let id = n("1234abcd-12ab").expect("id");
         assert_eq!(
-            (id.account.as_str(), id.region.as_str(), id.name.as_str()),
-            ("111122223333", "eu-west-1", "1234abcd-12ab")
+            (id.partition(), id.account(), id.region(), id.name()),
+            ("aws", "111122223333", "eu-west-1", "1234abcd-12ab")
         );
-        let arn = n("arn:aws:kms:us-east-1:444455556666:key/k-1").expect("arn");
+        let arn = n("arn:aws-cn:kms:cn-north-1:444455556666:key/k-1").expect("arn");
         assert_eq!(
-            (arn.account.as_str(), arn.region.as_str(), arn.name.as_str()),
-            ("444455556666", "us-east-1", "k-1")
+            (arn.partition(), arn.account(), arn.region(), arn.name()),
+            ("aws-cn", "444455556666", "cn-north-1", "k-1")
         );
         let alias = n("arn:aws:kms:us-east-1:444455556666:alias/app").expect("alias arn");
-        assert_eq!(alias.name, "alias/app");
+        assert_eq!(alias.name(), "alias/app");
         assert!(n("arn:aws:s3:::bucket").is_none());
         assert!(n("").is_none());
+    }
+
+    #[test]
+    fn cloudtrail_times_read_directly_agree_with_jiff() {
+        for t in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "2026-11-20T14:00:10Z",
+            "2100-03-01T00:00:00Z",
+        ] {
+            let jiff = t.parse::<jiff::Timestamp>().expect("valid").as_second();
+            assert_eq!(cloudtrail_seconds(t), Some(jiff), "{t}");
+        }
+        assert_eq!(
+            seconds("2026-11-20T14:00:10.250+01:00"),
+            Some(1_795_179_610)
+        );
+        assert_eq!(cloudtrail_seconds("2026-13-20T14:00:10Z"), None);
+        assert_eq!(seconds("yesterday"), None);
     }
 
     #[test]

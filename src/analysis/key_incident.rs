@@ -20,8 +20,9 @@ use crate::finding::{Finding, Related, Subject, fingerprint};
 use crate::model::{Inventory, Kind, Loc};
 use crate::rules::Rule;
 
+use super::activity::Names;
 use super::activity::{KeyId, Resolver};
-use super::keys::{Change, FailMinute, Failure, KeyNotes, MINUTE, Seen, Step, UseMinute};
+use super::keys::{Change, FailMinute, Failure, KeyNotes, MINUTE, Step, Use, UseMinute};
 
 pub const RULE: &str = "event-kms-key-disabled-in-use";
 
@@ -86,6 +87,7 @@ pub fn findings(
                 failures: key_failures,
                 usage: key_usage,
                 inventory,
+                names: &notes.names,
                 last_time: notes.last_time.as_ref().map(|(_, t)| t.as_str()),
             };
             if let Some(f) = finding(index, rule, &incident, &ctx) {
@@ -135,12 +137,13 @@ struct Context<'a> {
     failures: &'a BTreeMap<i64, FailMinute>,
     usage: &'a BTreeMap<i64, UseMinute>,
     inventory: &'a Inventory,
+    names: &'a Names,
     last_time: Option<&'a str>,
 }
 
 /// Successful calls in the window before `t`, whether the count is exact, and the last of
 /// them.
-fn use_before(usage: &BTreeMap<i64, UseMinute>, t: i64) -> (u64, bool, Option<&Seen>) {
+fn use_before(usage: &BTreeMap<i64, UseMinute>, t: i64) -> (u64, bool, Option<Use>) {
     let now = t.div_euclid(MINUTE);
     let mut count = 0;
     let mut exact = true;
@@ -149,11 +152,11 @@ fn use_before(usage: &BTreeMap<i64, UseMinute>, t: i64) -> (u64, bool, Option<&S
     for (&d, day) in usage.range(from..=now) {
         if d < now || day.last.time < t {
             count += day.count;
-            last = Some(&day.last);
+            last = Some(day.last);
         } else if day.first.time < t {
             count += 1;
             exact = false;
-            last = Some(&day.first);
+            last = Some(day.first);
         }
     }
     (count, exact, last)
@@ -213,6 +216,8 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
     let start = incident.start;
     let t = start.seen.time;
     let (uses, exact, last_use) = use_before(ctx.usage, t);
+    let last_use = last_use.map(|u| u.seen(ctx.names));
+    let last_use = last_use.as_ref();
     let failed = refused(ctx.failures, t, incident.end.map(|e| e.seen.time));
     if uses == 0 && failed.count == 0 {
         return None;

@@ -11,9 +11,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::model::{Event, Loc};
+use crate::model::{Event, EventAt, Loc};
+use crate::source::SourceId;
 
-use super::activity::{AliasEvent, KeyName, KmsCall, Table, alias_event, kms_call};
+use super::activity::{
+    AliasEvent, KeyName, KmsCall, Names, Table, alias_event, kms_call, time_text,
+};
 
 /// What changes the state or the access of a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,7 +94,7 @@ impl Seen {
         Seen {
             time,
             time_text: call.time_text.to_owned(),
-            principal: call.principal.clone(),
+            principal: call.principal.clone().into_owned(),
             operation: call.operation.to_owned(),
             service: call.service.map(str::to_owned),
             loc: event.loc(),
@@ -129,32 +132,87 @@ pub const EXAMPLES: usize = 5;
 /// Resources named in encryption contexts kept per key and minute.
 pub const RESOURCES: usize = 20;
 
+/// A successful use, as evidence: when, where, and who (by number in [`Names`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Use {
+    pub time: i64,
+    pub source: SourceId,
+    pub at: EventAt,
+    pub principal: u32,
+    pub operation: u32,
+    pub service: Option<u32>,
+}
+
+impl Use {
+    pub fn loc(&self) -> Loc {
+        let null = Value::Null;
+        Event {
+            record: &null,
+            source: self.source,
+            at: self.at,
+        }
+        .loc()
+    }
+
+    /// Later in time, or at the same second later in the scan's order of records.
+    fn after(&self, other: &Use) -> bool {
+        match self.time.cmp(&other.time) {
+            std::cmp::Ordering::Equal => {
+                (self.source, self.loc().pointer) > (other.source, other.loc().pointer)
+            }
+            o => o == std::cmp::Ordering::Greater,
+        }
+    }
+
+    /// As a [`Seen`], for a finding.
+    pub fn seen(&self, names: &Names) -> Seen {
+        Seen {
+            time: self.time,
+            time_text: time_text(self.time),
+            principal: names.get(self.principal).to_owned(),
+            operation: names.get(self.operation).to_owned(),
+            service: self.service.map(|s| names.get(s).to_owned()),
+            loc: self.loc(),
+            event_id: None,
+        }
+    }
+
+    fn renamed(self, map: &[u32]) -> Use {
+        let get = |i: u32| map.get(i as usize).copied().unwrap_or(i);
+        Use {
+            principal: get(self.principal),
+            operation: get(self.operation),
+            service: self.service.map(get),
+            ..self
+        }
+    }
+}
+
 /// Successful use of a key within one minute.
 #[derive(Clone, Debug)]
 pub struct UseMinute {
     pub count: u64,
-    pub first: Seen,
-    pub last: Seen,
+    pub first: Use,
+    pub last: Use,
 }
 
 impl UseMinute {
-    /// Counts a use at `time`; `seen` is called only when the use becomes evidence.
-    fn add(&mut self, time: i64, seen: impl FnOnce() -> Seen) {
+    fn add(&mut self, u: Use) {
         self.count += 1;
-        if time < self.first.time {
-            self.first = seen();
-        } else if time >= self.last.time {
-            self.last = seen();
+        if self.first.after(&u) {
+            self.first = u;
+        } else if u.after(&self.last) {
+            self.last = u;
         }
     }
 
     /// Order-independent: ties are broken by location.
     pub fn merge(&mut self, other: UseMinute) {
         self.count += other.count;
-        if (other.first.time, &other.first.loc) < (self.first.time, &self.first.loc) {
+        if self.first.after(&other.first) {
             self.first = other.first;
         }
-        if (other.last.time, &other.last.loc) > (self.last.time, &self.last.loc) {
+        if other.last.after(&self.last) {
             self.last = other.last;
         }
     }
@@ -246,6 +304,9 @@ pub struct KeyNotes {
     pub steps: Vec<Step>,
     pub failures: HashMap<KeyName, BTreeMap<i64, FailMinute>>,
     pub usage: HashMap<KeyName, BTreeMap<i64, UseMinute>>,
+    pub names: Names,
+    /// The buffer a record's key is written into.
+    scratch: String,
     pub aliases: Vec<AliasEvent>,
     pub activity: Table,
     /// The latest record time seen, to say "still disabled when the logs end".
@@ -253,21 +314,27 @@ pub struct KeyNotes {
 }
 
 /// The entry of `key` in a map keyed by key names, cloning the name only when it is new.
-fn slot<'m, V: Default>(map: &'m mut HashMap<KeyName, V>, key: &KeyName) -> Option<&'m mut V> {
+fn slot<'m, V: Default>(map: &'m mut HashMap<KeyName, V>, key: &str) -> Option<&'m mut V> {
     if !map.contains_key(key) {
-        map.insert(key.clone(), V::default());
+        map.insert(KeyName::of(key), V::default());
     }
     map.get_mut(key)
 }
 
 impl KeyNotes {
     pub fn observe(&mut self, event: &Event) {
-        let call = kms_call(event);
-        self.activity.add(&call);
-        if let Some(alias) = alias_event(event, &call) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let call = kms_call(event, &mut scratch);
+        self.observe_call(event, &call);
+        self.scratch = scratch;
+    }
+
+    fn observe_call(&mut self, event: &Event, call: &KmsCall) {
+        self.activity.add(call);
+        if let Some(alias) = alias_event(event, call) {
             self.aliases.push(alias);
         }
-        let (Some(key), Some(time)) = (call.key.as_ref(), call.time) else {
+        let (Some(key), Some(time)) = (call.key, call.time) else {
             return;
         };
         if self.last_time.as_ref().is_none_or(|(t, _)| time > *t) {
@@ -276,7 +343,7 @@ impl KeyNotes {
         match call.error {
             Some(code) if unusable_error(code) => {
                 let failure = Failure {
-                    seen: Seen::new(event, &call, time),
+                    seen: Seen::new(event, call, time),
                     error: code.to_owned(),
                     context: context_resources(event.record),
                 };
@@ -290,32 +357,39 @@ impl KeyNotes {
             // A failed call is not the change it attempted, nor a use.
             Some(_) => {}
             None => {
-                let service_grant = is_use(&call);
+                let used = is_use(call);
                 match Change::of(call.operation) {
-                    Some(Change::CreateGrant) if service_grant => {}
+                    Some(Change::CreateGrant) if used => {}
                     Some(change) => self.steps.push(Step {
-                        key: key.clone(),
+                        key: KeyName::of(key),
                         change,
-                        seen: Seen::new(event, &call, time),
+                        seen: Seen::new(event, call, time),
                         key_field: call.key_field,
                         source_ip: event.str("sourceIPAddress").map(str::to_owned),
                         deletion: (change == Change::ScheduleDeletion).then(|| deletion(event)),
                     }),
                     None => {}
                 }
-                if service_grant && let Some(days) = slot(&mut self.usage, key) {
-                    match days.get_mut(&time.div_euclid(MINUTE)) {
-                        Some(d) => d.add(time, || Seen::new(event, &call, time)),
-                        None => {
-                            let seen = Seen::new(event, &call, time);
-                            days.insert(
-                                time.div_euclid(MINUTE),
-                                UseMinute {
+                if used {
+                    let u = Use {
+                        time,
+                        source: event.source,
+                        at: event.at,
+                        principal: self.names.id(&call.principal),
+                        operation: self.names.id(call.operation),
+                        service: call.service.map(|s| self.names.id(s)),
+                    };
+                    if let Some(minutes) = slot(&mut self.usage, key) {
+                        match minutes.get_mut(&time.div_euclid(MINUTE)) {
+                            Some(m) => m.add(u),
+                            None => {
+                                let m = UseMinute {
                                     count: 1,
-                                    first: seen.clone(),
-                                    last: seen,
-                                },
-                            );
+                                    first: u,
+                                    last: u,
+                                };
+                                minutes.insert(time.div_euclid(MINUTE), m);
+                            }
                         }
                     }
                 }
@@ -328,13 +402,16 @@ impl KeyNotes {
         self.steps.extend(other.steps);
         self.aliases.extend(other.aliases);
         self.activity.merge(other.activity);
-        for (key, days) in other.usage {
+        let map = self.names.absorb(&other.names);
+        for (key, minutes) in other.usage {
             let mine = self.usage.entry(key).or_default();
-            for (d, day) in days {
-                match mine.get_mut(&d) {
-                    Some(existing) => existing.merge(day),
+            for (m, mut minute) in minutes {
+                minute.first = minute.first.renamed(&map);
+                minute.last = minute.last.renamed(&map);
+                match mine.get_mut(&m) {
+                    Some(existing) => existing.merge(minute),
                     None => {
-                        mine.insert(d, day);
+                        mine.insert(m, minute);
                     }
                 }
             }

@@ -35,6 +35,16 @@ pub struct Notes {
     uploads: uploads::UploadNotes,
 }
 
+impl Notes {
+    /// Adds another file's notes. The result does not depend on the order notes are merged
+    /// in (ties are broken by source and position), so a scan may merge them as files finish
+    /// rather than hold one per file.
+    pub fn merge(&mut self, other: Notes) {
+        self.keys.merge(other.keys);
+        self.uploads.merge(other.uploads);
+    }
+}
+
 impl<'r> Folds<'r> {
     pub fn new(registry: &'r Registry) -> Self {
         let index = |id: &str| registry.rules().iter().position(|r| r.id == id);
@@ -81,8 +91,7 @@ impl<'r> Folds<'r> {
         let mut findings = Vec::new();
         let mut all = Notes::default();
         for n in notes {
-            all.keys.merge(n.keys);
-            all.uploads.merge(n.uploads);
+            all.merge(n);
         }
         let mut activity = Activity::default();
         if let Some(index) = self.keys {

@@ -70,10 +70,20 @@ impl Summary {
     }
 }
 
-/// One file's uploads without SSE-KMS, by (partition, bucket, principal).
+/// One file's uploads without SSE-KMS, by partition, bucket and principal (NUL-separated).
 #[derive(Debug, Default)]
 pub struct UploadNotes {
-    by: HashMap<(String, String, String), Summary>,
+    by: HashMap<String, Summary>,
+    scratch: String,
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
 }
 
 impl UploadNotes {
@@ -88,7 +98,11 @@ impl UploadNotes {
         else {
             return;
         };
-        if applied.to_ascii_uppercase().contains("KMS") {
+        if applied
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"KMS"))
+        {
             return;
         }
         let field = |p: &str| r.pointer(p).and_then(Value::as_str).unwrap_or("");
@@ -96,34 +110,54 @@ impl UploadNotes {
         if bucket.is_empty() {
             return;
         }
-        let region = field("/awsRegion");
         let time_text = field("/eventTime");
-        let upload = Upload {
-            time: seconds(time_text).unwrap_or(i64::MIN),
+        let time = seconds(time_text).unwrap_or(i64::MIN);
+        let operation = field("/eventName");
+        let upload = || Upload {
+            time,
             time_text: time_text.to_owned(),
             loc: event.loc(),
             event_id: event.str("eventID").map(str::to_owned),
-            operation: field("/eventName").to_owned(),
+            operation: operation.to_owned(),
             object: field("/requestParameters/key").to_owned(),
             applied: applied.to_owned(),
         };
-        let key = (
-            crate::model::arn::partition(region).to_owned(),
-            bucket.to_owned(),
-            principal(r),
-        );
-        let one = Summary {
-            count: 1,
-            first: upload.clone(),
-            applied: BTreeMap::from([(applied.to_owned(), 1)]),
-            operations: BTreeMap::from([(upload.operation.clone(), 1)]),
-            last: upload,
-        };
-        match self.by.get_mut(&key) {
-            Some(s) => s.merge(one),
-            None => {
-                self.by.insert(key, one);
+        // (partition, bucket, principal) as one string, written into a reused buffer: a
+        // repeated uploader is counted without allocating.
+        let key = &mut self.scratch;
+        key.clear();
+        for (i, part) in [
+            crate::model::arn::partition(field("/awsRegion")),
+            bucket,
+            &principal(r),
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                key.push('\0');
             }
+            key.push_str(part);
+        }
+        let Some(s) = self.by.get_mut(key.as_str()) else {
+            let first = upload();
+            let one = Summary {
+                count: 1,
+                applied: BTreeMap::from([(applied.to_owned(), 1)]),
+                operations: BTreeMap::from([(operation.to_owned(), 1)]),
+                last: first.clone(),
+                first,
+            };
+            self.by.insert(key.clone(), one);
+            return;
+        };
+        s.count += 1;
+        bump(&mut s.applied, applied);
+        bump(&mut s.operations, operation);
+        if time < s.first.time || (time == s.first.time && event.loc() < s.first.loc) {
+            s.first = upload();
+        } else if time > s.last.time || (time == s.last.time && event.loc() > s.last.loc) {
+            s.last = upload();
         }
     }
 
@@ -142,7 +176,13 @@ impl UploadNotes {
         let sorted: BTreeMap<_, _> = self.by.into_iter().collect();
         sorted
             .into_iter()
-            .map(|((partition, bucket, who), s)| finding(index, rule, &partition, &bucket, &who, s))
+            .map(|(key, s)| {
+                let mut parts = key.splitn(3, '\0');
+                let partition = parts.next().unwrap_or("aws");
+                let bucket = parts.next().unwrap_or("");
+                let who = parts.next().unwrap_or("");
+                finding(index, rule, partition, bucket, who, s)
+            })
             .collect()
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::analysis::Activity;
-use crate::analysis::activity::Row;
+use crate::analysis::activity::{Row, time_text};
 use crate::output::escape::escape;
 use crate::rules::Registry;
 use crate::scan::scan_with;
@@ -90,8 +90,8 @@ fn key_label(row: &Row) -> String {
     }
 }
 
-fn time(t: &Option<(i64, String)>) -> &str {
-    t.as_ref().map_or("", |(_, s)| s.as_str())
+fn time(t: &Option<i64>) -> String {
+    t.map(time_text).unwrap_or_default()
 }
 
 fn services(row: &Row) -> String {
@@ -128,8 +128,8 @@ fn text(activity: &Activity, out: &mut dyn Write) -> io::Result<()> {
                 escape(&r.operation).into_owned(),
                 r.calls.calls.to_string(),
                 r.calls.errors.to_string(),
-                escape(time(&r.calls.first)).into_owned(),
-                escape(time(&r.calls.last)).into_owned(),
+                escape(&time(&r.calls.first)).into_owned(),
+                escape(&time(&r.calls.last)).into_owned(),
                 escape(&services(r)).into_owned(),
             ]
         })
@@ -220,8 +220,8 @@ struct RowDoc<'a> {
     operation: &'a str,
     calls: u64,
     errors: u64,
-    first_seen: Option<&'a str>,
-    last_seen: Option<&'a str>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
     services: Vec<&'a str>,
 }
 
@@ -241,8 +241,8 @@ fn document(activity: &Activity, events: usize) -> Document<'_> {
             operation: &r.operation,
             calls: r.calls.calls,
             errors: r.calls.errors,
-            first_seen: r.calls.first.as_ref().map(|(_, t)| t.as_str()),
-            last_seen: r.calls.last.as_ref().map(|(_, t)| t.as_str()),
+            first_seen: r.calls.first.map(time_text),
+            last_seen: r.calls.last.map(time_text),
             services: r.calls.services.iter().map(String::as_str).collect(),
         })
         .collect();
@@ -294,8 +294,8 @@ fn csv(activity: &Activity, out: &mut dyn Write) -> io::Result<()> {
             r.operation.clone(),
             r.calls.calls.to_string(),
             r.calls.errors.to_string(),
-            time(&r.calls.first).to_owned(),
-            time(&r.calls.last).to_owned(),
+            time(&r.calls.first),
+            time(&r.calls.last),
             services(r),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
