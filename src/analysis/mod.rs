@@ -10,6 +10,8 @@
 
 pub mod activity;
 mod key_incident;
+mod key_names;
+mod key_wording;
 mod keys;
 mod uploads;
 
