@@ -6,10 +6,10 @@ gzip with mtime 0 and fixed ids, so the bytes do not change from one run to the 
 
 The story (account 123456789012, us-east-1, November 2026):
 
-  11-19  admin names the app key alias/app-data (CreateAlias); the key is in daily use: EBS decrypts the
-         data key of vol-0a1b2c3d4e5f60718 for i-0123456789abcdef0, S3 makes data keys for
-         objects the etl role writes to lab-reports under SSE-KMS; an idle key (alias/idle)
-         is never used
+  11-19  admin names the app key alias/app-data (CreateAlias); the key is in daily use: EBS
+         decrypts the data key of vol-0a1b2c3d4e5f60718 for i-0123456789abcdef0, S3 makes
+         data keys for objects the etl role writes to lab-reports under SSE-KMS; an idle key
+         (alias/idle, named in the export only) is never used
   11-20 14:00  alice fails to disable the app key (AccessDenied: not a change), admin
          disables it, and disables the idle key (no use: no incident)
   14:05  EC2 cannot start the instance (CreateGrant and Decrypt: DisabledException); bob
@@ -22,8 +22,9 @@ The story (account 123456789012, us-east-1, November 2026):
          SSE-KMS and a refused PutObject do not count
 
 Expected findings of the logs: event-kms-key-disabled ×2, event-kms-key-deletion-scheduled
-×1, event-kms-key-disabled-in-use ×1 (3 calls refused until 14:20, then 1 more under
-KMSInvalidStateException: 4), event-s3-uploads-without-sse-kms ×2.
+×1, event-kms-key-disabled-in-use ×1 (4 calls refused until 14:20: 3 DisabledException, 1
+KMSInvalidStateException), event-s3-uploads-without-sse-kms ×2. The export (export/) adds
+the volume, so the incident names it as still encrypted with the key.
 """
 
 import gzip
