@@ -41,6 +41,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// KMS calls per key, principal and operation (when the key analysis ran).
+    pub activity: crate::analysis::Activity,
 }
 
 impl Outcome {
@@ -160,7 +162,8 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         })
         .collect();
     findings.extend(resource_findings);
-    findings.extend(folds.finish(all_notes, &inventory));
+    let (analysed, activity) = folds.finish_with_activity(all_notes, &inventory);
+    findings.extend(analysed);
     finding::sort(&mut findings);
     stats.rules_time = started.elapsed();
     nothing_read(inputs, &stats, &mut diagnostics);
@@ -172,6 +175,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         findings,
         diagnostics,
         stats,
+        activity,
     }
 }
 

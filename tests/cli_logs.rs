@@ -118,8 +118,13 @@ fn records_no_rule_reads_are_counted_not_parsed() {
         nested = json!([nested]);
     }
     let record = |name: &str| {
+        let source = if name == "DisableKey" {
+            "kms.amazonaws.com"
+        } else {
+            "sts.amazonaws.com"
+        };
         json!({
-            "eventVersion": "1.08", "eventSource": "kms.amazonaws.com", "eventName": name,
+            "eventVersion": "1.08", "eventSource": source, "eventName": name,
             "eventTime": "2026-11-20T14:00:00Z", "eventID": format!("e-{name}"),
             "awsRegion": "us-east-1", "userIdentity": {"type": "Root"},
             "requestParameters": {"keyId": "k", "x": nested.clone()}
@@ -130,7 +135,8 @@ fn records_no_rule_reads_are_counted_not_parsed() {
         std::fs::write(&path, json!({"Records": [record(name)]}).to_string()).expect("write");
         path.to_string_lossy().into_owned()
     };
-    let unread = log("ListAliases");
+    // No rule or analysis reads STS's GetCallerIdentity.
+    let unread = log("GetCallerIdentity");
     let run = atrest(&["scan", &unread, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["summary"]["events"], 1);

@@ -8,40 +8,106 @@
 //! timestamps in its notes and sorts when it finishes; the result does not depend on
 //! scheduling.
 
+pub mod activity;
+mod key_incident;
+mod key_names;
+mod key_wording;
+mod keys;
+mod uploads;
+
 use crate::finding::Finding;
 use crate::model::{Event, Inventory};
 use crate::rules::Registry;
 
+pub use activity::Activity;
+
 /// The analyses of one scan, configured from the loaded rules.
 pub struct Folds<'r> {
-    #[allow(dead_code)]
     registry: &'r Registry,
+    /// The index of `event-kms-key-disabled-in-use`, when loaded: the key timeline (and the
+    /// KMS activity table) is folded only then.
+    keys: Option<usize>,
+    uploads: Option<usize>,
 }
 
 /// What one file's records left for the analyses.
 #[derive(Debug, Default)]
-pub struct Notes {}
+pub struct Notes {
+    keys: keys::KeyNotes,
+    uploads: uploads::UploadNotes,
+}
+
+impl Notes {
+    /// Adds another file's notes. The result does not depend on the order notes are merged
+    /// in (ties are broken by source and position), so a scan may merge them as files finish
+    /// rather than hold one per file.
+    pub fn merge(&mut self, other: Notes) {
+        self.keys.merge(other.keys);
+        self.uploads.merge(other.uploads);
+    }
+}
 
 impl<'r> Folds<'r> {
     pub fn new(registry: &'r Registry) -> Self {
-        Folds { registry }
+        let index = |id: &str| registry.rules().iter().position(|r| r.id == id);
+        Folds {
+            registry,
+            keys: index(key_incident::RULE),
+            uploads: index(uploads::RULE),
+        }
     }
 
     /// Whether an analysis reads records of this event source and name: a reader that
     /// parses records lazily must then hand them over in full.
-    pub fn wants(&self, _event_source: &str, _event_name: &str) -> bool {
-        false
+    pub fn wants(&self, event_source: &str, event_name: &str) -> bool {
+        (self.keys.is_some() && event_source == "kms.amazonaws.com")
+            || (self.uploads.is_some() && uploads::wants(event_source, event_name))
     }
 
     /// Every record that [`Folds::wants`].
-    pub fn observe(&self, _notes: &mut Notes, _event: &Event) {}
+    pub fn observe(&self, notes: &mut Notes, event: &Event) {
+        let source = event.str("eventSource").unwrap_or("");
+        if self.keys.is_some() && source == "kms.amazonaws.com" {
+            notes.keys.observe(event);
+        }
+        if self.uploads.is_some() && uploads::wants(source, event.str("eventName").unwrap_or("")) {
+            notes.uploads.observe(event);
+        }
+    }
 
     /// A rule matched a record (correlations count the matches of their base rules).
     pub fn matched(&self, _notes: &mut Notes, _rule: usize, _event: &Event) {}
 
     /// The findings of every analysis, from the notes of all files in path order.
-    pub fn finish(&self, notes: Vec<Notes>, _inventory: &Inventory) -> Vec<Finding> {
-        let _ = notes;
-        Vec::new()
+    pub fn finish(&self, notes: Vec<Notes>, inventory: &Inventory) -> Vec<Finding> {
+        self.finish_with_activity(notes, inventory).0
+    }
+
+    /// [`Folds::finish`], and the KMS activity of the scan (empty unless the key analysis
+    /// ran).
+    pub fn finish_with_activity(
+        &self,
+        notes: Vec<Notes>,
+        inventory: &Inventory,
+    ) -> (Vec<Finding>, Activity) {
+        let mut findings = Vec::new();
+        let mut all = Notes::default();
+        for n in notes {
+            all.merge(n);
+        }
+        let mut activity = Activity::default();
+        if let Some(index) = self.keys {
+            let mut keys = all.keys;
+            let resolver = activity::Resolver::new(std::mem::take(&mut keys.aliases), inventory);
+            let rule = self.registry.get(index);
+            findings.extend(key_incident::findings(
+                index, rule, &keys, &resolver, inventory,
+            ));
+            activity = Activity::new(keys.activity, &resolver);
+        }
+        if let Some(index) = self.uploads {
+            findings.extend(all.uploads.findings(index, self.registry.get(index)));
+        }
+        (findings, activity)
     }
 }

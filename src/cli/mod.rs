@@ -1,5 +1,7 @@
-//! The command line: `atrest scan`, `atrest rules list|explain|test`, `atrest docs`.
+//! The command line: `atrest scan`, `atrest activity`, `atrest rules list|explain|test`,
+//! `atrest docs`.
 
+mod activity_cmd;
 mod docs;
 mod inventory_cmd;
 mod rules_cmd;
@@ -38,6 +40,8 @@ pub struct Cli {
 enum Command {
     /// Scan files and directories: export directories, AWS Config files, CloudTrail logs.
     Scan(scan_cmd::ScanArgs),
+    /// KMS calls per key, principal and operation, from CloudTrail logs.
+    Activity(activity_cmd::ActivityArgs),
     /// Print the resources rules see (one JSON document per line), to write and debug rules.
     Inventory(inventory_cmd::InventoryArgs),
     /// List, explain and test rules.
@@ -120,6 +124,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Activity(args) => activity_cmd::run(&args),
         Command::Inventory(args) => inventory_cmd::run(&args),
         Command::Rules(cmd) => rules_cmd::run(&cmd),
         Command::Docs(cmd) => docs::run(&cmd),

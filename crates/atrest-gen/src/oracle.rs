@@ -16,7 +16,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 48] = [
+pub const RULES: [&str; 50] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -51,6 +51,7 @@ pub const RULES: [&str; 48] = [
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
     "event-kms-key-disabled",
+    "event-kms-key-disabled-in-use",
     "event-kms-key-rotation-disabled",
     "event-s3-bucket-acl-public",
     "event-s3-bucket-encryption-deleted",
@@ -65,11 +66,12 @@ pub const RULES: [&str; 48] = [
     "event-s3-object-acl-public",
     "event-s3-object-anonymous-request",
     "event-s3-public-access-block-disabled",
+    "event-s3-uploads-without-sse-kms",
 ];
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 19] = [
+pub const UNPLANTED: [(&str, &str); 21] = [
     (
         "cloudtrail-trail-key-unusable",
         "a trail is only ever encrypted with an enabled key of its home region",
@@ -89,6 +91,10 @@ pub const UNPLANTED: [(&str, &str); 19] = [
     (
         "event-kms-key-disabled",
         "no CloudTrail logs are generated, so no DisableKey event",
+    ),
+    (
+        "event-kms-key-disabled-in-use",
+        "no CloudTrail logs are generated, so no key is disabled while in use",
     ),
     (
         "event-kms-key-rotation-disabled",
@@ -145,6 +151,10 @@ pub const UNPLANTED: [(&str, &str); 19] = [
     (
         "event-s3-public-access-block-disabled",
         "no CloudTrail logs are generated, so no Put*PublicAccessBlock event",
+    ),
+    (
+        "event-s3-uploads-without-sse-kms",
+        "no CloudTrail logs are generated, so no S3 data events",
     ),
 ];
 
