@@ -12,7 +12,12 @@ fn bucket_resources(c: &Ctx, bucket: &str) -> J {
     )])
 }
 
-fn s3_call(c: &mut Ctx, name: &'static str, bucket: &str, mut req: Vec<(&'static str, J)>) -> Call {
+pub(super) fn s3_call(
+    c: &mut Ctx,
+    name: &'static str,
+    bucket: &str,
+    mut req: Vec<(&'static str, J)>,
+) -> Call {
     let who = c.admin();
     let mut members = vec![
         ("bucketName", J::from(bucket)),
@@ -151,4 +156,76 @@ pub(super) fn public_access_block(c: &mut Ctx, name: &'static str) -> Call {
         vec![("publicAccessBlock", J::from(""))]
     };
     s3_call(c, name, &bucket, req)
+}
+
+/// `PutBucketEncryption` with another default than the SSE-KMS one of [`bucket_encryption`]:
+/// `AES256` (SSE-S3) or `aws:kms:dsse` (dual-layer SSE-KMS, under the bucket's key).
+pub(super) fn put_bucket_encryption(c: &mut Ctx, algorithm: &'static str) -> Call {
+    let bucket = c.bucket();
+    let default = if algorithm == "AES256" {
+        obj! { "SSEAlgorithm" => algorithm }
+    } else {
+        obj! { "SSEAlgorithm" => algorithm, "KMSMasterKeyID" => c.env.key_arn(&c.env.keys[0]) }
+    };
+    let config = obj! {
+        "xmlns" => "http://s3.amazonaws.com/doc/2006-03-01/",
+        "Rule" => obj! { "ApplyServerSideEncryptionByDefault" => default, "BucketKeyEnabled" => false },
+    };
+    s3_call(
+        c,
+        "PutBucketEncryption",
+        &bucket,
+        vec![
+            ("ServerSideEncryptionConfiguration", config),
+            ("encryption", J::from("")),
+        ],
+    )
+}
+
+/// Where a `Put*PublicAccessBlock` call applies.
+pub(super) enum BlockScope {
+    Bucket,
+    /// Every bucket of the account, through S3 Control.
+    Account,
+}
+
+/// A new Block Public Access configuration: `on` gives BlockPublicAcls, IgnorePublicAcls,
+/// BlockPublicPolicy and RestrictPublicBuckets, in that order.
+pub(super) fn put_public_access_block(c: &mut Ctx, scope: BlockScope, on: [bool; 4]) -> Call {
+    let [acls, ignore, policy, restrict] = on;
+    let config = |xmlns: &'static str| {
+        obj! {
+            "xmlns" => xmlns,
+            "RestrictPublicBuckets" => restrict,
+            "BlockPublicPolicy" => policy,
+            "BlockPublicAcls" => acls,
+            "IgnorePublicAcls" => ignore,
+        }
+    };
+    match scope {
+        BlockScope::Bucket => {
+            let bucket = c.bucket();
+            let req = vec![
+                (
+                    "PublicAccessBlockConfiguration",
+                    config("http://s3.amazonaws.com/doc/2006-03-01/"),
+                ),
+                ("publicAccessBlock", J::from("")),
+            ];
+            s3_call(c, "PutBucketPublicAccessBlock", &bucket, req)
+        }
+        BlockScope::Account => {
+            let who = c.admin();
+            let host = format!(
+                "{}.s3-control.{}.amazonaws.com",
+                c.env.account, c.env.region
+            );
+            Call::new("s3.amazonaws.com", "PutAccountPublicAccessBlock", who)
+                .req(obj! {
+                    "PublicAccessBlockConfiguration" => config("http://awss3control.amazonaws.com/doc/2018-08-20/"),
+                    "host" => strs(&[&host]),
+                })
+                .writes()
+        }
+    }
 }
