@@ -45,7 +45,7 @@ const START_MS: i64 = 1_740_787_200_000;
 
 /// Bumped whenever the same [`LogSpec`] would produce different bytes (cached corpora are
 /// regenerated).
-pub const LOG_GENERATOR_VERSION: u32 = 1;
+pub const LOG_GENERATOR_VERSION: u32 = 2;
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,6 +17,11 @@ pub(crate) enum Who {
     Service(&'static str),
     /// EC2's infrastructure role for an instance, decrypting its EBS volumes.
     Ec2Infra(usize),
+    /// An unsigned request from the internet (S3 data events of the bucket owner).
+    Anonymous,
+    /// A role session of the outside account, signing an S3 request for one of the
+    /// account's buckets: the bucket owner's record names only its account (`AWSAccount`).
+    OtherAccount,
 }
 
 /// A call, before the envelope.
@@ -179,6 +184,20 @@ fn identity(env: &Env, who: Who, at: i64, rng: &mut Rng) -> (J, String, String) 
             service.to_owned(),
             service.to_owned(),
         ),
+        Who::Anonymous => (
+            obj! { "type" => "AWSAccount", "principalId" => "", "accountId" => "ANONYMOUS_PRINCIPAL" },
+            outside_ip(env, 0),
+            format!("[{CONSOLE_UA}]"),
+        ),
+        Who::OtherAccount => (
+            obj! {
+                "type" => "AWSAccount",
+                "principalId" => format!("AROA{}:etl-2025", token(rng, UPPER_DIGITS, 17)),
+                "accountId" => &env.outside,
+            },
+            outside_ip(env, 1),
+            format!("[{}]", USER_AGENTS[2]),
+        ),
         Who::Ec2Infra(instance) => {
             let id = &env.instances[instance % env.instances.len()];
             let role = "aws:ec2-infrastructure";
@@ -212,10 +231,18 @@ fn identity(env: &Env, who: Who, at: i64, rng: &mut Rng) -> (J, String, String) 
     }
 }
 
+/// An address outside the account's networks (a documentation range of its own).
+fn outside_ip(env: &Env, i: usize) -> String {
+    format!("192.0.2.{}", 10 + (env.a * 7 + i * 13) % 240)
+}
+
 /// The whole record of `call` made at `at` (ms).
 pub(crate) fn render(env: &Env, call: Call, at: i64, rng: &mut Rng) -> J {
     let (user, ip, ua) = identity(env, call.who, at, rng);
-    let internal = !matches!(call.who, Who::Direct(_));
+    // A caller outside the account reaches it over the internet: TLS details, no VPC
+    // endpoint, and the event shared with the caller's side (`sharedEventID`).
+    let outside = matches!(call.who, Who::Anonymous | Who::OtherAccount);
+    let internal = !outside && !matches!(call.who, Who::Direct(_));
     let s3 = call.source == "s3.amazonaws.com";
     let request_id = if s3 {
         token(rng, UPPER_DIGITS, 16)
@@ -258,7 +285,7 @@ pub(crate) fn render(env: &Env, call: Call, at: i64, rng: &mut Rng) -> J {
         "apiVersion" => call.api_version,
         "managementEvent" => !call.data,
         "recipientAccountId" => &env.account,
-        "sharedEventID" => internal.then(|| uuid(rng)),
+        "sharedEventID" => (internal || outside).then(|| uuid(rng)),
         "vpcEndpointId" => internal.then_some("AWS Internal"),
         "vpcEndpointAccountId" => internal.then_some("AWS Internal"),
         "eventCategory" => if call.data { "Data" } else { "Management" },
