@@ -201,3 +201,19 @@ fn hostile_values_are_escaped_and_unreadable_input_fails() {
     let run = atrest(&["activity", empty.path().to_str().expect("utf-8")]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn activity_takes_the_event_filters() {
+    let run = common::atrest(&[
+        "activity",
+        "samples/lab",
+        "--event-name",
+        "EnableKey",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.contains(",EnableKey,")), "{rows:?}");
+}

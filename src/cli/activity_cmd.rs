@@ -9,9 +9,9 @@ use crate::analysis::Activity;
 use crate::analysis::activity::{Row, time_text};
 use crate::output::escape::escape;
 use crate::rules::Registry;
-use crate::scan::scan_with;
+use crate::scan::{ScanOptions, scan_with};
 
-use super::{EXIT_ERROR, EXIT_OK, InputOptions, write_report};
+use super::{EXIT_ERROR, EXIT_OK, EventFilterArgs, InputOptions, write_report};
 
 /// The version of the JSON document (docs/activity-output.md).
 pub const VERSION: u32 = 1;
@@ -33,6 +33,8 @@ pub struct ActivityArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     input: InputOptions,
+    #[command(flatten)]
+    events: EventFilterArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -53,7 +55,11 @@ pub fn run(args: &ActivityArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let outcome = scan_with(&args.paths, &registry, &args.input.options());
+    let options = ScanOptions {
+        filter: args.events.filter(),
+        ..args.input.options()
+    };
+    let outcome = scan_with(&args.paths, &registry, &options);
     let activity = &outcome.activity;
     let written = write_report(args.output.as_deref(), |out| match args.format {
         ActivityFormat::Text => text(activity, out),
