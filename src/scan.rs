@@ -193,12 +193,15 @@ fn event_findings(
         folds.observe(notes, event);
     }
     let doc = Doc::Plain(event.record);
-    for index in registry.for_event(event.str("eventName")) {
+    for index in registry.for_event(event.str("eventSource"), event.str("eventName")) {
         let rule = registry.get(index);
         if !rule.detection.matches(doc) {
             continue;
         }
         folds.matched(notes, index, event);
+        if !rule.generate {
+            continue;
+        }
         let hits = rule.detection.explain(doc).unwrap_or_default();
         let base = event.loc();
         let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));

@@ -11,14 +11,34 @@ use super::doc::{Doc, Hit};
 use super::pattern::{Modifiers, Pattern};
 use super::yaml_node::{Entry, Located, Node, Pos, Tree};
 
-#[derive(Debug)]
+/// Modifiers of the Sigma specification that atrest does not implement (they transform
+/// values for Windows logs: encodings, command-line dashes, placeholders, time parts): a
+/// rule using one is skipped with a warning, while a name Sigma does not know is an error.
+const SIGMA_ONLY_MODIFIERS: &[&str] = &[
+    "base64",
+    "base64offset",
+    "utf16le",
+    "utf16be",
+    "utf16",
+    "wide",
+    "windash",
+    "expand",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+];
+
+#[derive(Debug, Clone)]
 pub struct Detection {
     pub names: Vec<String>,
     selections: Vec<Selection>,
     condition: Cond,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Selection {
     /// A map: every field test holds.
     All(Vec<FieldTest>),
@@ -28,7 +48,7 @@ enum Selection {
     Keywords(Vec<Pattern>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldTest {
     /// The key as written (`requestParameters.keyId|contains`).
     pub key: String,
@@ -53,9 +73,10 @@ impl Detection {
                 continue;
             }
             if name == "timeframe" {
-                return Err(Located::new(
+                return Err(Located::unsupported(
                     entry.key_at,
-                    "`timeframe` (correlation) is not supported",
+                    "`timeframe` (Sigma's old aggregations) is not supported: write a \
+                     correlation rule instead",
                 ));
             }
             let selection = Selection::compile(&entry.node)
@@ -67,6 +88,13 @@ impl Detection {
             let text = node
                 .as_str()
                 .ok_or_else(|| Located::new(node.at, "a condition must be a string"))?;
+            if text.contains('|') {
+                return Err(Located::unsupported(
+                    node.at,
+                    "aggregations (`| count() ...`) are not supported: write a correlation \
+                     rule instead",
+                ));
+            }
             condition::parse(text, &names).map_err(|e| Located::new(node.at, e))
         };
         let condition = match condition_node {
@@ -85,6 +113,29 @@ impl Detection {
             selections,
             condition,
         })
+    }
+
+    /// A detection that matches nothing (a correlation's: it matches windows of events).
+    pub fn never() -> Detection {
+        Detection {
+            names: Vec::new(),
+            selections: Vec::new(),
+            condition: Cond::Or(Vec::new()),
+        }
+    }
+
+    /// This detection and not `filter` (a Sigma filter applied to the rule): the filter's
+    /// selections are added under names of their own.
+    pub fn and_not(&mut self, filter_id: &str, filter: Detection) {
+        let offset = self.selections.len();
+        self.names
+            .extend(filter.names.iter().map(|n| format!("{filter_id}:{n}")));
+        self.selections.extend(filter.selections);
+        let kept = std::mem::replace(&mut self.condition, Cond::Or(Vec::new()));
+        self.condition = Cond::And(vec![
+            kept,
+            Cond::Not(Box::new(filter.condition.shifted(offset))),
+        ]);
     }
 
     /// Every field test, for checking paths against the model's fields.
@@ -270,6 +321,12 @@ impl FieldTest {
             return Err(at_key("empty field name".into()));
         }
         let modifiers: Vec<&str> = parts.collect();
+        if let Some(name) = modifiers.iter().find(|m| SIGMA_ONLY_MODIFIERS.contains(m)) {
+            return Err(Located::unsupported(
+                entry.key_at,
+                format!("`{key}`: the Sigma modifier `{name}` is not supported by atrest"),
+            ));
+        }
         let m = Modifiers::parse(&modifiers).map_err(at_key)?;
         let values: Vec<&Node> = match &entry.node.tree {
             Tree::Seq(items) if items.is_empty() => {

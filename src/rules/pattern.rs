@@ -19,7 +19,7 @@ pub enum Cmp {
     Lte,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Pattern {
     /// The field is absent or null.
     Null,
