@@ -221,3 +221,106 @@ fn a_filter_naming_no_loaded_rule_is_a_warning() {
     let id = "6f0d8a52-1c4e-4c2b-9f3a-0a6e1c2d3b4a".to_owned();
     assert_eq!(fired(&run.json()), BTreeSet::from([(id, event(15))]));
 }
+
+#[test]
+fn correlations_fire_once_per_window_at_its_first_event() {
+    let rules = format!("{FIXTURES}/correlation");
+    let run = atrest(&[
+        "scan",
+        LOGS,
+        "--sigma",
+        &rules,
+        "--no-builtin-rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report = run.json();
+    // Alice's 4 failures within 10 minutes (her 6th, 90 minutes later, is alone; bob failed
+    // once); mallory read 3 distinct secrets (4 reads); mallory stopped then deleted a trail
+    // (bob deleted, then stopped: not in order). The failed-login and secret-read rules are
+    // quiet: their correlations do not `generate` them; the trail rules' correlation does.
+    assert_eq!(
+        fired(&report),
+        BTreeSet::from([
+            ("console-login-brute-force".to_owned(), event(1)),
+            ("secret-sweep".to_owned(), event(7)),
+            ("trail-stop-then-delete".to_owned(), event(11)),
+            ("trail-delete".to_owned(), event(12)),
+            ("trail-delete".to_owned(), event(13)),
+            ("trail-stop".to_owned(), event(11)),
+            ("trail-stop".to_owned(), event(14)),
+        ])
+    );
+    let brute = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "console-login-brute-force")
+        .expect("brute force");
+    assert_eq!(
+        brute["message"],
+        "Console login brute force: 4 events for \
+         userIdentity.arn=arn:aws:iam::111122223333:user/alice within 10m (from \
+         2026-03-01T10:00:00Z to 2026-03-01T10:03:00Z)"
+    );
+    assert_eq!(brute["location"]["pointer"], "/Records/0/userIdentity/arn");
+    assert_eq!(brute["related"].as_array().expect("related").len(), 3);
+    assert_eq!(brute["severity"], "high");
+}
+
+#[test]
+fn correlation_bounds_and_unsupported_correlations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy("correlation", &["brute_force.yml"], dir.path());
+    // At most 1 failure per 10 minutes: windows laid end to end from each user's first
+    // failure, so bob's single failure and alice's late one fire, her burst does not.
+    let text = std::fs::read_to_string(dir.path().join("brute_force.yml")).expect("read");
+    std::fs::write(
+        dir.path().join("brute_force.yml"),
+        text.replace("gte: 3", "lte: 1"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("chained.yml"),
+        "title: Chained\nid: chained\ncorrelation:\n  type: event_count\n  rules: \
+         [console-login-brute-force]\n  timespan: 1d\n  condition: {gte: 2}\n---\ntitle: \
+         Unknown type\nid: unknown-type\ncorrelation:\n  type: value_sum\n  rules: \
+         [failed_login]\n  timespan: 1d\n",
+    )
+    .expect("write");
+    let rules = dir.path().to_string_lossy().into_owned();
+    let run = atrest(&[
+        "scan",
+        LOGS,
+        "--rules",
+        &rules,
+        "--no-builtin-rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: {rules}/chained.yml:4:3: correlation `chained`: \
+                 `console-login-brute-force` is a correlation: chained correlations are not \
+                 supported; it is skipped"
+            ),
+            format!(
+                "warning: {rules}/chained.yml:12:9: correlation type `value_sum` is not \
+                 supported (event_count, value_count, temporal, temporal_ordered)"
+            ),
+        ]
+    );
+    assert_eq!(
+        fired(&run.json()),
+        BTreeSet::from([
+            ("console-login-brute-force".to_owned(), event(5)),
+            ("console-login-brute-force".to_owned(), event(6)),
+        ])
+    );
+}

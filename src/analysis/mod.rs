@@ -8,23 +8,30 @@
 //! timestamps in its notes and sorts when it finishes; the result does not depend on
 //! scheduling.
 
+mod correlation;
+
 use crate::finding::Finding;
 use crate::model::{Event, Inventory};
 use crate::rules::Registry;
 
 /// The analyses of one scan, configured from the loaded rules.
 pub struct Folds<'r> {
-    #[allow(dead_code)]
     registry: &'r Registry,
+    correlations: correlation::Correlations,
 }
 
 /// What one file's records left for the analyses.
 #[derive(Debug, Default)]
-pub struct Notes {}
+pub struct Notes {
+    correlation: correlation::Notes,
+}
 
 impl<'r> Folds<'r> {
     pub fn new(registry: &'r Registry) -> Self {
-        Folds { registry }
+        Folds {
+            registry,
+            correlations: correlation::Correlations::new(registry),
+        }
     }
 
     /// Whether an analysis reads records of this event source and name: a reader that
@@ -37,11 +44,18 @@ impl<'r> Folds<'r> {
     pub fn observe(&self, _notes: &mut Notes, _event: &Event) {}
 
     /// A rule matched a record (correlations count the matches of their base rules).
-    pub fn matched(&self, _notes: &mut Notes, _rule: usize, _event: &Event) {}
+    pub fn matched(&self, notes: &mut Notes, rule: usize, event: &Event) {
+        if !self.correlations.is_empty() {
+            self.correlations
+                .matched(&mut notes.correlation, rule, event);
+        }
+    }
 
     /// The findings of every analysis, from the notes of all files in path order.
     pub fn finish(&self, notes: Vec<Notes>, _inventory: &Inventory) -> Vec<Finding> {
-        let _ = notes;
-        Vec::new()
+        let mut findings = Vec::new();
+        let correlation = notes.into_iter().map(|n| n.correlation).collect();
+        findings.extend(self.correlations.finish(correlation, self.registry));
+        findings
     }
 }

@@ -90,6 +90,8 @@ impl Registry {
         apply_filters(&mut rules, filters, &mut errors);
         check_correlations(&mut rules, &mut errors);
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        // In the order of the files and of the lines in each.
+        errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         (Registry::index(rules), errors)
     }
 
