@@ -193,7 +193,7 @@ fn event_findings(
         folds.observe(notes, event);
     }
     let doc = Doc::Plain(event.record);
-    for index in registry.for_event(event.str("eventSource"), event.str("eventName")) {
+    for index in registry.for_record(event.record) {
         let rule = registry.get(index);
         if !rule.detection.matches(doc) {
             continue;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::condition::{self, Cond};
 use super::doc::{Doc, Hit};
-use super::pattern::{Modifiers, Pattern};
+use super::pattern::{Modifiers, Pattern, prefilter_literal};
 use super::yaml_node::{Entry, Located, Node, Pos, Tree};
 
 /// Modifiers of the Sigma specification that atrest does not implement (they transform
@@ -44,8 +44,9 @@ enum Selection {
     All(Vec<FieldTest>),
     /// A list of maps: one of them holds.
     Any(Vec<Vec<FieldTest>>),
-    /// A list of plain values: one of them appears in any string of the document.
-    Keywords(Vec<Pattern>),
+    /// A list of plain values: one of them appears in any string of the document. With
+    /// their prefilter literals, when every value has one.
+    Keywords(Vec<Pattern>, Option<Vec<String>>),
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +58,9 @@ pub struct FieldTest {
     pub path: Vec<String>,
     patterns: Vec<Pattern>,
     all: bool,
+    /// One of these texts is in every document the test holds for (see
+    /// [`prefilter_literal`]), when every value has one.
+    literals: Option<Vec<String>>,
 }
 
 impl Detection {
@@ -146,7 +150,7 @@ impl Detection {
                 match s {
                     Selection::All(tests) => Box::new(tests.iter()),
                     Selection::Any(groups) => Box::new(groups.iter().flatten()),
-                    Selection::Keywords(_) => Box::new(std::iter::empty()),
+                    Selection::Keywords(..) => Box::new(std::iter::empty()),
                 }
             })
     }
@@ -201,6 +205,31 @@ impl Detection {
         self.required_in(&self.condition, field)
     }
 
+    /// Texts one of which occurs in a string (key or value) of every document the
+    /// detection matches: a prefilter for rules that pin no event name or source.
+    pub fn required_literals(&self) -> Option<Vec<String>> {
+        self.literals_in(&self.condition)
+    }
+
+    fn literals_in(&self, cond: &Cond) -> Option<Vec<String>> {
+        match cond {
+            Cond::Sel(i) => self.selections[*i].literals(),
+            Cond::And(items) => items
+                .iter()
+                .filter_map(|c| self.literals_in(c))
+                .min_by_key(Vec::len),
+            Cond::Or(items) if items.is_empty() => None,
+            Cond::Or(items) => {
+                let mut all = Vec::new();
+                for item in items {
+                    all.extend(self.literals_in(item)?);
+                }
+                Some(all)
+            }
+            Cond::Not(_) => None,
+        }
+    }
+
     fn required_in(&self, cond: &Cond, field: &str) -> Option<Vec<String>> {
         match cond {
             Cond::Sel(i) => self.selections[*i].pinned(field),
@@ -243,9 +272,16 @@ impl Selection {
             }
             Tree::Seq(items) if !items.is_empty() => {
                 let patterns: Result<Vec<_>, Located> = items.iter().map(keyword).collect();
-                Ok(Selection::Keywords(patterns?))
+                let literals = items
+                    .iter()
+                    .map(|n| prefilter_literal(&n.to_value(), &contains))
+                    .collect();
+                Ok(Selection::Keywords(patterns?, literals))
             }
-            Tree::Scalar(Value::String(_)) => Ok(Selection::Keywords(vec![keyword(body)?])),
+            Tree::Scalar(Value::String(_)) => Ok(Selection::Keywords(
+                vec![keyword(body)?],
+                prefilter_literal(&body.to_value(), &contains).map(|l| vec![l]),
+            )),
             _ => Err(Located::new(
                 body.at,
                 "a selection must be a map, a list of maps or a list of values",
@@ -264,7 +300,7 @@ impl Selection {
                 }
                 ok
             }),
-            Selection::Keywords(patterns) => patterns
+            Selection::Keywords(patterns, _) => patterns
                 .iter()
                 .any(|p| any_string(doc.root(), &mut |s| p.matches(s, &|_| Vec::new()))),
         }
@@ -286,7 +322,28 @@ impl Selection {
                 }
                 Some(all)
             }
-            Selection::Keywords(_) => None,
+            Selection::Keywords(..) => None,
+        }
+    }
+
+    /// Texts one of which is in every document the selection matches.
+    fn literals(&self) -> Option<Vec<String>> {
+        let of = |tests: &Vec<FieldTest>| {
+            tests
+                .iter()
+                .filter_map(|t| t.literals.clone())
+                .min_by_key(Vec::len)
+        };
+        match self {
+            Selection::All(tests) => of(tests),
+            Selection::Any(groups) => {
+                let mut all = Vec::new();
+                for g in groups {
+                    all.extend(of(g)?);
+                }
+                Some(all)
+            }
+            Selection::Keywords(_, literals) => literals.clone(),
         }
     }
 }
@@ -342,12 +399,24 @@ impl FieldTest {
                     .map_err(|e| Located::new(v.at, format!("`{key}`: {e}")))
             })
             .collect();
+        let literals = values
+            .iter()
+            .map(|v| prefilter_literal(&v.to_value(), &m))
+            .collect::<Option<Vec<String>>>()
+            // With `all`, each value's text is needed: the first will do.
+            .map(|mut l| {
+                if m.all {
+                    l.truncate(1);
+                }
+                l
+            });
         Ok(FieldTest {
             key: key.to_owned(),
             key_at: entry.key_at,
             path: field.split('.').map(str::to_owned).collect(),
             patterns: patterns?,
             all: m.all,
+            literals,
         })
     }
 

@@ -24,6 +24,17 @@ pub struct Registry {
     by_event_source: HashMap<String, Vec<usize>>,
     /// Event rules that may fire on any event.
     any_event: Vec<usize>,
+    /// Those of them that need one of a few texts in the record: tried only when it holds.
+    prefilter: Option<Prefilter>,
+}
+
+/// One search for the texts the unpinned rules need, over all the strings of a record,
+/// instead of one walk per rule.
+#[derive(Debug)]
+struct Prefilter {
+    texts: regex::RegexSet,
+    /// Per text of `texts`: the rules (indices into `rules`) that it lets through.
+    rules: Vec<Vec<usize>>,
 }
 
 impl Registry {
@@ -110,6 +121,7 @@ impl Registry {
             rules,
             ..Registry::default()
         };
+        let mut unpinned = Vec::new();
         for (i, rule) in registry.rules.iter().enumerate() {
             match rule.target {
                 Target::Resource(kind) => registry.by_kind.entry(kind).or_default().push(i),
@@ -122,7 +134,7 @@ impl Registry {
                         (Some(names), _) => (&mut registry.by_event_name, names),
                         (None, Some(sources)) => (&mut registry.by_event_source, sources),
                         (None, None) => {
-                            registry.any_event.push(i);
+                            unpinned.push(i);
                             continue;
                         }
                     };
@@ -135,6 +147,9 @@ impl Registry {
                 }
             }
         }
+        let (prefilter, always) = Prefilter::build(&registry.rules, unpinned);
+        registry.any_event = always;
+        registry.prefilter = prefilter;
         registry
     }
 
@@ -205,6 +220,19 @@ impl Registry {
             .and_then(|s| lookup(&self.by_event_source, s))
             .map_or(&[][..], Vec::as_slice);
         named.iter().chain(sourced).chain(&self.any_event).copied()
+    }
+
+    /// [`Registry::for_event`] for this record, with the rules that pin neither its name
+    /// nor its source tried only when the record holds a text they need.
+    pub fn for_record(&self, record: &serde_json::Value) -> Vec<usize> {
+        let field = |k: &str| record.get(k).and_then(serde_json::Value::as_str);
+        let mut rules: Vec<usize> = self
+            .for_event(field("eventSource"), field("eventName"))
+            .collect();
+        if let Some(prefilter) = &self.prefilter {
+            prefilter.admit(record, &mut rules);
+        }
+        rules
     }
 
     /// The correlation rules, by index.
@@ -359,4 +387,88 @@ fn check_correlations(rules: &mut Vec<Rule>, errors: &mut Vec<LoadError>) {
         i += 1;
         !dropped.contains(&(i - 1))
     });
+}
+
+impl Prefilter {
+    /// Splits the unpinned rules into those a text search can admit and the rest.
+    fn build(rules: &[Rule], unpinned: Vec<usize>) -> (Option<Prefilter>, Vec<usize>) {
+        let mut texts: Vec<String> = Vec::new();
+        let mut admits: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for i in unpinned {
+            match rules[i].detection.required_literals() {
+                Some(needed) if !needed.is_empty() => {
+                    for text in needed {
+                        match texts.iter().position(|t| *t == text) {
+                            Some(p) => admits[p].push(i),
+                            None => {
+                                texts.push(text);
+                                admits.push(vec![i]);
+                            }
+                        }
+                    }
+                }
+                _ => always.push(i),
+            }
+        }
+        if texts.is_empty() {
+            return (None, always);
+        }
+        // Case-insensitive as the patterns are.
+        let patterns = texts.iter().map(|t| format!("(?i){}", regex::escape(t)));
+        match regex::RegexSet::new(patterns) {
+            Ok(set) => (
+                Some(Prefilter {
+                    texts: set,
+                    rules: admits,
+                }),
+                always,
+            ),
+            // Too large to compile: every rule is tried, as without a prefilter.
+            Err(_) => {
+                always.extend(admits.into_iter().flatten());
+                always.sort_unstable();
+                always.dedup();
+                (None, always)
+            }
+        }
+    }
+
+    /// Adds the rules whose texts occur among the record's keys and string values.
+    fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
+        let mut haystack = String::new();
+        strings(record, &mut haystack);
+        let hits = self.texts.matches(&haystack);
+        if !hits.matched_any() {
+            return;
+        }
+        let mut admitted: Vec<usize> = hits
+            .iter()
+            .flat_map(|p| self.rules[p].iter().copied())
+            .collect();
+        admitted.sort_unstable();
+        admitted.dedup();
+        out.extend(admitted);
+    }
+}
+
+/// Every key and string of a JSON value, one per line (no text searched for holds a line
+/// break, so none is found across two).
+fn strings(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|x| strings(x, out)),
+        Value::Object(map) => {
+            for (k, x) in map {
+                out.push_str(k);
+                out.push('\n');
+                strings(x, out);
+            }
+        }
+        _ => {}
+    }
 }
