@@ -31,6 +31,10 @@ const SIGMA_ONLY_MODIFIERS: &[&str] = &[
     "year",
 ];
 
+/// A text a document must hold for a rule to match, and the field it must be at or below
+/// (`None`: anywhere).
+pub type Needed = (Option<Vec<String>>, String);
+
 #[derive(Debug, Clone)]
 pub struct Detection {
     pub names: Vec<String>,
@@ -205,13 +209,14 @@ impl Detection {
         self.required_in(&self.condition, field)
     }
 
-    /// Texts one of which occurs in a string (key or value) of every document the
-    /// detection matches: a prefilter for rules that pin no event name or source.
-    pub fn required_literals(&self) -> Option<Vec<String>> {
+    /// (field, text) pairs one of which holds for every document the detection matches:
+    /// the text occurs in a string (key or value) at or below the field (anywhere, without
+    /// a field). A prefilter for rules that pin no event name or source.
+    pub fn required_literals(&self) -> Option<Vec<Needed>> {
         self.literals_in(&self.condition)
     }
 
-    fn literals_in(&self, cond: &Cond) -> Option<Vec<String>> {
+    fn literals_in(&self, cond: &Cond) -> Option<Vec<Needed>> {
         match cond {
             Cond::Sel(i) => self.selections[*i].literals(),
             Cond::And(items) => items
@@ -327,11 +332,18 @@ impl Selection {
     }
 
     /// Texts one of which is in every document the selection matches.
-    fn literals(&self) -> Option<Vec<String>> {
+    fn literals(&self) -> Option<Vec<Needed>> {
         let of = |tests: &Vec<FieldTest>| {
             tests
                 .iter()
-                .filter_map(|t| t.literals.clone())
+                .filter_map(|t| {
+                    let path = Some(t.path.clone());
+                    t.literals.as_ref().map(|l| {
+                        l.iter()
+                            .map(|x| (path.clone(), x.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .min_by_key(Vec::len)
         };
         match self {
@@ -343,7 +355,9 @@ impl Selection {
                 }
                 Some(all)
             }
-            Selection::Keywords(_, literals) => literals.clone(),
+            Selection::Keywords(_, literals) => literals
+                .as_ref()
+                .map(|l| l.iter().map(|x| (None, x.clone())).collect()),
         }
     }
 }

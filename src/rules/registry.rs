@@ -1,11 +1,12 @@
 //! The rules of a scan: the built-in ones embedded in the binary, those of `--rules DIR`,
 //! narrowed by `--only`/`--skip`, indexed by what they apply to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::model::Kind;
 
+use super::doc::Doc;
 use super::documents::{FileRules, Filter, parse_file};
 use super::load::LoadError;
 use super::rule::{Rule, Target};
@@ -28,10 +29,17 @@ pub struct Registry {
     prefilter: Option<Prefilter>,
 }
 
-/// One search for the texts the unpinned rules need, over all the strings of a record,
-/// instead of one walk per rule.
+/// The texts the unpinned rules need, searched for once per record and field instead of
+/// once per rule.
 #[derive(Debug)]
 struct Prefilter {
+    fields: Vec<FieldTexts>,
+}
+
+/// The texts needed at or below one field (`None`: anywhere in the record).
+#[derive(Debug)]
+struct FieldTexts {
+    path: Option<Vec<String>>,
     texts: regex::RegexSet,
     /// Per text of `texts`: the rules (indices into `rules`) that it lets through.
     rules: Vec<Vec<usize>>,
@@ -389,63 +397,74 @@ fn check_correlations(rules: &mut Vec<Rule>, errors: &mut Vec<LoadError>) {
     });
 }
 
+/// Texts, each with the rules it admits.
+type TextRules = Vec<(String, Vec<usize>)>;
+
 impl Prefilter {
     /// Splits the unpinned rules into those a text search can admit and the rest.
     fn build(rules: &[Rule], unpinned: Vec<usize>) -> (Option<Prefilter>, Vec<usize>) {
-        let mut texts: Vec<String> = Vec::new();
-        let mut admits: Vec<Vec<usize>> = Vec::new();
+        let mut by_field: BTreeMap<Option<Vec<String>>, TextRules> = BTreeMap::new();
         let mut always = Vec::new();
         for i in unpinned {
             match rules[i].detection.required_literals() {
                 Some(needed) if !needed.is_empty() => {
-                    for text in needed {
-                        match texts.iter().position(|t| *t == text) {
-                            Some(p) => admits[p].push(i),
-                            None => {
-                                texts.push(text);
-                                admits.push(vec![i]);
-                            }
+                    for (path, text) in needed {
+                        let texts = by_field.entry(path).or_default();
+                        match texts.iter_mut().find(|(t, _)| *t == text) {
+                            Some((_, admits)) => admits.push(i),
+                            None => texts.push((text, vec![i])),
                         }
                     }
                 }
                 _ => always.push(i),
             }
         }
-        if texts.is_empty() {
-            return (None, always);
-        }
-        // Case-insensitive as the patterns are.
-        let patterns = texts.iter().map(|t| format!("(?i){}", regex::escape(t)));
-        match regex::RegexSet::new(patterns) {
-            Ok(set) => (
-                Some(Prefilter {
+        let mut fields = Vec::new();
+        for (path, texts) in by_field {
+            // Case-insensitive as the patterns are.
+            let patterns = texts
+                .iter()
+                .map(|(t, _)| format!("(?i){}", regex::escape(t)));
+            match regex::RegexSet::new(patterns) {
+                Ok(set) => fields.push(FieldTexts {
+                    path,
                     texts: set,
-                    rules: admits,
+                    rules: texts.into_iter().map(|(_, r)| r).collect(),
                 }),
-                always,
-            ),
-            // Too large to compile: every rule is tried, as without a prefilter.
-            Err(_) => {
-                always.extend(admits.into_iter().flatten());
-                always.sort_unstable();
-                always.dedup();
-                (None, always)
+                // Too large to compile: those rules are tried on every record.
+                Err(_) => always.extend(texts.into_iter().flat_map(|(_, r)| r)),
             }
         }
+        always.sort_unstable();
+        always.dedup();
+        let prefilter = (!fields.is_empty()).then_some(Prefilter { fields });
+        (prefilter, always)
     }
 
-    /// Adds the rules whose texts occur among the record's keys and string values.
+    /// Adds the rules whose texts occur where they need them.
     fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
         let mut haystack = String::new();
-        strings(record, &mut haystack);
-        let hits = self.texts.matches(&haystack);
-        if !hits.matched_any() {
+        let mut admitted: Vec<usize> = Vec::new();
+        for field in &self.fields {
+            haystack.clear();
+            match &field.path {
+                None => strings(record, &mut haystack),
+                Some(path) => {
+                    Doc::Plain(record).any(path, &mut |v| {
+                        strings(v, &mut haystack);
+                        false
+                    });
+                }
+            }
+            if haystack.is_empty() {
+                continue;
+            }
+            let hits = field.texts.matches(&haystack);
+            admitted.extend(hits.iter().flat_map(|p| field.rules[p].iter().copied()));
+        }
+        if admitted.is_empty() {
             return;
         }
-        let mut admitted: Vec<usize> = hits
-            .iter()
-            .flat_map(|p| self.rules[p].iter().copied())
-            .collect();
         admitted.sort_unstable();
         admitted.dedup();
         out.extend(admitted);
