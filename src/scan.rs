@@ -101,7 +101,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     let select = |head: &Head| {
         if filtering && !options.filter.keeps(head) {
             Take::Skip
-        } else if registry.wants_event(head.event_name())
+        } else if registry.wants_event(head.event_source(), head.event_name())
             || folds.wants(head.event_source(), head.event_name())
         {
             Take::Read
@@ -226,12 +226,15 @@ fn event_findings(
         folds.observe(notes, event);
     }
     let doc = Doc::Plain(event.record);
-    for index in registry.for_event(event.str("eventName")) {
+    for index in registry.for_record(event.record) {
         let rule = registry.get(index);
         if !rule.detection.matches(doc) {
             continue;
         }
         folds.matched(notes, index, event);
+        if !rule.generate {
+            continue;
+        }
         let hits = rule.detection.explain(doc).unwrap_or_default();
         let base = event.loc();
         let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));

@@ -192,3 +192,146 @@ fn malformed_and_enriched_logs_give_diagnostics_or_findings() {
         }
     }
 }
+
+/// Every attack log against Sigma's AWS rules alone: exactly the rules that fire, per
+/// technique (an empty list: Sigma has no rule for that technique; `AWS STS AssumeRole
+/// Misuse` fires wherever the technique ran under an assumed role's session).
+#[test]
+fn each_attack_log_trips_exactly_its_sigma_rules() {
+    let Some(corpus) = corpus() else { return };
+    let registry = Registry::load(false, &[corpus.join("sigma")]).expect("loads");
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "credential-access.ec2-get-password-data",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        (
+            "credential-access.ec2-steal-instance-credentials",
+            &[
+                "AWS STS AssumeRole Misuse",
+                "Potential Malicious Usage of CloudTrail System Manager",
+            ],
+        ),
+        (
+            "credential-access.secretsmanager-batch-retrieve-secrets",
+            &[],
+        ),
+        ("credential-access.secretsmanager-retrieve-secrets", &[]),
+        (
+            "credential-access.ssm-retrieve-securestring-parameters",
+            &[],
+        ),
+        (
+            "defense-evasion.cloudtrail-delete",
+            &["AWS CloudTrail Important Change"],
+        ),
+        ("defense-evasion.cloudtrail-event-selectors", &[]),
+        (
+            "defense-evasion.cloudtrail-stop",
+            &["AWS CloudTrail Important Change"],
+        ),
+        ("defense-evasion.dns-delete-logs", &[]),
+        (
+            "defense-evasion.organizations-leave",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        (
+            "defense-evasion.vpc-remove-flow-logs",
+            &["AWS VPC Flow Logs Deleted"],
+        ),
+        (
+            "discovery.ec2-download-user-data",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        (
+            "execution.ec2-launch-unusual-instances",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        ("execution.ec2-user-data", &[]),
+        (
+            "execution.ssm-send-command",
+            &["Potential Malicious Usage of CloudTrail System Manager"],
+        ),
+        ("execution.ssm-start-session", &[]),
+        (
+            "exfiltration.ec2-security-group-open-port-22-ingress",
+            &["Ingress/Egress Security Group Modification"],
+        ),
+        ("exfiltration.ec2-share-ami", &[]),
+        (
+            "exfiltration.ec2-share-ebs-snapshot",
+            &["AWS Snapshot Backup Exfiltration"],
+        ),
+        ("exfiltration.rds-share-snapshot", &[]),
+        (
+            "impact.bedrock-invoke-model",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        (
+            "initial-access.console-login-without-mfa",
+            &["AWS Successful Console Login Without MFA"],
+        ),
+        ("lateral-movement.ec2-instance-connect", &[]),
+        (
+            "lateral-movement.ec2-serial-console-send-ssh-public-key",
+            &["AWS STS AssumeRole Misuse"],
+        ),
+        ("persistence.iam-backdoor-role", &[]),
+        (
+            "persistence.iam-backdoor-user",
+            &["AWS IAM Backdoor Users Keys"],
+        ),
+        (
+            "persistence.iam-create-admin-user",
+            &["AWS IAM Backdoor Users Keys"],
+        ),
+        ("persistence.iam-create-backdoor-role", &[]),
+        ("persistence.iam-create-user-login-profile", &[]),
+        ("persistence.lambda-backdoor-function", &[]),
+        (
+            "persistence.lambda-layer-extension",
+            &["AWS New Lambda Layer Attached"],
+        ),
+        ("persistence.lambda-overwrite-code", &[]),
+        ("persistence.rolesanywhere-create-trust-anchor", &[]),
+        ("persistence.sts-federation-token", &[]),
+        (
+            "privilege-escalation.iam-update-user-login-profile",
+            &["AWS User Login Profile Was Modified"],
+        ),
+    ];
+    let mut files: Vec<String> = std::fs::read_dir(corpus.join("cloudtrail/stratus"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let techniques: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.trim_start_matches("aws.")
+                .trim_end_matches(".json")
+                .to_owned()
+        })
+        .collect();
+    let listed: Vec<&str> = expected.iter().map(|(t, _)| *t).collect();
+    assert_eq!(techniques, listed, "one row per attack log");
+    let mut wrong = Vec::new();
+    for (file, (technique, titles)) in files.iter().zip(expected) {
+        let outcome = scan_with(&corpus.join("cloudtrail/stratus").join(file), &registry);
+        assert!(
+            outcome.diagnostics.is_empty(),
+            "{file}: {:?}",
+            outcome.diagnostics
+        );
+        let fired: BTreeSet<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| registry.get(f.rule).title.as_str())
+            .collect();
+        let want: BTreeSet<&str> = titles.iter().copied().collect();
+        if fired != want {
+            wrong.push(format!("{technique}: fired {fired:?}, expected {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -9,6 +9,7 @@
 //! scheduling.
 
 pub mod activity;
+mod correlation;
 mod key_incident;
 mod key_names;
 mod key_wording;
@@ -28,6 +29,7 @@ pub struct Folds<'r> {
     /// KMS activity table) is folded only then.
     keys: Option<usize>,
     uploads: Option<usize>,
+    correlations: correlation::Correlations,
 }
 
 /// What one file's records left for the analyses.
@@ -35,12 +37,13 @@ pub struct Folds<'r> {
 pub struct Notes {
     keys: keys::KeyNotes,
     uploads: uploads::UploadNotes,
+    correlation: correlation::Notes,
 }
 
 impl Notes {
-    /// Adds another file's notes. The result does not depend on the order notes are merged
-    /// in (ties are broken by source and position), so a scan may merge them as files finish
-    /// rather than hold one per file.
+    /// Adds another file's key and upload notes. The result does not depend on the order
+    /// notes are merged in (ties are broken by source and position). Correlation notes are
+    /// taken per file, in path order, before merging (see [`Folds::finish_with_activity`]).
     pub fn merge(&mut self, other: Notes) {
         self.keys.merge(other.keys);
         self.uploads.merge(other.uploads);
@@ -54,6 +57,7 @@ impl<'r> Folds<'r> {
             registry,
             keys: index(key_incident::RULE),
             uploads: index(uploads::RULE),
+            correlations: correlation::Correlations::new(registry),
         }
     }
 
@@ -76,7 +80,12 @@ impl<'r> Folds<'r> {
     }
 
     /// A rule matched a record (correlations count the matches of their base rules).
-    pub fn matched(&self, _notes: &mut Notes, _rule: usize, _event: &Event) {}
+    pub fn matched(&self, notes: &mut Notes, rule: usize, event: &Event) {
+        if !self.correlations.is_empty() {
+            self.correlations
+                .matched(&mut notes.correlation, rule, event);
+        }
+    }
 
     /// The findings of every analysis, from the notes of all files in path order.
     pub fn finish(&self, notes: Vec<Notes>, inventory: &Inventory) -> Vec<Finding> {
@@ -92,9 +101,12 @@ impl<'r> Folds<'r> {
     ) -> (Vec<Finding>, Activity) {
         let mut findings = Vec::new();
         let mut all = Notes::default();
-        for n in notes {
+        let mut correlation = Vec::with_capacity(notes.len());
+        for mut n in notes {
+            correlation.push(std::mem::take(&mut n.correlation));
             all.merge(n);
         }
+        findings.extend(self.correlations.finish(correlation, self.registry));
         let mut activity = Activity::default();
         if let Some(index) = self.keys {
             let mut keys = all.keys;

@@ -115,9 +115,17 @@ impl EventFilterArgs {
 /// Options shared by the commands that load rules.
 #[derive(Debug, clap::Args)]
 pub struct RuleSources {
-    /// Also load the rules (`.yml`/`.yaml`) under this directory; may be repeated.
-    #[arg(long = "rules", value_name = "DIR")]
+    /// Also load the rules (`.yml`/`.yaml`, atrest's or Sigma's) under this directory;
+    /// may be repeated. `--sigma DIR` is the same.
+    #[arg(long = "rules", visible_alias = "sigma", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+}
+
+/// The rules of a command, and whether a rule file failed to load (exit 2 once the command
+/// has done its work with the others).
+pub struct Loaded {
+    pub registry: Registry,
+    pub failed: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -132,20 +140,21 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Loads built-in rules and those of `--rules`; on errors prints them and returns `None`.
-/// Loading no rule at all is an error too: a scan without rules would pass every gate.
-fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Option<Registry> {
-    match Registry::load(builtin, dirs) {
-        Ok(registry) if registry.is_empty() => {
+/// Loads built-in rules and those of `--rules`, printing each problem: a rule atrest does
+/// not support is a warning and is skipped, a file that does not load is an error, and the
+/// other rules still load. `None` when no rule loaded at all: a scan without rules would
+/// pass every gate.
+fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Option<Loaded> {
+    let (registry, problems) = Registry::load_partial(builtin, dirs);
+    print_load_errors(&problems);
+    let failed = problems.iter().any(|p| !p.warning);
+    if registry.is_empty() {
+        if !failed {
             print_no_rules(dirs);
-            None
         }
-        Ok(registry) => Some(registry),
-        Err(errors) => {
-            print_load_errors(&errors);
-            None
-        }
+        return None;
     }
+    Some(Loaded { registry, failed })
 }
 
 fn print_no_rules(dirs: &[PathBuf]) {
@@ -179,7 +188,8 @@ fn print_load_errors(errors: &[LoadError]) {
             .map(str::trim)
             .collect::<Vec<_>>()
             .join(" ");
-        let _ = writeln!(err, "error: {}: {}", escape(&position), escape(&message));
+        let level = if e.warning { "warning" } else { "error" };
+        let _ = writeln!(err, "{level}: {}: {}", escape(&position), escape(&message));
     }
 }
 

@@ -9,7 +9,8 @@ use crate::output::escape::{escape, escape_keep_lines};
 use crate::rules::{Registry, Rule, testing};
 
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RuleSources, load_rules, print_load_errors, print_no_rules,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Loaded, RuleSources, load_rules, print_load_errors,
+    print_no_rules,
 };
 
 #[derive(Debug, clap::Subcommand)]
@@ -40,17 +41,17 @@ pub fn run(cmd: &RulesCommand) -> u8 {
     let mut out = UntilClosed::new(io::stdout().lock());
     let result = match cmd {
         RulesCommand::List { rules, json } => {
-            let Some(registry) = load_rules(true, &rules.dirs) else {
+            let Some(Loaded { registry, failed }) = load_rules(true, &rules.dirs) else {
                 return EXIT_ERROR;
             };
-            escaped(&mut out, |buf| list(&registry, *json, buf)).map(|()| EXIT_OK)
+            escaped(&mut out, |buf| list(&registry, *json, buf)).map(|()| exit(failed))
         }
         RulesCommand::Explain { id, rules } => {
-            let Some(registry) = load_rules(true, &rules.dirs) else {
+            let Some(Loaded { registry, failed }) = load_rules(true, &rules.dirs) else {
                 return EXIT_ERROR;
             };
             match registry.find(id) {
-                Some(rule) => escaped(&mut out, |buf| explain(rule, buf)).map(|()| EXIT_OK),
+                Some(rule) => escaped(&mut out, |buf| explain(rule, buf)).map(|()| exit(failed)),
                 None => {
                     let _ = writeln!(
                         io::stderr(),
@@ -69,6 +70,10 @@ pub fn run(cmd: &RulesCommand) -> u8 {
             let _ = writeln!(io::stderr(), "error: {e}");
             EXIT_ERROR
         })
+}
+
+fn exit(load_failed: bool) -> u8 {
+    if load_failed { EXIT_ERROR } else { EXIT_OK }
 }
 
 /// Writes what `render` prints with the control characters of rule files (titles, case
@@ -204,10 +209,10 @@ fn explain(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
 
 fn test(dir: Option<&PathBuf>, out: &mut dyn Write) -> io::Result<u8> {
     let dirs: Vec<PathBuf> = dir.into_iter().cloned().collect();
-    let (registry, errors) = Registry::load_partial(dir.is_none(), &dirs);
-    if !errors.is_empty() {
-        print_load_errors(&errors);
-    } else if registry.is_empty() {
+    let (registry, problems) = Registry::load_partial(dir.is_none(), &dirs);
+    print_load_errors(&problems);
+    let errors: Vec<_> = problems.iter().filter(|p| !p.warning).collect();
+    if errors.is_empty() && registry.is_empty() {
         print_no_rules(&dirs);
         return Ok(EXIT_ERROR);
     }

@@ -8,8 +8,8 @@ use crate::output::{self, Format, Report, Style};
 use crate::scan::{ScanOptions, scan_with};
 
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EventFilterArgs, InputOptions, RuleSources, load_rules,
-    write_report,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EventFilterArgs, InputOptions, Loaded, RuleSources,
+    load_rules, write_report,
 };
 
 #[derive(Debug, clap::Args)]
@@ -67,7 +67,11 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
 }
 
 pub fn run(args: &ScanArgs) -> u8 {
-    let Some(registry) = load_rules(!args.no_builtin_rules, &args.rules.dirs) else {
+    let Some(Loaded {
+        registry,
+        failed: rules_failed,
+    }) = load_rules(!args.no_builtin_rules, &args.rules.dirs)
+    else {
         return EXIT_ERROR;
     };
     let registry = match registry.select(&args.only, &args.skip) {
@@ -133,7 +137,8 @@ pub fn run(args: &ScanArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
-    let code = if outcome.has_errors() {
+    // A rule file that did not load fails the run, after the report of the other rules.
+    let code = if outcome.has_errors() || rules_failed {
         EXIT_ERROR
     } else {
         let failing = match args.fail_on {

@@ -9,6 +9,18 @@ pub enum Cond {
     Or(Vec<Cond>),
 }
 
+impl Cond {
+    /// The same condition over selections numbered from `offset` on.
+    pub fn shifted(self, offset: usize) -> Cond {
+        match self {
+            Cond::Sel(i) => Cond::Sel(i + offset),
+            Cond::Not(inner) => Cond::Not(Box::new(inner.shifted(offset))),
+            Cond::And(items) => Cond::And(items.into_iter().map(|c| c.shifted(offset)).collect()),
+            Cond::Or(items) => Cond::Or(items.into_iter().map(|c| c.shifted(offset)).collect()),
+        }
+    }
+}
+
 /// Parses `text` against the selection names (in declaration order).
 pub fn parse(text: &str, names: &[String]) -> Result<Cond, String> {
     if text.contains('|') {

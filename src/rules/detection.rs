@@ -8,27 +8,52 @@ use serde_json::Value;
 
 use super::condition::{self, Cond};
 use super::doc::{Doc, Hit};
-use super::pattern::{Modifiers, Pattern};
+use super::pattern::{Modifiers, Pattern, prefilter_literal};
 use super::yaml_node::{Entry, Located, Node, Pos, Tree};
 
-#[derive(Debug)]
+/// Modifiers of the Sigma specification that atrest does not implement (they transform
+/// values for Windows logs: encodings, command-line dashes, placeholders, time parts): a
+/// rule using one is skipped with a warning, while a name Sigma does not know is an error.
+const SIGMA_ONLY_MODIFIERS: &[&str] = &[
+    "base64",
+    "base64offset",
+    "utf16le",
+    "utf16be",
+    "utf16",
+    "wide",
+    "windash",
+    "expand",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+];
+
+/// A text a document must hold for a rule to match, and the field it must be at or below
+/// (`None`: anywhere).
+pub type Needed = (Option<Vec<String>>, String);
+
+#[derive(Debug, Clone)]
 pub struct Detection {
     pub names: Vec<String>,
     selections: Vec<Selection>,
     condition: Cond,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Selection {
     /// A map: every field test holds.
     All(Vec<FieldTest>),
     /// A list of maps: one of them holds.
     Any(Vec<Vec<FieldTest>>),
-    /// A list of plain values: one of them appears in any string of the document.
-    Keywords(Vec<Pattern>),
+    /// A list of plain values: one of them appears in any string of the document. With
+    /// their prefilter literals, when every value has one.
+    Keywords(Vec<Pattern>, Option<Vec<String>>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldTest {
     /// The key as written (`requestParameters.keyId|contains`).
     pub key: String,
@@ -37,6 +62,9 @@ pub struct FieldTest {
     pub path: Vec<String>,
     patterns: Vec<Pattern>,
     all: bool,
+    /// One of these texts is in every document the test holds for (see
+    /// [`prefilter_literal`]), when every value has one.
+    literals: Option<Vec<String>>,
 }
 
 impl Detection {
@@ -53,9 +81,10 @@ impl Detection {
                 continue;
             }
             if name == "timeframe" {
-                return Err(Located::new(
+                return Err(Located::unsupported(
                     entry.key_at,
-                    "`timeframe` (correlation) is not supported",
+                    "`timeframe` (Sigma's old aggregations) is not supported: write a \
+                     correlation rule instead",
                 ));
             }
             let selection = Selection::compile(&entry.node)
@@ -67,6 +96,13 @@ impl Detection {
             let text = node
                 .as_str()
                 .ok_or_else(|| Located::new(node.at, "a condition must be a string"))?;
+            if text.contains('|') {
+                return Err(Located::unsupported(
+                    node.at,
+                    "aggregations (`| count() ...`) are not supported: write a correlation \
+                     rule instead",
+                ));
+            }
             condition::parse(text, &names).map_err(|e| Located::new(node.at, e))
         };
         let condition = match condition_node {
@@ -87,6 +123,29 @@ impl Detection {
         })
     }
 
+    /// A detection that matches nothing (a correlation's: it matches windows of events).
+    pub fn never() -> Detection {
+        Detection {
+            names: Vec::new(),
+            selections: Vec::new(),
+            condition: Cond::Or(Vec::new()),
+        }
+    }
+
+    /// This detection and not `filter` (a Sigma filter applied to the rule): the filter's
+    /// selections are added under names of their own.
+    pub fn and_not(&mut self, filter_id: &str, filter: Detection) {
+        let offset = self.selections.len();
+        self.names
+            .extend(filter.names.iter().map(|n| format!("{filter_id}:{n}")));
+        self.selections.extend(filter.selections);
+        let kept = std::mem::replace(&mut self.condition, Cond::Or(Vec::new()));
+        self.condition = Cond::And(vec![
+            kept,
+            Cond::Not(Box::new(filter.condition.shifted(offset))),
+        ]);
+    }
+
     /// Every field test, for checking paths against the model's fields.
     pub fn fields(&self) -> impl Iterator<Item = &FieldTest> {
         self.selections
@@ -95,7 +154,7 @@ impl Detection {
                 match s {
                     Selection::All(tests) => Box::new(tests.iter()),
                     Selection::Any(groups) => Box::new(groups.iter().flatten()),
-                    Selection::Keywords(_) => Box::new(std::iter::empty()),
+                    Selection::Keywords(..) => Box::new(std::iter::empty()),
                 }
             })
     }
@@ -150,6 +209,32 @@ impl Detection {
         self.required_in(&self.condition, field)
     }
 
+    /// (field, text) pairs one of which holds for every document the detection matches:
+    /// the text occurs in a string (key or value) at or below the field (anywhere, without
+    /// a field). A prefilter for rules that pin no event name or source.
+    pub fn required_literals(&self) -> Option<Vec<Needed>> {
+        self.literals_in(&self.condition)
+    }
+
+    fn literals_in(&self, cond: &Cond) -> Option<Vec<Needed>> {
+        match cond {
+            Cond::Sel(i) => self.selections[*i].literals(),
+            Cond::And(items) => items
+                .iter()
+                .filter_map(|c| self.literals_in(c))
+                .min_by_key(Vec::len),
+            Cond::Or(items) if items.is_empty() => None,
+            Cond::Or(items) => {
+                let mut all = Vec::new();
+                for item in items {
+                    all.extend(self.literals_in(item)?);
+                }
+                Some(all)
+            }
+            Cond::Not(_) => None,
+        }
+    }
+
     fn required_in(&self, cond: &Cond, field: &str) -> Option<Vec<String>> {
         match cond {
             Cond::Sel(i) => self.selections[*i].pinned(field),
@@ -192,9 +277,16 @@ impl Selection {
             }
             Tree::Seq(items) if !items.is_empty() => {
                 let patterns: Result<Vec<_>, Located> = items.iter().map(keyword).collect();
-                Ok(Selection::Keywords(patterns?))
+                let literals = items
+                    .iter()
+                    .map(|n| prefilter_literal(&n.to_value(), &contains))
+                    .collect();
+                Ok(Selection::Keywords(patterns?, literals))
             }
-            Tree::Scalar(Value::String(_)) => Ok(Selection::Keywords(vec![keyword(body)?])),
+            Tree::Scalar(Value::String(_)) => Ok(Selection::Keywords(
+                vec![keyword(body)?],
+                prefilter_literal(&body.to_value(), &contains).map(|l| vec![l]),
+            )),
             _ => Err(Located::new(
                 body.at,
                 "a selection must be a map, a list of maps or a list of values",
@@ -213,7 +305,7 @@ impl Selection {
                 }
                 ok
             }),
-            Selection::Keywords(patterns) => patterns
+            Selection::Keywords(patterns, _) => patterns
                 .iter()
                 .any(|p| any_string(doc.root(), &mut |s| p.matches(s, &|_| Vec::new()))),
         }
@@ -235,7 +327,37 @@ impl Selection {
                 }
                 Some(all)
             }
-            Selection::Keywords(_) => None,
+            Selection::Keywords(..) => None,
+        }
+    }
+
+    /// Texts one of which is in every document the selection matches.
+    fn literals(&self) -> Option<Vec<Needed>> {
+        let of = |tests: &Vec<FieldTest>| {
+            tests
+                .iter()
+                .filter_map(|t| {
+                    let path = Some(t.path.clone());
+                    t.literals.as_ref().map(|l| {
+                        l.iter()
+                            .map(|x| (path.clone(), x.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .min_by_key(Vec::len)
+        };
+        match self {
+            Selection::All(tests) => of(tests),
+            Selection::Any(groups) => {
+                let mut all = Vec::new();
+                for g in groups {
+                    all.extend(of(g)?);
+                }
+                Some(all)
+            }
+            Selection::Keywords(_, literals) => literals
+                .as_ref()
+                .map(|l| l.iter().map(|x| (None, x.clone())).collect()),
         }
     }
 }
@@ -270,6 +392,12 @@ impl FieldTest {
             return Err(at_key("empty field name".into()));
         }
         let modifiers: Vec<&str> = parts.collect();
+        if let Some(name) = modifiers.iter().find(|m| SIGMA_ONLY_MODIFIERS.contains(m)) {
+            return Err(Located::unsupported(
+                entry.key_at,
+                format!("`{key}`: the Sigma modifier `{name}` is not supported by atrest"),
+            ));
+        }
         let m = Modifiers::parse(&modifiers).map_err(at_key)?;
         let values: Vec<&Node> = match &entry.node.tree {
             Tree::Seq(items) if items.is_empty() => {
@@ -285,12 +413,24 @@ impl FieldTest {
                     .map_err(|e| Located::new(v.at, format!("`{key}`: {e}")))
             })
             .collect();
+        let literals = values
+            .iter()
+            .map(|v| prefilter_literal(&v.to_value(), &m))
+            .collect::<Option<Vec<String>>>()
+            // With `all`, each value's text is needed: the first will do.
+            .map(|mut l| {
+                if m.all {
+                    l.truncate(1);
+                }
+                l
+            });
         Ok(FieldTest {
             key: key.to_owned(),
             key_at: entry.key_at,
             path: field.split('.').map(str::to_owned).collect(),
             patterns: patterns?,
             all: m.all,
+            literals,
         })
     }
 

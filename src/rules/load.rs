@@ -19,43 +19,75 @@ pub struct LoadError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// A rule that uses something atrest does not support: it is skipped, the others run,
+    /// and the exit code does not change. Otherwise the file is wrong: an error (exit 2).
+    pub warning: bool,
 }
 
 impl LoadError {
-    fn new(path: &str, message: impl Into<String>) -> Self {
+    pub(super) fn new(path: &str, message: impl Into<String>) -> Self {
         LoadError {
             path: path.to_owned(),
             line: None,
             column: None,
             message: message.into(),
+            warning: false,
         }
     }
 
     /// An error at a place in the file (without a position when the place is unknown).
-    fn at(path: &str, e: Located) -> Self {
+    pub(super) fn at(path: &str, e: Located) -> Self {
         let known = e.at.is_known();
         LoadError {
             path: path.to_owned(),
             line: known.then_some(e.at.line),
             column: known.then_some(e.at.column),
             message: e.message,
+            warning: e.unsupported,
+        }
+    }
+
+    /// The same problem, as a warning.
+    pub(super) fn warn(self) -> Self {
+        LoadError {
+            warning: true,
+            ..self
         }
     }
 }
 
+/// One rule file holding one rule (a file of several documents: [`super::documents`]).
 pub fn parse(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError> {
-    let options = serde_saphyr::options! { strict_booleans: true };
-    let file: Spanned<RuleFile> =
-        serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            let mut err = LoadError::new(path, yaml_message(&e));
-            if let Some(loc) = e.location().filter(|l| l.line() > 0) {
-                err.line = usize::try_from(loc.line()).ok();
-                err.column = usize::try_from(loc.column()).ok();
-            }
-            err
-        })?;
+    parse_document(path, text, text, builtin)
+}
+
+/// One YAML document of a file (`text`: the document, its lines where they are in the
+/// file, so that positions are the file's; `whole`: the file, shown by `rules explain`).
+pub(super) fn parse_document(
+    path: &str,
+    text: &str,
+    whole: &str,
+    builtin: bool,
+) -> Result<Rule, LoadError> {
+    let file: Spanned<RuleFile> = from_yaml(path, text)?;
     let top = Pos::of(&file);
-    compile(path, file.value, top, text, builtin).map_err(|e| LoadError::at(path, e))
+    compile(path, file.value, top, whole, builtin).map_err(|e| LoadError::at(path, e))
+}
+
+/// Deserializes YAML the way every rule document is read (`yes` is not a boolean).
+pub(super) fn from_yaml<'de, T: serde::Deserialize<'de>>(
+    path: &str,
+    text: &'de str,
+) -> Result<T, LoadError> {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let mut err = LoadError::new(path, yaml_message(&e));
+        if let Some(loc) = e.location().filter(|l| l.line() > 0) {
+            err.line = usize::try_from(loc.line()).ok();
+            err.column = usize::try_from(loc.column()).ok();
+        }
+        err
+    })
 }
 
 /// The parser's message without its position (reported on its own) or source excerpt.
@@ -89,7 +121,7 @@ fn spanned_str(value: &Option<Spanned<String>>) -> Option<(&str, Pos)> {
     value.as_ref().map(|s| (s.value.as_str(), Pos::of(s)))
 }
 
-fn compile(
+pub(super) fn compile(
     path: &str,
     file: RuleFile,
     top: Pos,
@@ -124,7 +156,7 @@ fn compile(
             if product == "aws" && service == "cloudtrail" {
                 Target::Events
             } else {
-                return Err(Located::new(
+                return Err(Located::unsupported(
                     Pos::of(source),
                     format!(
                         "logsource product `{product}` service `{service}` category \
@@ -225,5 +257,8 @@ fn compile(
         builtin,
         sigma,
         text: text.to_owned(),
+        name: file.name,
+        correlation: None,
+        generate: true,
     })
 }

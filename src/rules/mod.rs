@@ -1,8 +1,10 @@
 //! Rules: declarative YAML files (Sigma detection syntax) compiled once into matchers.
 
 mod condition;
+pub mod correlation;
 mod detection;
 mod doc;
+mod documents;
 mod load;
 mod pattern;
 mod registry;
@@ -12,6 +14,7 @@ mod template;
 pub mod testing;
 mod yaml_node;
 
+pub use correlation::{Correlation, CorrelationType};
 pub use detection::Detection;
 pub use doc::{Doc, Hit};
 pub use load::{LoadError, parse};

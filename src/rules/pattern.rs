@@ -19,7 +19,7 @@ pub enum Cmp {
     Lte,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Pattern {
     /// The field is absent or null.
     Null,
@@ -168,13 +168,15 @@ impl Pattern {
                 Pattern::Exact(literal.to_lowercase())
             });
         }
+        // `^.*body.*$` would say the same; without the free ends the regex engine can
+        // search for the literal instead of running its automaton over the whole value.
         let source = format!(
-            "{}{}^{}{}{}$",
+            "{}{}{}{}{}",
             if m.cased { "" } else { "(?i)" },
             "(?s)",
-            if lead { ".*" } else { "" },
+            if lead { "" } else { "^" },
             body,
-            if trail { ".*" } else { "" },
+            if trail { "" } else { "$" },
         );
         Regex::new(&source)
             .map(Pattern::Regex)
@@ -231,6 +233,52 @@ impl Pattern {
             }
         }
     }
+}
+
+/// A lower-cased text that every value this pattern matches contains, and that can only
+/// occur inside a string (a key or a value) of a document, never across JSON's punctuation
+/// or in a number, boolean or null: a search for it in the document's strings is a
+/// necessary condition for the pattern (the scan's prefilter for rules that pin no event
+/// name or source). The longest literal run between wildcards; none for patterns that
+/// are not about text (regular expressions, CIDR blocks, comparisons, field references).
+pub fn prefilter_literal(value: &Value, m: &Modifiers) -> Option<String> {
+    if m.exists || m.cmp.is_some() || m.fieldref || m.cidr || m.re {
+        return None;
+    }
+    let Value::String(text) = value else {
+        return None;
+    };
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('*' | '?' | '\\')) => {
+                run.push(chars.next().unwrap_or('\\'));
+            }
+            '*' | '?' => {
+                if run.len() > best.len() {
+                    best = std::mem::take(&mut run);
+                }
+                run.clear();
+            }
+            other => run.push(other),
+        }
+    }
+    if run.len() > best.len() {
+        best = run;
+    }
+    let best = best.to_ascii_lowercase();
+    let inside_a_string = best.len() >= 3
+        && best.is_ascii()
+        && !best
+            .chars()
+            .any(|c| matches!(c, '"' | '\\' | '{' | '}' | '[' | ']' | ',' | ':') || c.is_control())
+        && best
+            .chars()
+            .any(|c| !matches!(c, '0'..='9' | '.' | '+' | '-' | 'e'))
+        && !["true", "false", "null"].iter().any(|w| w.contains(&best));
+    inside_a_string.then_some(best)
 }
 
 /// Case-insensitive equality with `want` already lower-cased.

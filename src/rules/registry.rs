@@ -1,12 +1,14 @@
 //! The rules of a scan: the built-in ones embedded in the binary, those of `--rules DIR`,
 //! narrowed by `--only`/`--skip`, indexed by what they apply to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::model::Kind;
 
-use super::load::{LoadError, parse};
+use super::doc::Doc;
+use super::documents::{FileRules, Filter, parse_file};
+use super::load::LoadError;
 use super::rule::{Rule, Target};
 
 mod embedded {
@@ -19,8 +21,28 @@ pub struct Registry {
     by_kind: HashMap<Kind, Vec<usize>>,
     /// Event rules by the lower-cased `eventName` they require.
     by_event_name: HashMap<String, Vec<usize>>,
-    /// Event rules that may fire on any event name.
+    /// Event rules that pin no `eventName` but an `eventSource`, by its lower-cased value.
+    by_event_source: HashMap<String, Vec<usize>>,
+    /// Event rules that may fire on any event.
     any_event: Vec<usize>,
+    /// Those of them that need one of a few texts in the record: tried only when it holds.
+    prefilter: Option<Prefilter>,
+}
+
+/// The texts the unpinned rules need, searched for once per record and field instead of
+/// once per rule.
+#[derive(Debug)]
+struct Prefilter {
+    fields: Vec<FieldTexts>,
+}
+
+/// The texts needed at or below one field (`None`: anywhere in the record).
+#[derive(Debug)]
+struct FieldTexts {
+    path: Option<Vec<String>>,
+    texts: regex::RegexSet,
+    /// Per text of `texts`: the rules (indices into `rules`) that it lets through.
+    rules: Vec<Vec<usize>>,
 }
 
 impl Registry {
@@ -29,42 +51,39 @@ impl Registry {
         Registry::load(true, &[])
     }
 
-    /// Built-in rules (if `builtin`) and every `.yml`/`.yaml` file under `dirs`. Rules that
-    /// fail to load are returned as errors; the others are kept.
+    /// Built-in rules (if `builtin`) and every `.yml`/`.yaml` file under `dirs`; the errors
+    /// if a file does not load (rules skipped with a warning are no error).
     pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Registry, Vec<LoadError>> {
         let (registry, errors) = Registry::load_partial(builtin, dirs);
-        if errors.is_empty() {
+        if errors.iter().all(|e| e.warning) {
             Ok(registry)
         } else {
             Err(errors)
         }
     }
 
+    /// Every rule that loads, and every problem: errors for files that do not, warnings
+    /// for rules skipped because they use what atrest does not support.
     pub fn load_partial(builtin: bool, dirs: &[PathBuf]) -> (Registry, Vec<LoadError>) {
         let mut rules = Vec::new();
+        let mut filters = Vec::new();
         let mut errors = Vec::new();
+        let mut take = |file: FileRules, errors: &mut Vec<LoadError>| {
+            rules.extend(file.rules);
+            filters.extend(file.filters);
+            errors.extend(file.problems);
+        };
         if builtin {
             for (path, text) in embedded::EMBEDDED {
-                match parse(path, text, true) {
-                    Ok(rule) => rules.push(rule),
-                    Err(e) => errors.push(e),
-                }
+                take(parse_file(path, text, true), &mut errors);
             }
         }
         for dir in dirs {
             for path in rule_files(dir, &mut errors) {
                 let shown = path.display().to_string();
                 match std::fs::read_to_string(&path) {
-                    Ok(text) => match parse(&shown, &text, false) {
-                        Ok(rule) => rules.push(rule),
-                        Err(e) => errors.push(e),
-                    },
-                    Err(e) => errors.push(LoadError {
-                        path: shown,
-                        line: None,
-                        column: None,
-                        message: format!("cannot read: {e}"),
-                    }),
+                    Ok(text) => take(parse_file(&shown, &text, false), &mut errors),
+                    Err(e) => errors.push(LoadError::new(&shown, format!("cannot read: {e}"))),
                 }
             }
         }
@@ -73,10 +92,12 @@ impl Registry {
             Some(first) => {
                 let known = r.id_at.is_known();
                 errors.push(LoadError {
-                    path: r.path.clone(),
                     line: known.then_some(r.id_at.line),
                     column: known.then_some(r.id_at.column),
-                    message: format!("rule id `{}` is already used by {first}", r.id),
+                    ..LoadError::new(
+                        &r.path,
+                        format!("rule id `{}` is already used by {first}", r.id),
+                    )
                 });
                 false
             }
@@ -85,31 +106,58 @@ impl Registry {
                 true
             }
         });
+        apply_filters(&mut rules, filters, &mut errors);
+        check_correlations(&mut rules, &mut errors);
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        // In the order of the files and of the lines in each.
+        errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         (Registry::index(rules), errors)
     }
 
-    fn index(rules: Vec<Rule>) -> Registry {
+    fn index(mut rules: Vec<Rule>) -> Registry {
+        // A correlation's base rules report on their own only if it `generate`s them.
+        let quiet: Vec<String> = rules
+            .iter()
+            .filter_map(|r| r.correlation.as_ref())
+            .filter(|c| !c.generate)
+            .flat_map(|c| c.rules.iter().cloned())
+            .collect();
+        for rule in &mut rules {
+            rule.generate = rule.correlation.is_some() || !quiet.iter().any(|q| names(rule, q));
+        }
         let mut registry = Registry {
             rules,
             ..Registry::default()
         };
+        let mut unpinned = Vec::new();
         for (i, rule) in registry.rules.iter().enumerate() {
             match rule.target {
                 Target::Resource(kind) => registry.by_kind.entry(kind).or_default().push(i),
-                Target::Events => match rule.detection.required_values("eventName") {
-                    Some(names) => {
-                        for name in names {
-                            let list = registry.by_event_name.entry(name).or_default();
-                            if list.last() != Some(&i) {
-                                list.push(i);
-                            }
+                // Its findings come from the analysis of the stream.
+                Target::Events if rule.correlation.is_some() => {}
+                Target::Events => {
+                    let by_name = rule.detection.required_values("eventName");
+                    let by_source = rule.detection.required_values("eventSource");
+                    let (index, keys) = match (by_name, by_source) {
+                        (Some(names), _) => (&mut registry.by_event_name, names),
+                        (None, Some(sources)) => (&mut registry.by_event_source, sources),
+                        (None, None) => {
+                            unpinned.push(i);
+                            continue;
+                        }
+                    };
+                    for key in keys {
+                        let list = index.entry(key).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
                         }
                     }
-                    None => registry.any_event.push(i),
-                },
+                }
             }
         }
+        let (prefilter, always) = Prefilter::build(&registry.rules, unpinned);
+        registry.any_event = always;
+        registry.prefilter = prefilter;
         registry
     }
 
@@ -165,31 +213,61 @@ impl Registry {
         self.by_kind.get(&kind).map_or(&[], Vec::as_slice)
     }
 
-    /// The event rules worth trying on an event with this name.
-    pub fn for_event(&self, event_name: Option<&str>) -> impl Iterator<Item = usize> + '_ {
+    /// The event rules worth trying on a record of this source and name: those that pin
+    /// its name, those that pin only its source, and the few that pin neither. The cost of
+    /// a record follows the rules that may match it, not the number loaded.
+    pub fn for_event(
+        &self,
+        event_source: Option<&str>,
+        event_name: Option<&str>,
+    ) -> impl Iterator<Item = usize> + '_ {
         let named = event_name
-            .and_then(|n| self.by_event_name.get(&n.to_lowercase()))
+            .and_then(|n| lookup(&self.by_event_name, n))
             .map_or(&[][..], Vec::as_slice);
-        named.iter().chain(&self.any_event).copied()
+        let sourced = event_source
+            .and_then(|s| lookup(&self.by_event_source, s))
+            .map_or(&[][..], Vec::as_slice);
+        named.iter().chain(sourced).chain(&self.any_event).copied()
     }
 
-    /// Whether an event rule may apply to an event with this name (so that the record must be
-    /// parsed whole). Allocates nothing: it runs for every record of a log.
-    pub fn wants_event(&self, event_name: &str) -> bool {
-        if !self.any_event.is_empty() {
-            return true;
+    /// [`Registry::for_event`] for this record, with the rules that pin neither its name
+    /// nor its source tried only when the record holds a text they need.
+    pub fn for_record(&self, record: &serde_json::Value) -> Vec<usize> {
+        let field = |k: &str| record.get(k).and_then(serde_json::Value::as_str);
+        let mut rules: Vec<usize> = self
+            .for_event(field("eventSource"), field("eventName"))
+            .collect();
+        if let Some(prefilter) = &self.prefilter {
+            prefilter.admit(record, &mut rules);
         }
-        let mut buf = [0u8; 64];
-        let Some(lower) = buf.get_mut(..event_name.len()) else {
-            // Longer than any event name: looked up the slow way.
-            return self.by_event_name.contains_key(&event_name.to_lowercase());
-        };
-        lower.copy_from_slice(event_name.as_bytes());
-        lower.make_ascii_lowercase();
-        match std::str::from_utf8(lower) {
-            Ok(name) if event_name.is_ascii() => self.by_event_name.contains_key(name),
-            _ => self.by_event_name.contains_key(&event_name.to_lowercase()),
-        }
+        rules
+    }
+
+    /// The correlation rules, by index.
+    pub fn correlations(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.correlation.is_some())
+    }
+
+    /// The rule a correlation or filter names: by id, else by Sigma `name`.
+    pub fn named(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == name).or_else(|| {
+            self.rules
+                .iter()
+                .position(|r| r.name.as_deref() == Some(name))
+        })
+    }
+
+    /// Whether an event rule may apply to a record of this source and name, so that the
+    /// record must be parsed whole: one pins its name or its source, or one pins neither
+    /// (those need the record's text). Allocates nothing: it runs for every record of a log.
+    pub fn wants_event(&self, event_source: &str, event_name: &str) -> bool {
+        !self.any_event.is_empty()
+            || self.prefilter.is_some()
+            || lookup(&self.by_event_name, event_name).is_some()
+            || lookup(&self.by_event_source, event_source).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -225,14 +303,201 @@ fn rule_files(dir: &Path, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
                 files.push(e.into_path())
             }
             Ok(_) => {}
-            Err(e) => errors.push(LoadError {
-                path: e.path().unwrap_or(dir).display().to_string(),
-                line: None,
-                column: None,
-                message: e.to_string(),
-            }),
+            Err(e) => errors.push(LoadError::new(
+                &e.path().unwrap_or(dir).display().to_string(),
+                e.to_string(),
+            )),
         }
     }
     files.sort();
     files
+}
+
+/// A map keyed by lower-cased text, looked up without allocating for the usual short ASCII
+/// names (`DisableKey`, `kms.amazonaws.com`).
+fn lookup<'m>(map: &'m HashMap<String, Vec<usize>>, key: &str) -> Option<&'m Vec<usize>> {
+    if map.is_empty() {
+        return None;
+    }
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..key.len()) {
+        Some(lower) if key.is_ascii() => {
+            lower.copy_from_slice(key.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).ok().and_then(|k| map.get(k))
+        }
+        _ => map.get(&key.to_lowercase()),
+    }
+}
+
+/// Whether `name` (from a correlation or a filter) refers to `rule`.
+fn names(rule: &Rule, name: &str) -> bool {
+    rule.id == name || rule.name.as_deref() == Some(name)
+}
+
+/// ANDs NOT each filter into the rules it names; a name that matches no rule is a
+/// warning (a filter written for rules of other log sources names rules atrest skips).
+fn apply_filters(rules: &mut [Rule], filters: Vec<Filter>, errors: &mut Vec<LoadError>) {
+    for filter in filters {
+        let Filter {
+            id,
+            rules: targets,
+            detection,
+            path,
+            at,
+        } = filter;
+        for target in &targets {
+            let found: Vec<usize> = (0..rules.len())
+                .filter(|&i| names(&rules[i], target) && rules[i].correlation.is_none())
+                .collect();
+            if found.is_empty() {
+                errors.push(
+                    LoadError {
+                        line: at.is_known().then_some(at.line),
+                        column: at.is_known().then_some(at.column),
+                        ..LoadError::new(
+                            &path,
+                            format!("filter `{id}`: no loaded rule has the id or name `{target}`"),
+                        )
+                    }
+                    .warn(),
+                );
+            }
+            for i in found {
+                rules[i].detection.and_not(&id, detection.clone());
+            }
+        }
+    }
+}
+
+/// Keeps the correlations whose base rules are all loaded plain rules; the others are
+/// skipped with a warning (a base rule may itself have been skipped, and chains of
+/// correlations are not supported).
+fn check_correlations(rules: &mut Vec<Rule>, errors: &mut Vec<LoadError>) {
+    let mut dropped = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let Some(c) = &rule.correlation else { continue };
+        for base in &c.rules {
+            let problem = match rules.iter().find(|r| names(r, base)) {
+                None => format!("no loaded rule has the id or name `{base}`"),
+                Some(r) if r.correlation.is_some() => {
+                    format!("`{base}` is a correlation: chained correlations are not supported")
+                }
+                Some(_) => continue,
+            };
+            errors.push(
+                LoadError {
+                    line: c.at.is_known().then_some(c.at.line),
+                    column: c.at.is_known().then_some(c.at.column),
+                    ..LoadError::new(
+                        &rule.path,
+                        format!("correlation `{}`: {problem}; it is skipped", rule.id),
+                    )
+                }
+                .warn(),
+            );
+            dropped.push(i);
+            break;
+        }
+    }
+    let mut i = 0;
+    rules.retain(|_| {
+        i += 1;
+        !dropped.contains(&(i - 1))
+    });
+}
+
+/// Texts, each with the rules it admits.
+type TextRules = Vec<(String, Vec<usize>)>;
+
+impl Prefilter {
+    /// Splits the unpinned rules into those a text search can admit and the rest.
+    fn build(rules: &[Rule], unpinned: Vec<usize>) -> (Option<Prefilter>, Vec<usize>) {
+        let mut by_field: BTreeMap<Option<Vec<String>>, TextRules> = BTreeMap::new();
+        let mut always = Vec::new();
+        for i in unpinned {
+            match rules[i].detection.required_literals() {
+                Some(needed) if !needed.is_empty() => {
+                    for (path, text) in needed {
+                        let texts = by_field.entry(path).or_default();
+                        match texts.iter_mut().find(|(t, _)| *t == text) {
+                            Some((_, admits)) => admits.push(i),
+                            None => texts.push((text, vec![i])),
+                        }
+                    }
+                }
+                _ => always.push(i),
+            }
+        }
+        let mut fields = Vec::new();
+        for (path, texts) in by_field {
+            // Case-insensitive as the patterns are.
+            let patterns = texts
+                .iter()
+                .map(|(t, _)| format!("(?i){}", regex::escape(t)));
+            match regex::RegexSet::new(patterns) {
+                Ok(set) => fields.push(FieldTexts {
+                    path,
+                    texts: set,
+                    rules: texts.into_iter().map(|(_, r)| r).collect(),
+                }),
+                // Too large to compile: those rules are tried on every record.
+                Err(_) => always.extend(texts.into_iter().flat_map(|(_, r)| r)),
+            }
+        }
+        always.sort_unstable();
+        always.dedup();
+        let prefilter = (!fields.is_empty()).then_some(Prefilter { fields });
+        (prefilter, always)
+    }
+
+    /// Adds the rules whose texts occur where they need them.
+    fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
+        let mut haystack = String::new();
+        let mut admitted: Vec<usize> = Vec::new();
+        for field in &self.fields {
+            haystack.clear();
+            match &field.path {
+                None => strings(record, &mut haystack),
+                Some(path) => {
+                    Doc::Plain(record).any(path, &mut |v| {
+                        strings(v, &mut haystack);
+                        false
+                    });
+                }
+            }
+            if haystack.is_empty() {
+                continue;
+            }
+            let hits = field.texts.matches(&haystack);
+            admitted.extend(hits.iter().flat_map(|p| field.rules[p].iter().copied()));
+        }
+        if admitted.is_empty() {
+            return;
+        }
+        admitted.sort_unstable();
+        admitted.dedup();
+        out.extend(admitted);
+    }
+}
+
+/// Every key and string of a JSON value, one per line (no text searched for holds a line
+/// break, so none is found across two).
+fn strings(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|x| strings(x, out)),
+        Value::Object(map) => {
+            for (k, x) in map {
+                out.push_str(k);
+                out.push('\n');
+                strings(x, out);
+            }
+        }
+        _ => {}
+    }
 }

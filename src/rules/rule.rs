@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 
 use crate::model::Kind;
 
+use super::correlation::Correlation;
 use super::detection::Detection;
 use super::template::Template;
 use super::yaml_node::{Node, Pos};
@@ -76,8 +77,8 @@ pub struct RuleFile {
     _related: Option<IgnoredAny>,
     #[serde(rename = "license")]
     _license: Option<IgnoredAny>,
-    #[serde(rename = "name")]
-    _name: Option<IgnoredAny>,
+    /// Sigma's name of a rule, by which correlations and filters may refer to it.
+    pub name: Option<String>,
     #[serde(rename = "taxonomy")]
     _taxonomy: Option<IgnoredAny>,
     #[serde(rename = "scope")]
@@ -136,6 +137,14 @@ pub struct Rule {
     pub sigma: bool,
     /// The YAML text, for `atrest rules explain`.
     pub text: String,
+    /// Sigma's `name`, by which correlations and filters may refer to the rule.
+    pub name: Option<String>,
+    /// A Sigma correlation: its findings come from `analysis::correlation`, not from
+    /// records one at a time (its detection never matches).
+    pub correlation: Option<Correlation>,
+    /// Whether a match is reported on its own: false for the base rule of a correlation
+    /// that does not `generate` them.
+    pub generate: bool,
 }
 
 impl Rule {

@@ -35,6 +35,9 @@ impl Pos {
 pub struct Located {
     pub at: Pos,
     pub message: String,
+    /// Valid Sigma that atrest does not implement (the rule is skipped with a warning),
+    /// rather than a mistake in the rule.
+    pub unsupported: bool,
 }
 
 impl Located {
@@ -42,14 +45,22 @@ impl Located {
         Located {
             at,
             message: message.into(),
+            unsupported: false,
+        }
+    }
+
+    pub fn unsupported(at: Pos, message: impl Into<String>) -> Located {
+        Located {
+            unsupported: true,
+            ..Located::new(at, message)
         }
     }
 
     /// The same error, its message prefixed with what contains it (`selection `s`: `).
     pub fn within(self, context: &str) -> Located {
         Located {
-            at: self.at,
             message: format!("{context}{}", self.message),
+            ..self
         }
     }
 }
