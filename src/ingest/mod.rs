@@ -5,6 +5,7 @@ mod cloudtrail;
 pub mod config;
 pub mod export;
 pub mod filter;
+mod head;
 pub mod layout;
 mod placed;
 mod stream;
@@ -19,8 +20,8 @@ use crate::source::locate::line_col;
 use crate::source::{self, SourceId};
 
 use cloudtrail::Log;
-pub use cloudtrail::{Head, Select, Take, read_all};
 use export::Reader;
+pub use head::{Head, Select, Take, read_all};
 
 use layout::PathHint;
 

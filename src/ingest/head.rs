@@ -1,0 +1,94 @@
+//! The head of a CloudTrail record: the few fields that decide, before the record is parsed
+//! whole, whether it is left out by a filter, only counted, or read by the rules.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::stream::{self, Syntax};
+
+/// The fields of a record that decide whether it is read: filters and rule dispatch look at
+/// these before the record is parsed whole.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Head<'a> {
+    #[serde(rename = "eventSource", borrow, default)]
+    pub event_source: Option<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    pub event_name: Option<Cow<'a, str>>,
+    #[serde(rename = "eventTime", borrow, default)]
+    pub event_time: Option<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    pub aws_region: Option<Cow<'a, str>>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    pub recipient_account_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> Head<'a> {
+    /// The head of a record parsed whole.
+    pub fn of(record: &'a Value) -> Head<'a> {
+        let field = |k: &str| record.get(k).and_then(Value::as_str).map(Cow::Borrowed);
+        Head {
+            event_source: field("eventSource"),
+            event_name: field("eventName"),
+            event_time: field("eventTime"),
+            aws_region: field("awsRegion"),
+            recipient_account_id: field("recipientAccountId"),
+        }
+    }
+
+    pub fn event_source(&self) -> &str {
+        self.event_source.as_deref().unwrap_or("")
+    }
+
+    pub fn event_name(&self) -> &str {
+        self.event_name.as_deref().unwrap_or("")
+    }
+}
+
+/// What becomes of a record, decided from its [`Head`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// Left out by a filter (`--since`, `--event-name`, ...): not an event of this scan.
+    Skip,
+    /// An event no rule or analysis reads: counted, not parsed whole.
+    Count,
+    /// Parsed whole, given its derived facts and handed to the rules.
+    Read,
+}
+
+/// Decides what becomes of each record.
+pub type Select<'a> = &'a (dyn Fn(&Head) -> Take + Sync);
+
+/// Reads every record.
+pub fn read_all(_: &Head) -> Take {
+    Take::Read
+}
+
+/// A record of `Records`: only its head, or the whole of it when it is to be read.
+pub(super) enum Parsed {
+    Head(Take),
+    Whole(Value),
+}
+
+/// A record of `Records` read head first: its head decides; it is parsed whole only to be
+/// read. A value whose head cannot be read (not an object, a field of the wrong type) is
+/// parsed whole, and the one door decides what it is.
+pub(super) fn head_first(
+    text: &[u8],
+    start: usize,
+    select: Select,
+) -> Result<(Parsed, usize), Syntax> {
+    let mut heads = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<Head>();
+    if let Some(Ok(head)) = heads.next() {
+        let end = start + heads.byte_offset();
+        match select(&head) {
+            Take::Read => {}
+            take => return Ok((Parsed::Head(take), end)),
+        }
+    }
+    whole(text, start)
+}
+
+pub(super) fn whole(text: &[u8], start: usize) -> Result<(Parsed, usize), Syntax> {
+    stream::value_at(text, start).map(|(v, end)| (Parsed::Whole(v), end))
+}
