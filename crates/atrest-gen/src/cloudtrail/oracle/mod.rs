@@ -2,7 +2,7 @@
 //! must report once (`hit`), and near misses it must not report (`decoys`: the same call
 //! refused, with `errorCode` set; the call that undoes it; a harmless variant). A hit or a
 //! decoy is one call, or for the rules of the stateful analyses a short sequence of calls
-//! ([`Plant::Seq`]). The expected findings are counted from the plan (how many hits of each
+//! ([`Plant::Seq`], in [`plant`]). The expected findings are counted from the plan (how many hits of each
 //! entry were placed, and the other rules their sequences name), never from the files.
 //!
 //! A new event rule adds one entry to [`PLANTS`]. Hits and decoys must not trip any *other*
@@ -14,10 +14,13 @@
 mod ec2;
 mod key_incident;
 mod kms;
+mod plant;
 mod s3;
 mod s3_object;
 mod s3_upload;
 mod trail;
+
+pub(crate) use self::plant::Plant;
 
 use self::Plant::{One, Seq};
 use self::ec2::{Share, ebs_default, image_share, snapshot_share};
@@ -61,43 +64,6 @@ impl Ctx<'_> {
 }
 
 pub(crate) type Make = fn(&mut Ctx) -> Call;
-
-/// A hit or a decoy: one call, or a short sequence of calls that only together make (or do
-/// not make) a finding, for the rules of the stateful analyses (a key used, then disabled,
-/// then refused). A sequence's calls share the plant's number (so its fresh key or bucket)
-/// and come at increasing times in one (account, region).
-pub(crate) enum Plant {
-    One(Make),
-    /// The calls in time order, and the rules of [`PLANTS`] they trip besides their own
-    /// entry's, once each (a key disabled while in use is also a key disabled).
-    Seq(&'static [Make], &'static [&'static str]),
-}
-
-impl Plant {
-    /// Records the plant adds.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            One(_) => 1,
-            Seq(steps, _) => steps.len(),
-        }
-    }
-
-    /// The call of step `i` (`None` past the end).
-    pub(crate) fn step(&self, i: usize) -> Option<Make> {
-        match self {
-            One(make) => (i == 0).then_some(*make),
-            Seq(steps, _) => steps.get(i).copied(),
-        }
-    }
-
-    /// Other rules of [`PLANTS`] the plant gives one finding of.
-    pub(crate) fn also(&self) -> &'static [&'static str] {
-        match self {
-            One(_) => &[],
-            Seq(_, also) => also,
-        }
-    }
-}
 
 /// One event rule's plants.
 pub struct LogPlant {
