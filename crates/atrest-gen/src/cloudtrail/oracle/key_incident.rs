@@ -12,11 +12,13 @@ use crate::json::{J, obj};
 /// Principal 4 is the etl-job role session (env.rs): S3 works on its behalf.
 const S3_CALLER: usize = 4;
 
-/// A call of the service the plant's key serves (S3 for even plants, EBS for odd ones).
+/// A call of the service the plant's key serves: S3 or EBS, decided by the plant's number
+/// alone so that every step agrees (hashed: the numbers of one entry's hits are a round
+/// apart, and a round may hold an even number of plants).
 fn service_call(c: &mut Ctx, refused: bool) -> Call {
     let key = c.fresh_key();
     let arn = c.env.key_arn(&key);
-    let call = if c.n.is_multiple_of(2) {
+    let call = if crate::rng::mix(c.n as u64).is_multiple_of(2) {
         let bucket = &c.env.buckets[c.n % c.env.buckets.len()];
         let context = obj! { "aws:s3:arn" => format!("arn:aws:s3:::{bucket}") };
         let via = Who::Via(S3_CALLER, "s3.amazonaws.com");
