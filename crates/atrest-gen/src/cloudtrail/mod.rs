@@ -45,7 +45,7 @@ const START_MS: i64 = 1_740_787_200_000;
 
 /// Bumped whenever the same [`LogSpec`] would produce different bytes (cached corpora are
 /// regenerated).
-pub const LOG_GENERATOR_VERSION: u32 = 2;
+pub const LOG_GENERATOR_VERSION: u32 = 3;
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -274,7 +274,15 @@ fn items(spec: &LogSpec, plan: &Plan, stream: usize, window: usize) -> Vec<(i64,
         items.push((start + rng.range(0, WINDOW_MS), Item::Background(i)));
     }
     for p in &slot.plants {
-        items.push((start + rng.range(0, WINDOW_MS), Item::Plant(*p)));
+        // A sequence's calls, each in its own part of the window: strictly increasing
+        // times, whole seconds apart at the part boundaries (eventTime has seconds only).
+        let part = WINDOW_MS / 1000 / p.steps.max(1) as i64 * 1000;
+        let at = if p.steps > 1 {
+            start + p.step as i64 * part + rng.range(0, part)
+        } else {
+            start + rng.range(0, WINDOW_MS)
+        };
+        items.push((at, Item::Plant(*p)));
     }
     items.sort_by_key(|(t, _)| *t);
     items
@@ -290,22 +298,20 @@ fn write_file(
     let items = items(spec, plan, job.stream, job.window);
     let mut raw = Vec::with_capacity(job.range.len() * 1600);
     raw.extend_from_slice(b"{\"Records\":[");
-    for (k, (at, item)) in items[job.range.clone()].iter().enumerate() {
-        if k > 0 {
-            raw.push(b',');
-        }
+    for (at, item) in &items[job.range.clone()] {
         let (call, mut rng) = match item {
             Item::Background(i) => {
                 let mut rng = Rng::stream(spec.seed, TAG_RECORD, job.stream, job.window, *i);
                 (background::call(env, &mut rng), rng)
             }
             Item::Plant(p) => {
+                // Step 0 keeps the stream a one-call plant always had.
                 let rng = Rng::stream(
                     spec.seed,
                     TAG_RECORD,
                     job.stream,
                     job.window,
-                    (1 << 32) + p.n,
+                    (1 << 32) + p.n + (p.step << 40),
                 );
                 let mut ctx = Ctx {
                     env,
@@ -314,14 +320,17 @@ fn write_file(
                     n: p.n,
                 };
                 let entry = &PLANTS[p.entry];
-                let make = match p.decoy {
-                    None => entry.hit,
-                    Some(d) => entry.decoys[d],
+                let plant = p.decoy.map_or(&entry.hit, |d| &entry.decoys[d]);
+                let Some(make) = plant.step(p.step) else {
+                    continue;
                 };
                 let call = make(&mut ctx);
                 (call, ctx.rng)
             }
         };
+        if raw.last() != Some(&b'[') {
+            raw.push(b',');
+        }
         let rec = record::render(env, call, *at, &mut rng);
         emit(&mut raw, &mut serde_json::ser::CompactFormatter, &rec)?;
     }
@@ -388,4 +397,46 @@ fn write_digest(root: &Path, out: &Path, env: &Env, hour: i64, files: &[String])
     let mut raw = Vec::new();
     emit(&mut raw, &mut serde_json::ser::CompactFormatter, &doc)?;
     write_gz(&dir.join(name), &raw).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The analyses read a sequence's calls in time order, so each must come after the one
+    /// before it by at least a second, in the same (account, region).
+    #[test]
+    fn a_sequence_is_in_one_stream_at_increasing_seconds() {
+        let mut spec = LogSpec::new(20_000);
+        spec.accounts = 2;
+        spec.incidents = 4;
+        let plan = plan::plan(&spec);
+        let streams = plan.slots.len() / plan.windows;
+        let mut seen: BTreeMap<usize, (usize, Vec<(usize, i64)>)> = BTreeMap::new();
+        for stream in 0..streams {
+            for window in 0..plan.windows {
+                for (at, item) in items(&spec, &plan, stream, window) {
+                    if let Item::Plant(p) = item {
+                        let entry = seen.entry(p.n).or_insert((stream, Vec::new()));
+                        assert_eq!(entry.0, stream, "plant {} in two streams", p.n);
+                        entry.1.push((p.step, at / 1000));
+                    }
+                }
+            }
+        }
+        let mut sequences = 0;
+        for (n, (_, mut calls)) in seen {
+            calls.sort();
+            if calls.len() > 1 {
+                sequences += 1;
+            }
+            for (i, pair) in calls.windows(2).enumerate() {
+                assert_eq!(pair[0].0, i, "plant {n}: steps {calls:?}");
+                assert!(pair[0].1 < pair[1].1, "plant {n}: times {calls:?}");
+            }
+        }
+        assert!(sequences > 0);
+    }
 }

@@ -3,7 +3,7 @@
 //! oracle and the files come from the same plan.
 
 use super::LogSpec;
-use super::oracle::PLANTS;
+use super::oracle::{PLANTS, Plant};
 use crate::rng::Rng;
 
 const TAG_SLOT: u64 = 0x21;
@@ -26,13 +26,18 @@ const JITTER: [u64; 12] = [
     30, 100, 200, 400, 700, 1000, 1000, 1300, 1700, 2500, 4000, 8000,
 ];
 
-/// A planted call: entry of [`PLANTS`], `None` for its hit or the index of a decoy.
+/// A planted call: entry of [`PLANTS`], `None` for its hit or the index of a decoy, and
+/// the call's step in the plant's sequence. A sequence's calls are all in one slot.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Placed {
     pub entry: usize,
     pub decoy: Option<usize>,
-    /// Unique over the corpus (fresh key ids are drawn from it).
+    /// Unique over the plants of the corpus, shared by a sequence's calls (fresh key ids
+    /// are drawn from it).
     pub n: usize,
+    pub step: usize,
+    /// Calls of the plant.
+    pub steps: usize,
 }
 
 #[derive(Default)]
@@ -52,7 +57,10 @@ pub(crate) struct Plan {
 
 /// Records one round of incidents adds (a hit and its decoys for every entry).
 pub(crate) fn per_round() -> usize {
-    PLANTS.iter().map(|p| 1 + p.decoys.len()).sum()
+    PLANTS
+        .iter()
+        .map(|p| p.hit.len() + p.decoys.iter().map(Plant::len).sum::<usize>())
+        .sum()
 }
 
 pub(crate) fn plan(spec: &LogSpec) -> Plan {
@@ -62,21 +70,37 @@ pub(crate) fn plan(spec: &LogSpec) -> Plan {
     let mut slots: Vec<Slot> = (0..streams * windows).map(|_| Slot::default()).collect();
 
     // Planted calls first: they count towards `events`.
-    let mut n = 0;
+    let (mut n, mut planted) = (0, 0);
     let mut hits = vec![0; PLANTS.len()];
     for (entry, p) in PLANTS.iter().enumerate() {
         for i in 0..spec.incidents {
             for decoy in std::iter::once(None).chain((0..p.decoys.len()).map(Some)) {
+                let plant = decoy.map_or(&p.hit, |d| &p.decoys[d]);
                 let mut rng =
                     Rng::stream(spec.seed, TAG_PLANT, entry, decoy.map_or(0, |d| d + 1), i);
                 let slot = rng.below(slots.len());
-                slots[slot].plants.push(Placed { entry, decoy, n });
+                let steps = plant.len();
+                for step in 0..steps {
+                    slots[slot].plants.push(Placed {
+                        entry,
+                        decoy,
+                        n,
+                        step,
+                        steps,
+                    });
+                }
+                for rule in plant.also() {
+                    if let Some(other) = PLANTS.iter().position(|q| q.rule == *rule) {
+                        hits[other] += 1;
+                    }
+                }
                 n += 1;
+                planted += steps;
             }
             hits[entry] += 1;
         }
     }
-    let background = spec.events.saturating_sub(n);
+    let background = spec.events.saturating_sub(planted);
 
     // Background records over the slots in proportion to their weights, exactly.
     let weights: Vec<u64> = (0..slots.len())
@@ -103,7 +127,7 @@ pub(crate) fn plan(spec: &LogSpec) -> Plan {
         windows,
         slots,
         hits,
-        planted: n,
+        planted,
     }
 }
 

@@ -1,27 +1,37 @@
-//! The incidents the log generator plants, one table entry per event rule: a call the rule
+//! The incidents the log generator plants, one table entry per event rule: calls the rule
 //! must report once (`hit`), and near misses it must not report (`decoys`: the same call
-//! refused, with `errorCode` set; the call that undoes it; a harmless variant). The expected
-//! findings are counted from the plan (how many hits of each entry were placed), never from
-//! the files.
+//! refused, with `errorCode` set; the call that undoes it; a harmless variant). A hit or a
+//! decoy is one call, or for the rules of the stateful analyses a short sequence of calls
+//! ([`Plant::Seq`], in [`plant`]). The expected findings are counted from the plan (how many hits of each
+//! entry were placed, and the other rules their sequences name), never from the files.
 //!
 //! A new event rule adds one entry to [`PLANTS`]. Hits and decoys must not trip any *other*
-//! built-in event rule: keys, snapshots, images and objects they act on are fresh (no
-//! background call names them), and each rule's calls are ones no other rule reads. The
-//! calls are grouped by service: [`kms`], [`s3`] (buckets), [`s3_object`], [`ec2`], [`trail`].
+//! built-in event rule but those their [`Plant::also`] names: keys, snapshots, images,
+//! objects and upload buckets they act on are fresh (no background call names them), and
+//! each rule's calls are ones no other rule reads. The calls are grouped by service: [`kms`], [`key_incident`], [`s3`] (buckets), [`s3_object`],
+//! [`s3_upload`], [`ec2`], [`trail`].
 
 mod ec2;
+mod key_incident;
 mod kms;
+mod plant;
 mod s3;
 mod s3_object;
+mod s3_upload;
 mod trail;
 
+pub(crate) use self::plant::Plant;
+
+use self::Plant::{One, Seq};
 use self::ec2::{Share, ebs_default, image_share, snapshot_share};
+use self::key_incident::{disable, disable_denied, enable, enabled_or_refused, refused, used};
 use self::kms::{Grantee, KeyPolicy, create_grant, key_call, put_key_policy, schedule_deletion};
 use self::s3::{
     Acl, BlockScope, Policy, bucket_acl, bucket_encryption, bucket_policy, public_access_block,
     put_bucket_encryption, put_public_access_block,
 };
 use self::s3_object::{anonymous_get, object_acl, object_read};
+use self::s3_upload::upload;
 use self::trail::{Selectors, Update, put_event_selectors, trail_call, update_trail};
 use super::env::Env;
 use super::record::{Call, Who};
@@ -59,18 +69,18 @@ pub(crate) type Make = fn(&mut Ctx) -> Call;
 pub struct LogPlant {
     /// The rule id (`rules/events/<id>.yml`).
     pub rule: &'static str,
-    /// A call the rule reports exactly once.
-    pub(crate) hit: Make,
-    /// Calls no built-in rule reports.
-    pub(crate) decoys: &'static [Make],
+    /// Calls the rule reports exactly once.
+    pub(crate) hit: Plant,
+    /// Calls no built-in rule reports (but those named by their [`Plant::also`]).
+    pub(crate) decoys: &'static [Plant],
 }
 
 /// Every event rule the log generator plants for. Keep one entry per built-in event rule:
 /// tests/generated_logs.rs fails on a rule without one.
-pub const PLANTS: [LogPlant; 18] = [
+pub const PLANTS: [LogPlant; 20] = [
     LogPlant {
         rule: "event-cloudtrail-logging-stopped",
-        hit: |c| {
+        hit: One(|c| {
             trail_call(
                 c,
                 if c.n.is_multiple_of(3) {
@@ -79,121 +89,121 @@ pub const PLANTS: [LogPlant; 18] = [
                     "StopLogging"
                 },
             )
-        },
+        }),
         decoys: &[
-            |c| {
+            One(|c| {
                 trail_call(c, "StopLogging").failed(
                     "AccessDenied",
                     "User is not authorized to perform: cloudtrail:StopLogging",
                 )
-            },
-            |c| trail_call(c, "StartLogging"),
+            }),
+            One(|c| trail_call(c, "StartLogging")),
         ],
     },
     LogPlant {
         rule: "event-cloudtrail-trail-weakened",
-        hit: |c| match c.n % 4 {
+        hit: One(|c| match c.n % 4 {
             0 => update_trail(c, Update::DropKms),
             1 => put_event_selectors(c, Selectors::NoS3Data),
             2 => update_trail(c, Update::NoValidation),
             _ => put_event_selectors(c, Selectors::NoManagement),
-        },
+        }),
         decoys: &[
-            |c| put_event_selectors(c, Selectors::Full),
-            |c| {
+            One(|c| put_event_selectors(c, Selectors::Full)),
+            One(|c| {
                 put_event_selectors(c, Selectors::NoManagement).failed(
                     "AccessDenied",
                     "User is not authorized to perform: cloudtrail:PutEventSelectors",
                 )
-            },
-            |c| update_trail(c, Update::MoveBucket),
+            }),
+            One(|c| update_trail(c, Update::MoveBucket)),
         ],
     },
     LogPlant {
         rule: "event-ebs-encryption-by-default-disabled",
-        hit: |c| ebs_default(c, "DisableEbsEncryptionByDefault", false),
+        hit: One(|c| ebs_default(c, "DisableEbsEncryptionByDefault", false)),
         decoys: &[
-            |c| {
+            One(|c| {
                 ebs_default(c, "DisableEbsEncryptionByDefault", false).failed(
                     "Client.UnauthorizedOperation",
                     "You are not authorized to perform this operation.",
                 )
-            },
-            |c| ebs_default(c, "EnableEbsEncryptionByDefault", true),
+            }),
+            One(|c| ebs_default(c, "EnableEbsEncryptionByDefault", true)),
         ],
     },
     LogPlant {
         rule: "event-ebs-snapshot-shared",
-        hit: |c| {
+        hit: One(|c| {
             let share = if c.n.is_multiple_of(3) {
                 Share::Public
             } else {
                 Share::Account
             };
             snapshot_share(c, share)
-        },
+        }),
         decoys: &[
             // EBS refuses to share an encrypted snapshot publicly.
-            |c| {
+            One(|c| {
                 snapshot_share(c, Share::Public).failed(
                     "Client.InvalidParameterValue",
                     "Encrypted snapshots cannot be shared publicly.",
                 )
-            },
-            |c| snapshot_share(c, Share::Unshare),
+            }),
+            One(|c| snapshot_share(c, Share::Unshare)),
         ],
     },
     LogPlant {
         rule: "event-ec2-image-shared",
-        hit: |c| {
+        hit: One(|c| {
             let share = if c.n.is_multiple_of(3) {
                 Share::Public
             } else {
                 Share::Account
             };
             image_share(c, Some(share))
-        },
+        }),
         decoys: &[
             // Block public access for AMIs refuses a public share.
-            |c| {
+            One(|c| {
                 image_share(c, Some(Share::Public)).failed(
                     "Client.OperationNotPermitted",
                     "You can't publicly share this image because block public access for AMIs is enabled for this account.",
                 )
-            },
-            |c| image_share(c, Some(Share::Unshare)),
-            |c| image_share(c, None),
+            }),
+            One(|c| image_share(c, Some(Share::Unshare))),
+            One(|c| image_share(c, None)),
         ],
     },
     LogPlant {
         rule: "event-kms-grant-external",
-        hit: |c| create_grant(c, Grantee::Outside),
+        hit: One(|c| create_grant(c, Grantee::Outside)),
         decoys: &[
-            |c| create_grant(c, Grantee::Inside),
-            |c| {
+            One(|c| create_grant(c, Grantee::Inside)),
+            One(|c| {
                 create_grant(c, Grantee::Outside).failed(
                     "AccessDeniedException",
                     "User is not authorized to perform: kms:CreateGrant",
                 )
-            },
+            }),
         ],
     },
     LogPlant {
         rule: "event-kms-key-deletion-scheduled",
-        hit: |c| {
+        hit: One(|c| {
             let key = c.fresh_key();
             schedule_deletion(c, &key)
-        },
+        }),
         decoys: &[
-            |c| {
+            One(|c| {
                 let key = c.fresh_key();
                 schedule_deletion(c, &key).failed(
                     "AccessDeniedException",
                     "User is not authorized to perform: kms:ScheduleKeyDeletion",
                 )
-            },
+            }),
             // Another account's key: KMS refuses ScheduleKeyDeletion across accounts.
-            |c| {
+            One(|c| {
                 let arn = format!(
                     "arn:aws:kms:{}:{}:key/{}",
                     c.env.region,
@@ -201,28 +211,28 @@ pub const PLANTS: [LogPlant; 18] = [
                     c.fresh_key()
                 );
                 schedule_deletion(c, &arn).failed("AccessDeniedException", format!("User is not authorized to perform: kms:ScheduleKeyDeletion on resource: {arn}"))
-            },
-            |c| {
+            }),
+            One(|c| {
                 let key = c.fresh_key();
                 key_call(c, "CancelKeyDeletion", &key)
-            },
+            }),
         ],
     },
     LogPlant {
         rule: "event-kms-key-disabled",
-        hit: |c| {
+        hit: One(|c| {
             let key = c.fresh_key();
             key_call(c, "DisableKey", &key)
-        },
+        }),
         decoys: &[
-            |c| {
+            One(|c| {
                 let key = c.fresh_key();
                 key_call(c, "DisableKey", &key).failed(
                     "AccessDeniedException",
                     "User is not authorized to perform: kms:DisableKey",
                 )
-            },
-            |c| {
+            }),
+            One(|c| {
                 let arn = format!(
                     "arn:aws:kms:{}:{}:key/{}",
                     c.env.region,
@@ -233,153 +243,193 @@ pub const PLANTS: [LogPlant; 18] = [
                     "AccessDeniedException",
                     format!("User is not authorized to perform: kms:DisableKey on resource: {arn}"),
                 )
-            },
-            |c| {
+            }),
+            One(|c| {
                 let key = c.fresh_key();
                 key_call(c, "EnableKey", &key)
-            },
+            }),
+        ],
+    },
+    LogPlant {
+        rule: "event-kms-key-disabled-in-use",
+        hit: Seq(
+            &[used, disable, refused, enabled_or_refused],
+            &["event-kms-key-disabled"],
+        ),
+        decoys: &[
+            // The change refused: the key stays usable and in use.
+            Seq(&[used, disable_denied, used], &[]),
+            // Disabled and enabled again, never used: a change, not an incident.
+            Seq(&[disable, enable], &["event-kms-key-disabled"]),
+            // Used only once it is enabled again.
+            Seq(&[disable, enable, used], &["event-kms-key-disabled"]),
         ],
     },
     LogPlant {
         rule: "event-kms-key-policy-opened",
-        hit: |c| {
+        hit: One(|c| {
             let policy = if c.n.is_multiple_of(2) {
                 KeyPolicy::OtherAccount
             } else {
                 KeyPolicy::Everyone
             };
             put_key_policy(c, policy)
-        },
+        }),
         decoys: &[
-            |c| put_key_policy(c, KeyPolicy::OwnAccount),
-            |c| put_key_policy(c, KeyPolicy::ViaEbs),
-            |c| {
+            One(|c| put_key_policy(c, KeyPolicy::OwnAccount)),
+            One(|c| put_key_policy(c, KeyPolicy::ViaEbs)),
+            One(|c| {
                 put_key_policy(c, KeyPolicy::Everyone).failed(
                     "AccessDeniedException",
                     "User is not authorized to perform: kms:PutKeyPolicy",
                 )
-            },
+            }),
         ],
     },
     LogPlant {
         rule: "event-kms-key-rotation-disabled",
-        hit: |c| {
+        hit: One(|c| {
             let key = c.fresh_key();
             key_call(c, "DisableKeyRotation", &key)
-        },
+        }),
         decoys: &[
-            |c| {
+            One(|c| {
                 let key = c.fresh_key();
                 key_call(c, "DisableKeyRotation", &key).failed(
                     "AccessDeniedException",
                     "User is not authorized to perform: kms:DisableKeyRotation",
                 )
-            },
-            |c| {
+            }),
+            One(|c| {
                 let key = c.fresh_key();
                 key_call(c, "EnableKeyRotation", &key)
-            },
+            }),
         ],
     },
     LogPlant {
         rule: "event-s3-bucket-acl-public",
-        hit: |c| {
+        hit: One(|c| {
             let grant = if c.n.is_multiple_of(2) {
                 Acl::Grant
             } else {
                 Acl::Canned("public-read")
             };
             bucket_acl(c, grant)
-        },
+        }),
         decoys: &[
-            |c| bucket_acl(c, Acl::Canned("private")),
-            |c| bucket_acl(c, Acl::Canned("public-read")).failed("AccessDenied", "Access Denied"),
+            One(|c| bucket_acl(c, Acl::Canned("private"))),
+            One(|c| {
+                bucket_acl(c, Acl::Canned("public-read")).failed("AccessDenied", "Access Denied")
+            }),
         ],
     },
     LogPlant {
         rule: "event-s3-bucket-encryption-deleted",
-        hit: |c| bucket_encryption(c, "DeleteBucketEncryption"),
+        hit: One(|c| bucket_encryption(c, "DeleteBucketEncryption")),
         decoys: &[
-            |c| {
+            One(|c| {
                 bucket_encryption(c, "DeleteBucketEncryption")
                     .failed("AccessDenied", "Access Denied")
-            },
-            |c| bucket_encryption(c, "PutBucketEncryption"),
+            }),
+            One(|c| bucket_encryption(c, "PutBucketEncryption")),
         ],
     },
     LogPlant {
         rule: "event-s3-bucket-encryption-not-kms",
-        hit: |c| put_bucket_encryption(c, "AES256"),
+        hit: One(|c| put_bucket_encryption(c, "AES256")),
         decoys: &[
-            |c| put_bucket_encryption(c, "AES256").failed("AccessDenied", "Access Denied"),
-            |c| bucket_encryption(c, "PutBucketEncryption"),
-            |c| put_bucket_encryption(c, "aws:kms:dsse"),
+            One(|c| put_bucket_encryption(c, "AES256").failed("AccessDenied", "Access Denied")),
+            One(|c| bucket_encryption(c, "PutBucketEncryption")),
+            One(|c| put_bucket_encryption(c, "aws:kms:dsse")),
         ],
     },
     LogPlant {
         rule: "event-s3-bucket-policy-public",
-        hit: |c| bucket_policy(c, Policy::Public),
+        hit: One(|c| bucket_policy(c, Policy::Public)),
         decoys: &[
-            |c| bucket_policy(c, Policy::Vpce),
-            |c| bucket_policy(c, Policy::Public).failed("AccessDenied", "Access Denied"),
+            One(|c| bucket_policy(c, Policy::Vpce)),
+            One(|c| bucket_policy(c, Policy::Public).failed("AccessDenied", "Access Denied")),
         ],
     },
     LogPlant {
         rule: "event-s3-object-acl-public",
-        hit: |c| object_acl(c, "public-read"),
+        hit: One(|c| object_acl(c, "public-read")),
         decoys: &[
-            |c| object_acl(c, "private"),
-            |c| object_acl(c, "bucket-owner-full-control"),
-            |c| object_acl(c, "public-read").failed("AccessDenied", "Access Denied"),
+            One(|c| object_acl(c, "private")),
+            One(|c| object_acl(c, "bucket-owner-full-control")),
+            One(|c| object_acl(c, "public-read").failed("AccessDenied", "Access Denied")),
         ],
     },
     LogPlant {
         rule: "event-s3-object-anonymous-request",
-        hit: anonymous_get,
+        hit: One(anonymous_get),
         decoys: &[
             // Principals 0..3 are IAM users (env.rs).
-            |c| object_read(c, "GetObject", Who::Direct(c.n % 3)),
-            |c| object_read(c, "GetObject", Who::OtherAccount),
-            |c| {
+            One(|c| object_read(c, "GetObject", Who::Direct(c.n % 3))),
+            One(|c| object_read(c, "GetObject", Who::OtherAccount)),
+            One(|c| {
                 object_read(c, "ListObjects", Who::Anonymous)
                     .failed("AccessDenied", "Access Denied")
-            },
+            }),
         ],
     },
     LogPlant {
         rule: "event-s3-public-access-block-deleted",
-        hit: |c| {
+        hit: One(|c| {
             let name = if c.n.is_multiple_of(4) {
                 "DeleteAccountPublicAccessBlock"
             } else {
                 "DeleteBucketPublicAccessBlock"
             };
             public_access_block(c, name)
-        },
+        }),
         decoys: &[
-            |c| {
+            One(|c| {
                 public_access_block(c, "DeleteBucketPublicAccessBlock")
                     .failed("AccessDenied", "Access Denied")
-            },
-            |c| public_access_block(c, "PutBucketPublicAccessBlock"),
+            }),
+            One(|c| public_access_block(c, "PutBucketPublicAccessBlock")),
         ],
     },
     LogPlant {
         rule: "event-s3-public-access-block-disabled",
-        hit: |c| {
+        hit: One(|c| {
             if c.n.is_multiple_of(4) {
                 put_public_access_block(c, BlockScope::Account, [false; 4])
             } else {
                 put_public_access_block(c, BlockScope::Bucket, [true, true, false, false])
             }
-        },
+        }),
         decoys: &[
-            |c| put_public_access_block(c, BlockScope::Bucket, [true; 4]),
-            |c| put_public_access_block(c, BlockScope::Account, [true; 4]),
-            |c| {
+            One(|c| put_public_access_block(c, BlockScope::Bucket, [true; 4])),
+            One(|c| put_public_access_block(c, BlockScope::Account, [true; 4])),
+            One(|c| {
                 put_public_access_block(c, BlockScope::Bucket, [true, true, false, false])
                     .failed("AccessDenied", "Access Denied")
-            },
+            }),
+        ],
+    },
+    LogPlant {
+        rule: "event-s3-uploads-without-sse-kms",
+        // Three objects, one (bucket, principal): one finding.
+        hit: Seq(
+            &[
+                |c| upload(c, "PutObject", "Default_SSE_S3"),
+                |c| upload(c, "CopyObject", "SSE_S3"),
+                |c| upload(c, "CreateMultipartUpload", "SSE_C"),
+            ],
+            &[],
+        ),
+        decoys: &[
+            Seq(
+                &[
+                    |c| upload(c, "PutObject", "Default_SSE_KMS"),
+                    |c| upload(c, "CopyObject", "SSE_KMS"),
+                    |c| upload(c, "CreateMultipartUpload", "DSSE_KMS"),
+                ],
+                &[],
+            ),
+            One(|c| upload(c, "PutObject", "SSE_S3").failed("AccessDenied", "Access Denied")),
         ],
     },
 ];
@@ -401,6 +451,25 @@ mod tests {
         for p in &PLANTS {
             assert!(seen.insert(p.rule), "{} has two entries", p.rule);
             assert!(!p.decoys.is_empty(), "{} has no decoy", p.rule);
+        }
+    }
+
+    #[test]
+    fn sequences_have_calls_and_name_other_entries() {
+        for p in &PLANTS {
+            for plant in std::iter::once(&p.hit).chain(p.decoys) {
+                assert!(plant.len() > 0, "{} has an empty sequence", p.rule);
+                assert!(plant.step(plant.len() - 1).is_some());
+                assert!(plant.step(plant.len()).is_none());
+                for rule in plant.also() {
+                    assert_ne!(*rule, p.rule, "{} names itself", p.rule);
+                    assert!(
+                        PLANTS.iter().any(|q| q.rule == *rule),
+                        "{} names {rule}, which has no entry",
+                        p.rule
+                    );
+                }
+            }
         }
     }
 }
