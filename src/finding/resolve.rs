@@ -53,10 +53,8 @@ impl Resolved {
     }
 }
 
-/// The spans located in one source, with their windows.
-type SourceResult = Vec<(Loc, Span, Window)>;
-
-pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
+/// The pointers into each source, sources in order: each is read once.
+fn by_source<'a>(locs: impl IntoIterator<Item = &'a Loc>) -> Vec<(SourceId, BTreeSet<&'a str>)> {
     let mut by_source: HashMap<SourceId, BTreeSet<&str>> = HashMap::new();
     for loc in locs {
         by_source
@@ -66,6 +64,14 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
     }
     let mut work: Vec<(SourceId, BTreeSet<&str>)> = by_source.into_iter().collect();
     work.sort_by_key(|(id, _)| *id);
+    work
+}
+
+/// The spans located in one source, with their windows.
+type SourceResult = Vec<(Loc, Span, Window)>;
+
+pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
+    let work = by_source(locs);
     let results: Vec<SourceResult> = work
         .into_par_iter()
         .map(|(id, pointers)| {
@@ -117,15 +123,7 @@ pub fn located_bytes<'a>(
     sources: &Sources,
     locs: impl IntoIterator<Item = &'a Loc>,
 ) -> HashMap<Loc, Vec<u8>> {
-    let mut by_source: HashMap<SourceId, BTreeSet<&str>> = HashMap::new();
-    for loc in locs {
-        by_source
-            .entry(loc.source)
-            .or_default()
-            .insert(loc.pointer.as_str());
-    }
-    let mut work: Vec<(SourceId, BTreeSet<&str>)> = by_source.into_iter().collect();
-    work.sort_by_key(|(id, _)| *id);
+    let work = by_source(locs);
     work.into_par_iter()
         .flat_map_iter(|(id, pointers)| {
             let mut text = source::read_all(sources.path(id)).unwrap_or_default();
