@@ -109,6 +109,9 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
             Take::Count
         }
     };
+    // The notes that merge in any order are merged as each file ends, so that memory does
+    // not grow with the number of files; the rest (correlation matches) stays per file.
+    let merged = std::sync::Mutex::new(Notes::default());
     let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Notes)> = list
         .par_iter()
         .map(|(id, path)| {
@@ -118,13 +121,22 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
                 ingest::read_file(*id, path, options.max_file_size, &select, &mut |event| {
                     event_findings(registry, &folds, &mut notes, event, &mut findings);
                 });
-            (outcome, findings, notes)
+            let mut into = merged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let ordered = notes.merge_into(&mut into);
+            (outcome, findings, ordered)
         })
         .collect();
 
     let mut items = Vec::new();
     let mut findings = Vec::new();
-    let mut all_notes = Vec::with_capacity(per_file.len());
+    let mut all_notes = Vec::with_capacity(per_file.len() + 1);
+    all_notes.push(
+        merged
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     for (outcome, found, notes) in per_file {
         all_notes.push(notes);
         items.extend(outcome.items);

@@ -48,6 +48,17 @@ impl Notes {
         self.keys.merge(other.keys);
         self.uploads.merge(other.uploads);
     }
+
+    /// Merges the key and upload notes into `into` (as a file ends) and returns the rest:
+    /// the correlation matches, which are kept per file in path order.
+    pub fn merge_into(mut self, into: &mut Notes) -> Notes {
+        let ordered = Notes {
+            correlation: std::mem::take(&mut self.correlation),
+            ..Notes::default()
+        };
+        into.merge(self);
+        ordered
+    }
 }
 
 impl<'r> Folds<'r> {
