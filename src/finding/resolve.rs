@@ -67,43 +67,56 @@ fn by_source<'a>(locs: impl IntoIterator<Item = &'a Loc>) -> Vec<(SourceId, BTre
     work
 }
 
-/// The spans located in one source, with their windows.
-type SourceResult = Vec<(Loc, Span, Window)>;
+/// One source read again: its text with secrets masked, and for each pointer its span and
+/// the range of the text it may be shown with.
+struct Located {
+    text: Vec<u8>,
+    places: Vec<Option<(Span, Range<usize>)>>,
+}
+
+/// Reads a source again and locates `pointers` in it. Masking keeps every offset, so the
+/// spans hold. In a CloudTrail log only the records with findings are masked, and what is
+/// shown stays inside its record: a log of tens of megabytes with one finding costs one
+/// record's work.
+fn read_located(path: &std::path::Path, pointers: &BTreeSet<&str>) -> Option<Located> {
+    let mut text = source::read_all(path).ok()?;
+    let spans = locate_all(&text, pointers);
+    let bounds = record_bounds(&text, pointers);
+    match &bounds {
+        Some(records) => {
+            for r in records.iter().flatten() {
+                crate::redact::mask_json(&mut text[r.clone()]);
+            }
+        }
+        None => crate::redact::mask_json(&mut text),
+    }
+    let places = spans
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let within = match &bounds {
+                Some(records) => records[i].clone()?,
+                None => 0..text.len(),
+            };
+            Some((s?, within))
+        })
+        .collect();
+    Some(Located { text, places })
+}
 
 pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
-    let work = by_source(locs);
-    let results: Vec<SourceResult> = work
+    let results: Vec<Vec<(Loc, Span, Window)>> = by_source(locs)
         .into_par_iter()
         .map(|(id, pointers)| {
-            let path = sources.path(id);
-            let Ok(mut text) = source::read_all(path) else {
+            let Some(l) = read_located(sources.path(id), &pointers) else {
                 return Vec::new();
             };
-            let spans = locate_all(&text, &pointers);
-            // Only the text output shows the text; masking keeps every offset, so the spans
-            // located above still hold. In a CloudTrail log only the records with findings
-            // are masked, and a window stays inside its record: a log of tens of megabytes
-            // with one finding costs one record's work.
-            let bounds = record_bounds(&text, &pointers);
-            match &bounds {
-                Some(records) => {
-                    for r in records.iter().flatten() {
-                        crate::redact::mask_json(&mut text[r.clone()]);
-                    }
-                }
-                None => crate::redact::mask_json(&mut text),
-            }
             pointers
                 .iter()
-                .zip(spans)
-                .enumerate()
-                .filter_map(|(i, (p, s))| {
-                    let s = s?;
-                    let within = match &bounds {
-                        Some(records) => records[i].clone()?,
-                        None => 0..text.len(),
-                    };
-                    Some((Loc::new(id, *p), s, window(&text, &s, within)))
+                .zip(&l.places)
+                .filter_map(|(p, place)| {
+                    let (span, within) = place.clone()?;
+                    Some((Loc::new(id, *p), span, window(&l.text, &span, within)))
                 })
                 .collect()
         })
@@ -123,19 +136,18 @@ pub fn located_bytes<'a>(
     sources: &Sources,
     locs: impl IntoIterator<Item = &'a Loc>,
 ) -> HashMap<Loc, Vec<u8>> {
-    let work = by_source(locs);
-    work.into_par_iter()
+    by_source(locs)
+        .into_par_iter()
         .flat_map_iter(|(id, pointers)| {
-            let mut text = source::read_all(sources.path(id)).unwrap_or_default();
-            let spans = locate_all(&text, &pointers);
-            crate::redact::mask_json(&mut text);
+            let located = read_located(sources.path(id), &pointers);
             pointers
                 .into_iter()
-                .zip(spans)
-                .filter_map(|(p, s)| {
-                    let s = s?;
-                    let bytes = text.get(s.start..s.end)?.to_vec();
-                    Some((Loc::new(id, p), bytes))
+                .zip(located.iter().flat_map(|l| &l.places))
+                .filter_map(|(p, place)| {
+                    let (span, within) = place.clone()?;
+                    let text = &located.as_ref()?.text;
+                    let bytes = text.get(span.start.max(within.start)..span.end.min(within.end))?;
+                    Some((Loc::new(id, p), bytes.to_vec()))
                 })
                 .collect::<Vec<_>>()
         })
