@@ -265,22 +265,14 @@ fn classify_object(
         log.finish();
         return;
     }
+    let ctx = export::Ctx { source: id, hint };
     if config::recognises(&doc) {
-        out.kind = Some("aws-config");
-        let (items, problems) = config::read_partial(&doc, id, hint);
-        out.items = items;
-        out.diagnostics
-            .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
+        placed::read_config(&doc, &ctx, path, out);
         return;
     }
     if hint.error_file && doc.get("error_code").is_some() {
-        out.kind = Some("aws-cli-error");
-        let ctx = export::Ctx { source: id, hint };
         match export::by_name(hint) {
-            Some(api) => match export::read_error(api, &doc, &ctx) {
-                Ok(items) => out.items = items,
-                Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
-            },
+            Some(api) => placed::read_error_file(api, &doc, &ctx, path, out),
             None => out.diagnostics.push(Diagnostic::warning(
                 path,
                 "skipped: the file name does not name an AWS CLI call atrest reads",
@@ -291,12 +283,7 @@ fn classify_object(
     if let Some(api) = export::identify(&doc, hint)
         && let Reader::Export(_) = api.read
     {
-        out.kind = Some("aws-cli");
-        let ctx = export::Ctx { source: id, hint };
-        match export::read(api, doc, &ctx) {
-            Ok(items) => out.items = items,
-            Err(problem) => placed::report(path, body, problem, out),
-        }
+        placed::read_call(api, doc, body, &ctx, path, out);
         return;
     }
     if looks_like_record(&doc) {

@@ -113,28 +113,12 @@ pub(super) fn read_placed(
     };
     let ctx = export::Ctx { source: id, hint };
     if hint.error_file {
-        out.kind = Some("aws-cli-error");
-        match export::read_error(api, &doc, &ctx) {
-            Ok(items) => out.items = items,
-            Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
-        }
+        read_error_file(api, &doc, &ctx, path, out);
         return;
     }
     match api.read {
-        Reader::Export(_) => {
-            out.kind = Some("aws-cli");
-            match export::read(api, doc, &ctx) {
-                Ok(items) => out.items = items,
-                Err(problem) => report(path, body, problem, out),
-            }
-        }
-        Reader::Config if config::recognises(&doc) => {
-            out.kind = Some("aws-config");
-            let (items, problems) = config::read_partial(&doc, id, hint);
-            out.items = items;
-            out.diagnostics
-                .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
-        }
+        Reader::Export(_) => read_call(api, doc, body, &ctx, path, out),
+        Reader::Config if config::recognises(&doc) => read_config(&doc, &ctx, path, out),
         Reader::CloudTrailLookup if doc.get("Events").is_some_and(Value::is_array) => {
             if let Some(events) = doc.get("Events").and_then(Value::as_array) {
                 let mut log = Log::new(id, path, false, sink.select, &mut *sink.on_event, out);
@@ -150,4 +134,44 @@ pub(super) fn read_placed(
             ),
         )),
     }
+}
+
+/// The output of an AWS CLI call, read after its shape is checked.
+pub(super) fn read_call(
+    api: &export::Api,
+    doc: Value,
+    body: &[u8],
+    ctx: &export::Ctx,
+    path: &Path,
+    out: &mut FileOutcome,
+) {
+    out.kind = Some("aws-cli");
+    match export::read(api, doc, ctx) {
+        Ok(items) => out.items = items,
+        Err(problem) => report(path, body, problem, out),
+    }
+}
+
+/// An `.error.json` of a call: the facts its error establishes, or a failed call.
+pub(super) fn read_error_file(
+    api: &export::Api,
+    doc: &Value,
+    ctx: &export::Ctx,
+    path: &Path,
+    out: &mut FileOutcome,
+) {
+    out.kind = Some("aws-cli-error");
+    match export::read_error(api, doc, ctx) {
+        Ok(items) => out.items = items,
+        Err(e) => out.diagnostics.push(Diagnostic::error(path, e)),
+    }
+}
+
+/// AWS Config output: the items that could be read, and an error for each that could not.
+pub(super) fn read_config(doc: &Value, ctx: &export::Ctx, path: &Path, out: &mut FileOutcome) {
+    out.kind = Some("aws-config");
+    let (items, problems) = config::read_partial(doc, ctx.source, ctx.hint);
+    out.items = items;
+    out.diagnostics
+        .extend(problems.into_iter().map(|p| Diagnostic::error(path, p)));
 }
