@@ -19,17 +19,13 @@ const fn ec2_api(
     read: super::ReadFn,
 ) -> Api {
     Api {
-        service: "ec2",
         command,
         operation,
         invocation,
-        names: Names::Nothing,
-        kind: Some(kind),
         signature,
         shape,
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(read),
+        ..Api::base("ec2", Names::Nothing, Some(kind))
     }
 }
 

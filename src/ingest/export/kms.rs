@@ -17,17 +17,13 @@ const fn key_api(
     read: super::ReadFn,
 ) -> Api {
     Api {
-        service: "kms",
         command,
         operation,
         invocation,
-        names: Names::KeyId,
-        kind: Some(Kind::KmsKey),
         signature,
         shape,
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(read),
+        ..Api::base("kms", Names::KeyId, Some(Kind::KmsKey))
     }
 }
 

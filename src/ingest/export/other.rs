@@ -6,21 +6,17 @@ use super::shape::{Ty, req};
 use super::{Api, Names, Reader};
 
 pub const STS: &[Api] = &[Api {
-    service: "sts",
     command: "get-caller-identity",
     operation: "GetCallerIdentity",
     invocation: "aws sts get-caller-identity",
-    names: Names::Nothing,
-    kind: None,
     signature: &[&["Account", "Arn", "UserId"]],
     shape: &[
         req("Account", Ty::Str),
         req("Arn", Ty::Str),
         req("UserId", Ty::Str),
     ],
-    may_be_empty: false,
-    errors: &[],
     read: Reader::Export(|_, _| Ok(Vec::new())),
+    ..Api::base("sts", Names::Nothing, None)
 }];
 
 const fn elsewhere(
@@ -31,18 +27,12 @@ const fn elsewhere(
     read: Reader,
 ) -> Api {
     Api {
-        service,
         command,
         operation,
         invocation,
-        names: Names::Nothing,
-        kind: None,
-        // Recognised by their own readers outside the layout.
-        signature: &[],
-        shape: &[],
-        may_be_empty: false,
-        errors: &[],
         read,
+        // Recognised by their own readers outside the layout.
+        ..Api::base(service, Names::Nothing, None)
     }
 }
 

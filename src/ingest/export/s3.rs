@@ -17,17 +17,13 @@ const fn bucket_api(
     read: super::ReadFn,
 ) -> Api {
     Api {
-        service: "s3",
         command,
         operation,
         invocation,
-        names: Names::Bucket,
-        kind: Some(Kind::S3Bucket),
         signature,
         shape,
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(read),
+        ..Api::base("s3", Names::Bucket, Some(Kind::S3Bucket))
     }
 }
 
@@ -44,12 +40,9 @@ const PAB: [super::Member; 5] = [
 
 pub const APIS: &[Api] = &[
     Api {
-        service: "s3",
         command: "list-buckets",
         operation: "ListBuckets",
         invocation: "aws s3api list-buckets",
-        names: Names::Nothing,
-        kind: Some(Kind::S3Bucket),
         signature: &[&["Buckets"]],
         shape: &[
             req("Buckets", Ty::Arr),
@@ -59,9 +52,8 @@ pub const APIS: &[Api] = &[
             opt("Buckets/*/BucketRegion", Ty::Str),
             opt("Owner", Ty::Obj),
         ],
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(list_buckets),
+        ..Api::base("s3", Names::Nothing, Some(Kind::S3Bucket))
     },
     bucket_api(
         "get-bucket-location",
@@ -210,15 +202,11 @@ pub const APIS: &[Api] = &[
         )
     },
     Api {
-        service: "s3control",
         command: "get-public-access-block",
         operation: "GetPublicAccessBlock",
         invocation: "aws s3control get-public-access-block --account-id A",
-        names: Names::Nothing,
-        kind: Some(Kind::S3Account),
         signature: &[&["PublicAccessBlockConfiguration"]],
         shape: &PAB,
-        may_be_empty: false,
         errors: &[ErrorFact {
             code: "NoSuchPublicAccessBlockConfiguration",
             means: "every setting off",
@@ -231,6 +219,7 @@ pub const APIS: &[Api] = &[
             let at = ctx.at("/PublicAccessBlockConfiguration");
             Ok(vec![Item::Piece(account_pab(ctx, value, at)?)])
         }),
+        ..Api::base("s3control", Names::Nothing, Some(Kind::S3Account))
     },
 ];
 

@@ -10,12 +10,9 @@ use super::{Api, Ctx, Names, Reader, members, str_of, take_list};
 
 pub const APIS: &[Api] = &[
     Api {
-        service: "cloudtrail",
         command: "describe-trails",
         operation: "DescribeTrails",
         invocation: "aws cloudtrail describe-trails",
-        names: Names::Nothing,
-        kind: Some(Kind::CloudtrailTrail),
         signature: &[&["trailList"]],
         shape: &[
             req("trailList", Ty::Arr),
@@ -29,30 +26,22 @@ pub const APIS: &[Api] = &[
             opt("trailList/*/KmsKeyId", Ty::Str),
             opt("trailList/*/S3BucketName", Ty::Str),
         ],
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(describe_trails),
+        ..Api::base("cloudtrail", Names::Nothing, Some(Kind::CloudtrailTrail))
     },
     Api {
-        service: "cloudtrail",
         command: "get-trail-status",
         operation: "GetTrailStatus",
         invocation: "aws cloudtrail get-trail-status --name T",
-        names: Names::TrailName,
-        kind: Some(Kind::CloudtrailTrail),
         signature: &[&["IsLogging"]],
         shape: &[req("IsLogging", Ty::Bool)],
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(per_trail),
+        ..Api::base("cloudtrail", Names::TrailName, Some(Kind::CloudtrailTrail))
     },
     Api {
-        service: "cloudtrail",
         command: "get-event-selectors",
         operation: "GetEventSelectors",
         invocation: "aws cloudtrail get-event-selectors --trail-name T",
-        names: Names::TrailName,
-        kind: Some(Kind::CloudtrailTrail),
         signature: &[&["EventSelectors"], &["AdvancedEventSelectors"]],
         shape: &[
             opt("TrailARN", Ty::Str),
@@ -63,9 +52,8 @@ pub const APIS: &[Api] = &[
             opt("AdvancedEventSelectors/*", Ty::Obj),
             opt("AdvancedEventSelectors/*/FieldSelectors", Ty::Arr),
         ],
-        may_be_empty: false,
-        errors: &[],
         read: Reader::Export(per_trail),
+        ..Api::base("cloudtrail", Names::TrailName, Some(Kind::CloudtrailTrail))
     },
 ];
 
