@@ -29,7 +29,6 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
     let mut out: Option<PathBuf> = None;
     let mut events: Option<usize> = None;
     let mut accounts = None;
@@ -37,53 +36,20 @@ fn run() -> Result<(), String> {
     let mut org = false;
     let mut incidents = None;
     let mut seed = None;
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
-            None => (arg.clone(), None),
-        };
+    let Some(options) = atrest_gen::args::options(std::env::args().skip(1), &["--org"])? else {
+        let _ = writeln!(io::stdout(), "{USAGE}");
+        return Ok(());
+    };
+    for (name, value) in options {
+        let number = |v: &str| atrest_gen::args::count(&name, v);
         match name.as_str() {
-            "-h" | "--help" => {
-                let _ = writeln!(io::stdout(), "{USAGE}");
-                return Ok(());
-            }
-            "--org" => {
-                org = true;
-                continue;
-            }
-            _ => {}
-        }
-        let value = match inline.or_else(|| args.next()) {
-            Some(v) => v,
-            None => return Err(format!("{name} needs a value")),
-        };
-        let number = |v: &str| -> Result<usize, String> {
-            v.replace('_', "")
-                .parse()
-                .map_err(|_| format!("{name}: not a count: {v:?}"))
-        };
-        match name.as_str() {
+            "--org" => org = true,
             "--out" => out = Some(PathBuf::from(value)),
             "--events" => events = Some(number(&value)?),
             "--accounts" => accounts = Some(number(&value)?),
             "--incidents" => incidents = Some(number(&value)?),
-            "--regions" => {
-                regions = Some(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|r| !r.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            }
-            "--seed" => {
-                seed = Some(
-                    value
-                        .parse()
-                        .map_err(|_| format!("--seed: not a number: {value:?}"))?,
-                )
-            }
+            "--regions" => regions = Some(atrest_gen::args::regions(&value)),
+            "--seed" => seed = Some(atrest_gen::args::seed(&value)?),
             _ => return Err(format!("unknown option {name}")),
         }
     }

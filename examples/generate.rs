@@ -31,31 +31,18 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
     let mut out: Option<PathBuf> = None;
     let mut scale: Option<usize> = None;
     let mut counts: Vec<(String, usize)> = Vec::new();
     let mut accounts: Option<usize> = None;
     let mut regions: Option<Vec<String>> = None;
     let mut seed: Option<u64> = None;
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
-            None => (arg.clone(), None),
-        };
-        if name == "-h" || name == "--help" {
-            let _ = writeln!(io::stdout(), "{USAGE}");
-            return Ok(());
-        }
-        let value = match inline.or_else(|| args.next()) {
-            Some(v) => v,
-            None => return Err(format!("{name} needs a value")),
-        };
-        let number = |v: &str| -> Result<usize, String> {
-            v.replace('_', "")
-                .parse()
-                .map_err(|_| format!("{name}: not a count: {v:?}"))
-        };
+    let Some(options) = atrest_gen::args::options(std::env::args().skip(1), &[])? else {
+        let _ = writeln!(io::stdout(), "{USAGE}");
+        return Ok(());
+    };
+    for (name, value) in options {
+        let number = |v: &str| atrest_gen::args::count(&name, v);
         match name.as_str() {
             "--out" => out = Some(PathBuf::from(value)),
             "--scale" => scale = Some(number(&value)?),
@@ -63,23 +50,8 @@ fn run() -> Result<(), String> {
                 counts.push((name.clone(), number(&value)?));
             }
             "--accounts" => accounts = Some(number(&value)?),
-            "--regions" => {
-                regions = Some(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|r| !r.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            }
-            "--seed" => {
-                seed = Some(
-                    value
-                        .parse()
-                        .map_err(|_| format!("--seed: not a number: {value:?}"))?,
-                )
-            }
+            "--regions" => regions = Some(atrest_gen::args::regions(&value)),
+            "--seed" => seed = Some(atrest_gen::args::seed(&value)?),
             _ => return Err(format!("unknown option {name}")),
         }
     }

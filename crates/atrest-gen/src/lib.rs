@@ -23,6 +23,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+pub mod args;
 pub mod cloudtrail;
 mod ids;
 mod json;
