@@ -149,3 +149,23 @@ fn records_no_rule_reads_are_counted_not_parsed() {
         run.stderr
     );
 }
+
+/// A value of `Records` that is an array has no head (serde would read a struct from it):
+/// it is reported, never counted as an event, whether or not a rule reads its call.
+#[test]
+fn records_that_are_arrays_are_not_events_read_head_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.json");
+    let record = json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity", "eventTime": "2026-11-20T14:00:00Z"});
+    let doc = json!({"Records": [record, ["sts.amazonaws.com", "GetCallerIdentity"], 5]});
+    std::fs::write(&path, doc.to_string()).expect("write");
+    let run = atrest(&["scan", &path.to_string_lossy(), "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json()["summary"]["events"], 1);
+    assert!(
+        run.stderr
+            .contains("2 records of this CloudTrail log are not JSON objects"),
+        "{}",
+        run.stderr
+    );
+}

@@ -116,7 +116,7 @@ impl<'a> Log<'a> {
     /// The one door for a record: counted, enriched, passed to the event rules. A value that
     /// is not a JSON object, or (where it must) does not look like a record, is tallied;
     /// `place` names it and gives its line and column, for the first one only.
-    fn take(&mut self, shape: Shape, at: EventAt, mut value: Value, place: impl FnOnce() -> Place) {
+    fn take(&mut self, shape: Shape, at: EventAt, value: Value, place: impl FnOnce() -> Place) {
         if !value.is_object() {
             self.not_objects.note(shape, place);
             return;
@@ -126,13 +126,14 @@ impl<'a> Log<'a> {
             return;
         }
         match (self.select)(&Head::of(&value)) {
-            Take::Skip => return,
-            Take::Count => {
-                self.out.events += 1;
-                return;
-            }
-            Take::Read => {}
+            Take::Skip => {}
+            Take::Count => self.out.events += 1,
+            Take::Read => self.read(at, value),
         }
+    }
+
+    /// A record whose head says it is read: counted, enriched, handed to the rules.
+    fn read(&mut self, at: EventAt, mut value: Value) {
         self.out.events += 1;
         enrich_event(&mut value);
         (self.on_event)(&Event {
@@ -257,6 +258,7 @@ impl<'a> Log<'a> {
                 Some(d) => EventAt::Documents(d, e.index),
             };
             match e.value {
+                Ok(Parsed::Read(value)) => self.read(at, value),
                 Ok(Parsed::Whole(value)) => self.take(Shape::Records, at, value, || {
                     (name(), Some(line_col(text, e.start)))
                 }),

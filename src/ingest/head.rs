@@ -64,9 +64,11 @@ pub fn read_all(_: &Head) -> Take {
     Take::Read
 }
 
-/// A record of `Records`: only its head, or the whole of it when it is to be read.
+/// A record of `Records`: only its head, or the whole of it — `Read` when its head has
+/// already said it is to be read, `Whole` when nothing was decided yet.
 pub(super) enum Parsed {
     Head(Take),
+    Read(Value),
     Whole(Value),
 }
 
@@ -78,13 +80,18 @@ pub(super) fn head_first(
     start: usize,
     select: Select,
 ) -> Result<(Parsed, usize), Syntax> {
+    // Only an object has a head (serde would read a struct from an array too): anything
+    // else goes to the one door whole, which reports it.
+    if text.get(start) != Some(&b'{') {
+        return whole(text, start);
+    }
     let mut heads = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<Head>();
     if let Some(Ok(head)) = heads.next() {
         let end = start + heads.byte_offset();
-        match select(&head) {
-            Take::Read => {}
-            take => return Ok((Parsed::Head(take), end)),
-        }
+        return match select(&head) {
+            Take::Read => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
+            take => Ok((Parsed::Head(take), end)),
+        };
     }
     whole(text, start)
 }
