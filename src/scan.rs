@@ -12,8 +12,8 @@ use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
-use crate::ingest::{self, Head, Take};
-use crate::model::{self, Event, Inventory, Loc, schema};
+use crate::ingest::{self, Head, Select, Take};
+use crate::model::{self, Event, Inventory, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
@@ -63,6 +63,9 @@ pub struct ScanOptions {
     pub follow_symlinks: bool,
     /// The CloudTrail records to look at.
     pub filter: EventFilter,
+    /// Parse every record the analyses read whole, not just for the fields they declare
+    /// (tests check that both give the same findings).
+    pub whole_records: bool,
 }
 
 impl Default for ScanOptions {
@@ -71,6 +74,7 @@ impl Default for ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_symlinks: false,
             filter: EventFilter::default(),
+            whole_records: false,
         }
     }
 }
@@ -96,18 +100,38 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     let started = Instant::now();
     let list: Vec<_> = sources.iter().collect();
     let folds = Folds::new(registry);
-    // A record is parsed whole only when a rule or an analysis may read it.
+    // A record is parsed whole only when a rule may read it, and for the fields the
+    // analyses read when only they do.
     let filtering = !options.filter.is_empty();
-    let select = |head: &Head| {
+    let fold = if options.whole_records {
+        Take::Read
+    } else {
+        Take::Fold
+    };
+    let take = |head: &Head| {
         if filtering && !options.filter.keeps(head) {
             Take::Skip
-        } else if registry.wants_event(head.event_source(), head.event_name())
-            || folds.wants(head.event_source(), head.event_name())
-        {
+        } else if registry.wants_event(head.event_source(), head.event_name()) {
             Take::Read
+        } else if folds.wants(head.event_source(), head.event_name()) {
+            fold
         } else {
             Take::Count
         }
+    };
+    let fields = folds.fields();
+    let read = registry.event_fields().map(|mut f| {
+        f.extend(&fields);
+        f
+    });
+    let select = Select {
+        take: &take,
+        fields: &fields,
+        read: if options.whole_records {
+            None
+        } else {
+            read.as_ref()
+        },
     };
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
@@ -118,7 +142,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
             let mut findings = Vec::new();
             let mut notes = Notes::default();
             let outcome =
-                ingest::read_file(*id, path, options.max_file_size, &select, &mut |event| {
+                ingest::read_file(*id, path, options.max_file_size, select, &mut |event| {
                     event_findings(registry, &folds, &mut notes, event, &mut findings);
                 });
             let mut into = merged
@@ -237,6 +261,9 @@ fn event_findings(
     ) {
         folds.observe(notes, event);
     }
+    if !event.whole {
+        return;
+    }
     let doc = Doc::Plain(event.record);
     for index in registry.for_record(event.record) {
         let rule = registry.get(index);
@@ -248,8 +275,8 @@ fn event_findings(
             continue;
         }
         let hits = rule.detection.explain(doc).unwrap_or_default();
-        let base = event.loc();
-        let at = |h: &Hit| Loc::new(base.source, format!("{}{}", base.pointer, h.pointer));
+        let base = event.kept_loc();
+        let at = |h: &Hit| base.below(format!("{}{}", base.pointer, h.pointer));
         // The deciding field: the rule's `location:` when it names one that is there.
         let chosen = match &rule.location {
             Some(path) => {

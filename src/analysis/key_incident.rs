@@ -418,7 +418,7 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
 }
 
 fn at(base: &Loc, suffix: &str) -> Loc {
-    Loc::new(base.source, format!("{}{suffix}", base.pointer))
+    base.below(format!("{}{suffix}", base.pointer))
 }
 
 /// The resources of the inventory encrypted with the key (its `DependentResources`).

@@ -97,7 +97,7 @@ impl Seen {
             principal: call.principal.clone().into_owned(),
             operation: call.operation.to_owned(),
             service: call.service.map(str::to_owned),
-            loc: event.loc(),
+            loc: event.kept_loc(),
             event_id: event.str("eventID").map(str::to_owned),
         }
     }
@@ -145,13 +145,7 @@ pub struct Use {
 
 impl Use {
     pub fn loc(&self) -> Loc {
-        let null = Value::Null;
-        Event {
-            record: &null,
-            source: self.source,
-            at: self.at,
-        }
-        .loc()
+        self.at.loc(self.source)
     }
 
     /// Later in time, or at the same second later in the scan's order of records.
@@ -294,6 +288,35 @@ impl FailMinute {
         }
     }
 }
+
+/// The fields of a KMS record the key analysis and the activity table read
+/// (`Folds::fields`): a record no rule reads is parsed for these alone.
+pub const FIELDS: &[&str] = &[
+    "eventSource",
+    "eventName",
+    "eventTime",
+    "eventID",
+    "awsRegion",
+    "recipientAccountId",
+    "errorCode",
+    "sourceIPAddress",
+    "userIdentity/arn",
+    "userIdentity/invokedBy",
+    "userIdentity/type",
+    "userIdentity/principalId",
+    "userIdentity/accountId",
+    "requestParameters/keyId",
+    "requestParameters/targetKeyId",
+    "requestParameters/destinationKeyId",
+    "requestParameters/aliasName",
+    "requestParameters/pendingWindowInDays",
+    "requestParameters/encryptionContext",
+    "responseElements/keyId",
+    "responseElements/keyMetadata/arn",
+    "responseElements/pendingWindowInDays",
+    "responseElements/deletionDate",
+    "resources/ARN",
+];
 
 /// What one file's KMS records left. Lifecycle changes are kept one by one (they are rare:
 /// grants that services make for themselves at every volume attach count as use, not as

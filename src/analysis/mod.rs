@@ -79,6 +79,22 @@ impl<'r> Folds<'r> {
             || (self.uploads.is_some() && uploads::wants(event_source, event_name))
     }
 
+    /// The fields the analyses that run read: a record only they read is parsed for these.
+    pub fn fields(&self) -> crate::ingest::project::Fields {
+        let mut fields = crate::ingest::project::Fields::default();
+        if self.keys.is_some() {
+            fields.extend(&crate::ingest::project::Fields::of(
+                keys::FIELDS.iter().copied(),
+            ));
+        }
+        if self.uploads.is_some() {
+            fields.extend(&crate::ingest::project::Fields::of(
+                uploads::FIELDS.iter().copied(),
+            ));
+        }
+        fields
+    }
+
     /// Every record that [`Folds::wants`].
     pub fn observe(&self, notes: &mut Notes, event: &Event) {
         let source = event.str("eventSource").unwrap_or("");

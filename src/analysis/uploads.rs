@@ -21,6 +21,24 @@ use super::activity::{principal, seconds};
 
 pub const RULE: &str = "event-s3-uploads-without-sse-kms";
 
+/// The fields of a record this analysis reads (`Folds::fields`): a record no rule reads is
+/// parsed for these alone.
+pub const FIELDS: &[&str] = &[
+    "eventSource",
+    "eventName",
+    "eventTime",
+    "eventID",
+    "awsRegion",
+    "errorCode",
+    "userIdentity/arn",
+    "userIdentity/invokedBy",
+    "userIdentity/type",
+    "userIdentity/principalId",
+    "requestParameters/bucketName",
+    "requestParameters/key",
+    "additionalEventData/SSEApplied",
+];
+
 /// Whether the record is one this analysis reads.
 pub fn wants(event_source: &str, event_name: &str) -> bool {
     event_source == "s3.amazonaws.com"
@@ -116,7 +134,7 @@ impl UploadNotes {
         let upload = || Upload {
             time,
             time_text: time_text.to_owned(),
-            loc: event.loc(),
+            loc: event.kept_loc(),
             event_id: event.str("eventID").map(str::to_owned),
             operation: operation.to_owned(),
             object: field("/requestParameters/key").to_owned(),
@@ -236,10 +254,10 @@ fn finding(
     let mut related = Vec::new();
     if s.count > 1 {
         related.push(Related {
-            loc: Loc::new(
-                s.last.loc.source,
-                format!("{}/additionalEventData/SSEApplied", s.last.loc.pointer),
-            ),
+            loc: s.last.loc.below(format!(
+                "{}/additionalEventData/SSEApplied",
+                s.last.loc.pointer
+            )),
             note: format!(
                 "the last: {} of s3://{bucket}/{} at {}",
                 s.last.operation, s.last.object, s.last.time_text
@@ -265,10 +283,10 @@ fn finding(
         },
         message,
         remediation,
-        primary: Some(Loc::new(
-            s.first.loc.source,
-            format!("{}/additionalEventData/SSEApplied", s.first.loc.pointer),
-        )),
+        primary: Some(s.first.loc.below(format!(
+            "{}/additionalEventData/SSEApplied",
+            s.first.loc.pointer
+        ))),
         primary_note: format!(
             "additionalEventData.SSEApplied is {applied} (the first of {} uploads by {who})",
             s.count

@@ -71,6 +71,7 @@ impl InputOptions {
             max_file_size: self.max_file_size,
             follow_symlinks: self.follow_symlinks,
             filter: crate::ingest::filter::EventFilter::default(),
+            ..crate::scan::ScanOptions::default()
         }
     }
 }

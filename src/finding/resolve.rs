@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::model::Loc;
+use crate::model::{Loc, RecordText};
 use crate::source::{self, SourceId, Sources};
 
 use crate::source::locate::{ArrayIndex, locate_with, pointer_tokens};
@@ -104,8 +104,70 @@ fn read_located(path: &std::path::Path, pointers: &BTreeSet<&str>) -> Option<Loc
     Some(Located { text, places })
 }
 
+/// A place in a CloudTrail record whose text it carries: located in that text, without
+/// reading the file again. `None` when the pointer is not below the record's.
+fn from_record(loc: &Loc, record: &RecordText) -> Option<(Span, Window)> {
+    let rest = loc.pointer.strip_prefix(&record.root)?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let tokens = pointer_tokens(rest);
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let text = &record.bytes;
+    let found = locate_with(text, &tokens, &mut ArrayIndex::default())?;
+    let lines = LineIndex::new(text, 0);
+    // Lines and columns in the record, then in the file: the record's first line starts at
+    // its column, the others at the start of a line of the file.
+    let in_file = |offset: usize| {
+        let (line, column) = lines.line_col(text, offset);
+        if line == 1 {
+            (record.line, record.column + column - 1)
+        } else {
+            (record.line + line - 1, column)
+        }
+    };
+    let (line, column) = in_file(found.start);
+    let (end_line, end_column) = in_file(found.end);
+    let local = Span {
+        start: found.start,
+        end: found.end,
+        line,
+        column,
+        end_line,
+        end_column,
+    };
+    let shown = window(text, &local, 0..text.len());
+    Some((
+        Span {
+            start: record.offset + found.start,
+            end: record.offset + found.end,
+            ..local
+        },
+        Window {
+            base: record.offset + shown.base,
+            bytes: shown.bytes,
+        },
+    ))
+}
+
+/// The places that carry their record's text, located in it, and the others.
+fn split_kept<'a>(
+    locs: impl IntoIterator<Item = &'a Loc>,
+) -> (Vec<(Loc, Span, Window)>, Vec<&'a Loc>) {
+    let mut kept = Vec::new();
+    let mut rest = Vec::new();
+    for loc in locs {
+        match loc.record.as_deref().and_then(|r| from_record(loc, r)) {
+            Some((span, window)) => kept.push((loc.clone(), span, window)),
+            None => rest.push(loc),
+        }
+    }
+    (kept, rest)
+}
+
 pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
-    let results: Vec<Vec<(Loc, Span, Window)>> = by_source(locs)
+    let (kept, rest) = split_kept(locs);
+    let mut results: Vec<Vec<(Loc, Span, Window)>> = by_source(rest)
         .into_par_iter()
         .map(|(id, pointers)| {
             let Some(l) = read_located(sources.path(id), &pointers) else {
@@ -121,6 +183,7 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
                 .collect()
         })
         .collect();
+    results.push(kept);
     let mut resolved = Resolved::default();
     for (loc, span, window) in results.into_iter().flatten() {
         resolved.windows.insert(loc.clone(), window);
@@ -136,7 +199,19 @@ pub fn located_bytes<'a>(
     sources: &Sources,
     locs: impl IntoIterator<Item = &'a Loc>,
 ) -> HashMap<Loc, Vec<u8>> {
-    by_source(locs)
+    let (kept, rest) = split_kept(locs);
+    let mut found: HashMap<Loc, Vec<u8>> = HashMap::new();
+    for (loc, span, _) in kept {
+        let Some(record) = loc.record.as_deref() else {
+            continue;
+        };
+        let local = span.start - record.offset..span.end - record.offset;
+        if let Some(bytes) = record.bytes.get(local) {
+            let bytes = bytes.to_vec();
+            found.insert(loc, bytes);
+        }
+    }
+    let read: HashMap<Loc, Vec<u8>> = by_source(rest)
         .into_par_iter()
         .flat_map_iter(|(id, pointers)| {
             let located = read_located(sources.path(id), &pointers);
@@ -151,7 +226,9 @@ pub fn located_bytes<'a>(
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    found.extend(read);
+    found
 }
 
 /// The record each pointer of a CloudTrail log lies in (`/Records/3/eventName` in

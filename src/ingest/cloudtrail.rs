@@ -5,14 +5,15 @@
 //! file, at the first one; a record that cannot be parsed is reported and skipped, and the
 //! records after it are still read.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Event, EventAt, enrich_event, looks_like_record};
+use crate::model::{Event, EventAt, Raw, enrich_event, looks_like_record};
 use crate::source::SourceId;
-use crate::source::locate::line_col;
+use crate::source::locate::{LineCursor, line_col};
 
 use super::FileOutcome;
 use super::head::{Head, Parsed, Select, Take, head_first, whole};
@@ -32,6 +33,20 @@ pub struct Log<'a> {
     document: Option<usize>,
     not_objects: Tally,
     not_records: Tally,
+    /// Lines and columns of the records read, for places that findings keep.
+    lines: RefCell<LineCursor>,
+}
+
+fn raw<'t>(
+    text: Option<(&'t [u8], usize, usize)>,
+    lines: &'t RefCell<LineCursor>,
+) -> Option<Raw<'t>> {
+    text.map(|(file, start, end)| Raw {
+        file,
+        start,
+        end,
+        lines,
+    })
 }
 
 /// `1 record`, `2 records`.
@@ -110,6 +125,7 @@ impl<'a> Log<'a> {
             document: None,
             not_objects: Tally::default(),
             not_records: Tally::default(),
+            lines: RefCell::default(),
         }
     }
 
@@ -125,22 +141,41 @@ impl<'a> Log<'a> {
             self.not_records.note(shape, place);
             return;
         }
-        match (self.select)(&Head::of(&value)) {
+        match self.select.take(&Head::of(&value)) {
             Take::Skip => {}
             Take::Count => self.out.events += 1,
-            Take::Read => self.read(at, value),
+            Take::Read => self.read(at, value, None),
+            // Parsed whole already: the analyses read it as it is, without derived facts.
+            Take::Fold => self.fold(at, &value, None),
         }
     }
 
     /// A record whose head says it is read: counted, enriched, handed to the rules.
-    fn read(&mut self, at: EventAt, mut value: Value) {
+    /// `text`: the file's text and the record's range in it, when the file is UTF-8.
+    fn read(&mut self, at: EventAt, mut value: Value, text: Option<(&[u8], usize, usize)>) {
         self.out.events += 1;
         enrich_event(&mut value);
-        (self.on_event)(&Event {
+        let event = Event {
             record: &value,
             source: self.source,
             at,
-        });
+            whole: true,
+            text: raw(text, &self.lines),
+        };
+        (self.on_event)(&event);
+    }
+
+    /// A record read by the analyses alone: counted and handed over as parsed.
+    fn fold(&mut self, at: EventAt, value: &Value, text: Option<(&[u8], usize, usize)>) {
+        self.out.events += 1;
+        let event = Event {
+            record: value,
+            source: self.source,
+            at,
+            whole: false,
+            text: raw(text, &self.lines),
+        };
+        (self.on_event)(&event);
     }
 
     /// Reports what was skipped; call once, after the file's records.
@@ -258,7 +293,8 @@ impl<'a> Log<'a> {
                 Some(d) => EventAt::Documents(d, e.index),
             };
             match e.value {
-                Ok(Parsed::Read(value)) => self.read(at, value),
+                Ok(Parsed::Read(value)) => self.read(at, value, Some((text, e.start, e.end))),
+                Ok(Parsed::Fold(value)) => self.fold(at, &value, Some((text, e.start, e.end))),
                 Ok(Parsed::Whole(value)) => self.take(Shape::Records, at, value, || {
                     (name(), Some(line_col(text, e.start)))
                 }),
@@ -421,7 +457,7 @@ impl<'a> Log<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::head::read_all;
+    use crate::ingest::head::READ_ALL;
     use serde_json::json;
 
     fn read(f: impl FnOnce(&mut Log)) -> (Vec<String>, FileOutcome) {
@@ -432,7 +468,7 @@ mod tests {
             SourceId(0),
             Path::new("x.json"),
             false,
-            &read_all,
+            READ_ALL,
             &mut on_event,
             &mut out,
         );
@@ -496,7 +532,7 @@ mod tests {
                 SourceId(0),
                 Path::new("x"),
                 truncated,
-                &read_all,
+                READ_ALL,
                 &mut on_event,
                 &mut out,
             );

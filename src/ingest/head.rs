@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::project::Fields;
 use super::stream::{self, Syntax};
 
 /// The fields of a record that decide whether it is read: filters and rule dispatch look at
@@ -54,21 +55,45 @@ pub enum Take {
     Count,
     /// Parsed whole, given its derived facts and handed to the rules.
     Read,
+    /// Read by the analyses alone (no rule applies to it): parsed for the fields they read
+    /// ([`Select::fields`]), without derived facts.
+    Fold,
 }
 
-/// Decides what becomes of each record.
-pub type Select<'a> = &'a (dyn Fn(&Head) -> Take + Sync);
+/// Decides what becomes of each record, and which of its fields are kept.
+#[derive(Clone, Copy)]
+pub struct Select<'a> {
+    pub take: &'a (dyn Fn(&Head) -> Take + Sync),
+    /// The fields a record read by the analyses alone keeps ([`Take::Fold`]).
+    pub fields: &'a Fields,
+    /// The fields a record read by the rules keeps ([`Take::Read`]); `None`: all of them.
+    pub read: Option<&'a Fields>,
+}
 
-/// Reads every record.
-pub fn read_all(_: &Head) -> Take {
+impl Select<'_> {
+    pub fn take(&self, head: &Head) -> Take {
+        (self.take)(head)
+    }
+}
+
+fn read(_: &Head) -> Take {
     Take::Read
 }
+
+/// Reads every record whole.
+pub const READ_ALL: Select<'static> = Select {
+    take: &read,
+    fields: &Fields::NONE,
+    read: None,
+};
 
 /// A record of `Records`: only its head, or the whole of it — `Read` when its head has
 /// already said it is to be read, `Whole` when nothing was decided yet.
 pub(super) enum Parsed {
     Head(Take),
     Read(Value),
+    /// Parsed for the analyses' fields ([`Take::Fold`]).
+    Fold(Value),
     Whole(Value),
 }
 
@@ -88,12 +113,25 @@ pub(super) fn head_first(
     let mut heads = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<Head>();
     if let Some(Ok(head)) = heads.next() {
         let end = start + heads.byte_offset();
-        return match select(&head) {
-            Take::Read => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
+        return match select.take(&head) {
+            Take::Read => match select.read {
+                None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
+                Some(fields) => project(text, (start, end), fields).map(|v| (Parsed::Read(v), end)),
+            },
+            Take::Fold => {
+                project(text, (start, end), select.fields).map(|v| (Parsed::Fold(v), end))
+            }
             take => Ok((Parsed::Head(take), end)),
         };
     }
     whole(text, start)
+}
+
+/// The record at `text[start..end]` (the head's pass found where it ends), for `fields`.
+fn project(text: &[u8], (start, end): (usize, usize), fields: &Fields) -> Result<Value, Syntax> {
+    fields
+        .parse(&text[start..end])
+        .map_err(|e| Syntax::from_serde(text, start, &e))
 }
 
 pub(super) fn whole(text: &[u8], start: usize) -> Result<(Parsed, usize), Syntax> {

@@ -8,6 +8,7 @@ pub mod filter;
 mod head;
 pub mod layout;
 mod placed;
+pub mod project;
 mod stream;
 
 use std::path::Path;
@@ -21,7 +22,7 @@ use crate::source::{self, SourceId};
 
 use cloudtrail::Log;
 use export::Reader;
-pub use head::{Head, Select, Take, read_all};
+pub use head::{Head, READ_ALL, Select, Take};
 
 use layout::PathHint;
 

@@ -1,10 +1,14 @@
 //! CloudTrail events as the rules see them: one record at a time, with where it sits.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::source::SourceId;
+use crate::source::locate::LineCursor;
 
-use super::piece::Loc;
+use super::piece::{Loc, RecordText};
 
 /// Where a record sits in its file; turned into a JSON pointer only for reported findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,18 +28,61 @@ pub struct Event<'a> {
     pub record: &'a Value,
     pub source: SourceId,
     pub at: EventAt,
+    /// The record is whole and has its derived facts; otherwise it holds only the fields the
+    /// analyses read ([`crate::ingest::Take::Fold`]) and no rule sees it.
+    pub whole: bool,
+    /// The record's text in its file, when the reader has it (records of a UTF-8
+    /// `{"Records": [...]}` log): places that findings keep carry a copy of it.
+    pub text: Option<Raw<'a>>,
 }
 
-impl Event<'_> {
-    pub fn loc(&self) -> Loc {
-        let pointer = match self.at {
+/// Where a record's text is: the file's text, the record's byte range, and the file's line
+/// cursor (records are met in order).
+#[derive(Clone, Copy)]
+pub struct Raw<'a> {
+    pub file: &'a [u8],
+    pub start: usize,
+    pub end: usize,
+    pub lines: &'a RefCell<LineCursor>,
+}
+
+impl EventAt {
+    /// The record's place in `source`.
+    pub fn loc(self, source: SourceId) -> Loc {
+        let pointer = match self {
             EventAt::Records(i) => format!("/Records/{i}"),
             EventAt::Element(i) => format!("/{i}"),
             EventAt::Lookup(i) => format!("/Events/{i}/CloudTrailEvent"),
             // A stream of documents: the first token picks one (`source::locate`).
             EventAt::Documents(d, i) => format!("/{d}/Records/{i}"),
         };
-        Loc::new(self.source, pointer)
+        Loc::new(source, pointer)
+    }
+}
+
+impl Event<'_> {
+    pub fn loc(&self) -> Loc {
+        self.at.loc(self.source)
+    }
+
+    /// The record's place, carrying a copy of its text (secret values masked) when the
+    /// reader has it: a place a finding keeps, so that it is located without reading the
+    /// file again.
+    pub fn kept_loc(&self) -> Loc {
+        let mut loc = self.loc();
+        if let Some(raw) = self.text {
+            let (line, column) = raw.lines.borrow_mut().at(raw.file, raw.start);
+            let mut bytes: Box<[u8]> = raw.file[raw.start..raw.end].into();
+            crate::redact::mask_json(&mut bytes);
+            loc.record = Some(Arc::new(RecordText {
+                root: loc.pointer.clone(),
+                offset: raw.start,
+                line,
+                column,
+                bytes,
+            }));
+        }
+        loc
     }
 
     pub fn str(&self, field: &str) -> Option<&str> {

@@ -28,6 +28,15 @@ use super::policy::{analyze, parse_document};
 const ALL_USERS: &str = "acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS: &str = "acs.amazonaws.com/groups/global/AuthenticatedUsers";
 
+/// The fields of a record the derived facts are computed from.
+pub const INPUTS: &[&str] = &[
+    "eventName",
+    "recipientAccountId",
+    "userIdentity/accountId",
+    "requestParameters",
+    "resources",
+];
+
 pub fn enrich(record: &mut Value) {
     let Some(name) = record.get("eventName").and_then(Value::as_str) else {
         return;

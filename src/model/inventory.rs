@@ -68,10 +68,10 @@ impl Resource {
                     && (pointer.len() == o.field.len() || pointer.as_bytes()[o.field.len()] == b'/')
             })
             .max_by_key(|o| o.field.len())?;
-        Some(Loc {
-            source: origin.loc.source,
-            pointer: format!("{}{}", origin.loc.pointer, &pointer[origin.field.len()..]),
-        })
+        Some(Loc::new(
+            origin.loc.source,
+            format!("{}{}", origin.loc.pointer, &pointer[origin.field.len()..]),
+        ))
     }
 
     /// Where the resource as a whole is described (its first origin).

@@ -1,17 +1,64 @@
 //! What readers hand to the model: pieces of resources, each field with where it came from.
 //! The model merges the pieces that name the same resource into one canonical document.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::source::SourceId;
 
 use super::Kind;
 
-/// A place in a source: the source and an RFC 6901 JSON pointer into its text.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A place in a source: the source and an RFC 6901 JSON pointer into its text. A place in a
+/// CloudTrail record may carry the record's text ([`RecordText`]), so that it is located
+/// without reading the file again; two places are the same whether or not they carry it.
+#[derive(Clone, Debug)]
 pub struct Loc {
     pub source: SourceId,
     pub pointer: String,
+    pub record: Option<Arc<RecordText>>,
+}
+
+/// The text of the CloudTrail record a place is in, kept from the first reading of its file:
+/// the record's pointer, where its first byte is in the file, and its bytes with secret
+/// values masked (same length, so offsets hold).
+#[derive(Debug, PartialEq, Eq)]
+pub struct RecordText {
+    /// The record's own pointer (`/Records/12`): places in it extend it.
+    pub root: String,
+    /// The offset of its first byte in the file's text, and that byte's line and column
+    /// (1-based, columns in characters).
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+    pub bytes: Box<[u8]>,
+}
+
+impl PartialEq for Loc {
+    fn eq(&self, other: &Self) -> bool {
+        (self.source, &self.pointer) == (other.source, &other.pointer)
+    }
+}
+
+impl Eq for Loc {}
+
+impl PartialOrd for Loc {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Loc {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.source, &self.pointer).cmp(&(other.source, &other.pointer))
+    }
+}
+
+impl std::hash::Hash for Loc {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.source.hash(state);
+        self.pointer.hash(state);
+    }
 }
 
 impl Loc {
@@ -19,6 +66,7 @@ impl Loc {
         Loc {
             source,
             pointer: pointer.into(),
+            record: None,
         }
     }
 
@@ -26,9 +74,17 @@ impl Loc {
     pub fn child(&self, token: &str) -> Loc {
         let mut pointer = self.pointer.clone();
         push_token(&mut pointer, token);
+        self.below(pointer)
+    }
+
+    /// A place at or below this one, by its whole pointer (which extends this one's): it
+    /// keeps the record text.
+    pub fn below(&self, pointer: String) -> Loc {
+        debug_assert!(pointer.starts_with(&self.pointer));
         Loc {
             source: self.source,
             pointer,
+            record: self.record.clone(),
         }
     }
 }

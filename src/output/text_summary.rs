@@ -109,7 +109,9 @@ fn record_of(f: &Finding) -> Option<Loc> {
         .iter()
         .map(|t| format!("/{t}"))
         .collect();
-    Some(Loc::new(loc.source, pointer))
+    let mut root = Loc::new(loc.source, pointer);
+    root.record = loc.record.clone().filter(|r| r.root == root.pointer);
+    Some(root)
 }
 
 /// The lines above a group's examples.

@@ -159,6 +159,13 @@ impl Detection {
             })
     }
 
+    /// Whether a selection searches every string of the document (Sigma keywords).
+    pub fn has_keywords(&self) -> bool {
+        self.selections
+            .iter()
+            .any(|s| matches!(s, Selection::Keywords(..)))
+    }
+
     pub fn matches(&self, doc: Doc) -> bool {
         self.eval(&self.condition, doc, None)
     }

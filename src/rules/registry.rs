@@ -1,6 +1,7 @@
 //! The rules of a scan: the built-in ones embedded in the binary, those of `--rules DIR`,
 //! narrowed by `--only`/`--skip`, indexed by what they apply to.
 
+use crate::ingest::project::Fields;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -268,6 +269,48 @@ impl Registry {
             || self.prefilter.is_some()
             || lookup(&self.by_event_name, event_name).is_some()
             || lookup(&self.by_event_source, event_source).is_some()
+    }
+
+    /// The fields of a record that the event rules read: their field tests, messages,
+    /// resources and locations, the fields correlations group and count by, with the inputs
+    /// of the derived facts and the fields every event finding reports. A record is parsed
+    /// for these alone; `None` when a rule searches every string of the record (keywords).
+    pub fn event_fields(&self) -> Option<Fields> {
+        let mut fields = Fields::of(
+            ["eventID", "eventTime", "eventName", "eventSource"]
+                .into_iter()
+                .chain(crate::model::EVENT_FACT_INPUTS.iter().copied()),
+        );
+        for rule in self.rules.iter().filter(|r| r.target == Target::Events) {
+            if rule.detection.has_keywords() {
+                return None;
+            }
+            for test in rule.detection.fields() {
+                fields.add_path(test.path.iter().map(String::as_str));
+            }
+            let templates = [
+                Some(&rule.message),
+                Some(&rule.remediation),
+                rule.resource.as_ref(),
+            ];
+            for path in templates.into_iter().flatten().flat_map(|t| t.paths()) {
+                fields.add_path(path.iter().map(String::as_str));
+            }
+            if let Some(path) = &rule.location {
+                fields.add_path(path.iter().map(String::as_str));
+            }
+            if let Some(c) = &rule.correlation {
+                let named = c
+                    .group_by
+                    .iter()
+                    .chain(&c.field)
+                    .chain(c.aliases.values().flat_map(|per_rule| per_rule.values()));
+                for dotted in named {
+                    fields.add_path(dotted.split('.'));
+                }
+            }
+        }
+        Some(fields)
     }
 
     pub fn len(&self) -> usize {

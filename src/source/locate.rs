@@ -428,3 +428,79 @@ mod tests {
         assert_eq!(pointer_tokens("/a~1b/c~0d"), vec!["a/b", "c~d"]);
     }
 }
+
+/// Lines and columns of offsets met in increasing order (the records of a log, as they are
+/// read): each call counts only the bytes since the last, so locating every record of a
+/// file costs one pass over it. Columns count characters, as [`line_col`] does; the text
+/// must be UTF-8. A UTF-8 byte order mark is not a column of the first line.
+#[derive(Debug)]
+pub struct LineCursor {
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Default for LineCursor {
+    fn default() -> Self {
+        LineCursor {
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+}
+
+impl LineCursor {
+    /// The line and column of `offset`; an offset before the last one starts over.
+    pub fn at(&mut self, text: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            *self = LineCursor::default();
+        }
+        if self.offset == 0 && text.starts_with(b"\xEF\xBB\xBF") {
+            self.offset = 3.min(offset);
+        }
+        let from = self.offset.min(offset);
+        let chars = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        let gap = &text[from..offset];
+        match memchr::memrchr(b'\n', gap) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', gap).count();
+                self.column = chars(&gap[last + 1..]) + 1;
+            }
+            None => self.column += chars(gap),
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod cursor_tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_line_col_in_any_order() {
+        let text = "{\"a\": [1,\n  \"é\u{1F600}x\", 2],\n\"b\":\n\n 3}".as_bytes();
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| i == text.len() || (text[i] & 0xC0) != 0x80)
+            .collect();
+        let mut cursor = LineCursor::default();
+        for &i in &offsets {
+            assert_eq!(cursor.at(text, i), line_col(text, i), "offset {i}");
+        }
+        for &i in offsets.iter().rev().step_by(3) {
+            assert_eq!(
+                cursor.at(text, i),
+                line_col(text, i),
+                "offset {i} going back"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = b"\xEF\xBB\xBF{\"a\": 1}";
+        assert_eq!(LineCursor::default().at(text, 4), (1, 2));
+    }
+}
