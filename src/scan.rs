@@ -12,8 +12,9 @@ use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
+use crate::ingest::project::Fields;
 use crate::ingest::{self, Head, Select, Take};
-use crate::model::{self, Event, Inventory, schema};
+use crate::model::{self, Event, Inventory, Kept, schema};
 use crate::rules::{Doc, Hit, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
@@ -120,18 +121,25 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         }
     };
     let fields = folds.fields();
-    let read = registry.event_fields().map(|mut f| {
+    // The rules' fields, with the analyses' (a record may be read by both), and with the
+    // inputs of derived facts for the records that have them.
+    let rules_fields = registry.event_fields().map(|(mut f, derived)| {
         f.extend(&fields);
-        f
+        let mut with_inputs = f.clone();
+        if derived {
+            with_inputs.extend(&Fields::of(model::EVENT_FACT_INPUTS.iter().copied()));
+        }
+        (f, with_inputs)
     });
+    let (read, derived) = match (&rules_fields, options.whole_records) {
+        (Some((f, d)), false) => (Some(f), Some(d)),
+        _ => (None, None),
+    };
     let select = Select {
         take: &take,
         fields: &fields,
-        read: if options.whole_records {
-            None
-        } else {
-            read.as_ref()
-        },
+        read,
+        derived,
     };
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
@@ -141,10 +149,26 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         .map(|(id, path)| {
             let mut findings = Vec::new();
             let mut notes = Notes::default();
-            let outcome =
+            let mut problems = Vec::new();
+            let mut outcome =
                 ingest::read_file(*id, path, options.max_file_size, select, &mut |event| {
-                    event_findings(registry, &folds, &mut notes, event, &mut findings);
+                    let out = (&mut findings, &mut problems);
+                    event_findings(registry, &folds, &mut notes, event, out);
                 });
+            for (pointer, at, message) in problems {
+                let mut d = Diagnostic::error(
+                    path,
+                    format!(
+                        "CloudTrail record {pointer}: its rules fired, but it cannot be \
+                         parsed whole for the finding ({message}); the finding shows only the \
+                         fields the rules decide by"
+                    ),
+                );
+                if let Some((line, column)) = at {
+                    d = d.at(line, column);
+                }
+                outcome.diagnostics.push(d);
+            }
             let mut into = merged
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -248,12 +272,16 @@ fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnos
 
 /// Runs the event rules that may apply to one CloudTrail record, and the analyses that
 /// fold over the stream.
+/// A record whose rules fired but that could not be parsed whole: its pointer, position and
+/// why.
+type Problem = (String, Option<(usize, usize)>, String);
+
 fn event_findings(
     registry: &Registry,
     folds: &Folds,
     notes: &mut Notes,
     event: &Event,
-    out: &mut Vec<Finding>,
+    (out, problems): (&mut Vec<Finding>, &mut Vec<Problem>),
 ) {
     if folds.wants(
         event.str("eventSource").unwrap_or(""),
@@ -261,19 +289,31 @@ fn event_findings(
     ) {
         folds.observe(notes, event);
     }
-    if !event.whole {
+    if event.kept == Kept::Folds {
         return;
     }
-    let doc = Doc::Plain(event.record);
+    // A record parsed for the fields the rules decide by is parsed whole for its findings.
+    let mut whole: Option<Value> = None;
     for index in registry.for_record(event.record) {
         let rule = registry.get(index);
-        if !rule.detection.matches(doc) {
+        if !rule.detection.matches(Doc::Plain(event.record)) {
             continue;
         }
         folds.matched(notes, index, event);
         if !rule.generate {
             continue;
         }
+        if event.kept == Kept::Rules && whole.is_none() {
+            match event.whole_record() {
+                Ok(record) => whole = Some(record),
+                Err(e) => {
+                    problems.push((event.loc().pointer, event.position(), e));
+                    // Said once per record.
+                    whole = Some(event.record.clone());
+                }
+            }
+        }
+        let doc = Doc::Plain(whole.as_ref().unwrap_or(event.record));
         let hits = rule.detection.explain(doc).unwrap_or_default();
         let base = event.kept_loc();
         let at = |h: &Hit| base.below(format!("{}{}", base.pointer, h.pointer));

@@ -82,3 +82,52 @@ fn organization_trail_of_several_accounts() {
     spec.seed = 7;
     check(&spec);
 }
+
+/// Records parsed for the fields the rules and analyses read give the same findings and KMS
+/// activity as records parsed whole; and a finding's place, located in the record text it
+/// carries, is exactly where reading its file again locates it (same span, same window).
+#[test]
+fn fields_read_and_kept_record_texts_change_nothing() {
+    use atrest::finding::resolve;
+    use atrest::model::Loc;
+    use atrest::scan::{ScanOptions, scan_with};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut spec = LogSpec::new(5000);
+    spec.incidents = 3;
+    generate_logs(&spec, dir.path()).expect("generated");
+    let registry = Registry::builtin().expect("built-in rules");
+    let inputs = [dir.path().to_path_buf()];
+    let fast = scan_with(&inputs, &registry, &ScanOptions::default());
+    let whole = ScanOptions {
+        whole_records: true,
+        ..ScanOptions::default()
+    };
+    let slow = scan_with(&inputs, &registry, &whole);
+    assert!(fast.findings.len() > 20, "{}", fast.findings.len());
+    assert_eq!(fast.findings, slow.findings);
+    assert_eq!(fast.activity, slow.activity);
+    assert!(!fast.activity.rows.is_empty());
+
+    let locs: Vec<Loc> = fast
+        .findings
+        .iter()
+        .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)))
+        .cloned()
+        .collect();
+    let carried = locs.iter().filter(|l| l.record.is_some()).count();
+    assert!(carried * 2 > locs.len(), "{carried} of {}", locs.len());
+    let kept = resolve(&fast.sources, &locs);
+    let bare: Vec<Loc> = locs
+        .iter()
+        .map(|l| Loc::new(l.source, l.pointer.clone()))
+        .collect();
+    let read = resolve(&fast.sources, &bare);
+    for loc in &bare {
+        assert!(read.span(loc).is_some(), "{loc:?}");
+        assert_eq!(kept.span(loc), read.span(loc), "{loc:?}");
+        let window =
+            |r: &atrest::finding::Resolved| r.window(loc).map(|w| (w.base, w.bytes.clone()));
+        assert_eq!(window(&kept), window(&read), "{loc:?}");
+    }
+}

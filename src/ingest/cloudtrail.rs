@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Event, EventAt, Raw, enrich_event, looks_like_record};
+use crate::model::{Event, EventAt, Kept, Raw, enrich_event, looks_like_record};
 use crate::source::SourceId;
 use crate::source::locate::{LineCursor, line_col};
 
@@ -144,7 +144,7 @@ impl<'a> Log<'a> {
         match self.select.take(&Head::of(&value)) {
             Take::Skip => {}
             Take::Count => self.out.events += 1,
-            Take::Read => self.read(at, value, None),
+            Take::Read => self.read(at, value, None, Kept::Whole),
             // Parsed whole already: the analyses read it as it is, without derived facts.
             Take::Fold => self.fold(at, &value, None),
         }
@@ -152,14 +152,20 @@ impl<'a> Log<'a> {
 
     /// A record whose head says it is read: counted, enriched, handed to the rules.
     /// `text`: the file's text and the record's range in it, when the file is UTF-8.
-    fn read(&mut self, at: EventAt, mut value: Value, text: Option<(&[u8], usize, usize)>) {
+    fn read(
+        &mut self,
+        at: EventAt,
+        mut value: Value,
+        text: Option<(&[u8], usize, usize)>,
+        kept: Kept,
+    ) {
         self.out.events += 1;
         enrich_event(&mut value);
         let event = Event {
             record: &value,
             source: self.source,
             at,
-            whole: true,
+            kept,
             text: raw(text, &self.lines),
         };
         (self.on_event)(&event);
@@ -172,7 +178,7 @@ impl<'a> Log<'a> {
             record: value,
             source: self.source,
             at,
-            whole: false,
+            kept: Kept::Folds,
             text: raw(text, &self.lines),
         };
         (self.on_event)(&event);
@@ -275,12 +281,19 @@ impl<'a> Log<'a> {
         // no rule reads is never parsed whole. Otherwise every record is parsed whole, so the
         // one with the bad bytes is found and named.
         let select = self.select;
-        let mut parse = |text: &[u8], start: usize| head_first(text, start, select);
-        let parse: &mut stream::Parse<Parsed> = if simdutf8::basic::from_utf8(&text[at..]).is_ok() {
-            &mut parse
-        } else {
-            &mut whole
+        let utf8 = simdutf8::basic::from_utf8(&text[at..]).ok();
+        let mut parse = |_: &[u8], start: usize| match utf8 {
+            // Offsets in `utf8` are from `at`.
+            Some(utf8) => match head_first(utf8, start - at, select) {
+                Ok((parsed, end)) => Ok((parsed, end + at)),
+                Err(mut e) => {
+                    e.at += at;
+                    Err(e)
+                }
+            },
+            None => whole(text, start),
         };
+        let parse: &mut stream::Parse<Parsed> = &mut parse;
         let result = stream::array_with(text, at, parse, &mut |e: Element<Parsed>| {
             count += 1;
             // Named only when reported: this runs for every record.
@@ -293,7 +306,12 @@ impl<'a> Log<'a> {
                 Some(d) => EventAt::Documents(d, e.index),
             };
             match e.value {
-                Ok(Parsed::Read(value)) => self.read(at, value, Some((text, e.start, e.end))),
+                Ok(Parsed::Read(value)) => {
+                    self.read(at, value, Some((text, e.start, e.end)), Kept::Whole)
+                }
+                Ok(Parsed::Rules(value)) => {
+                    self.read(at, value, Some((text, e.start, e.end)), Kept::Rules)
+                }
                 Ok(Parsed::Fold(value)) => self.fold(at, &value, Some((text, e.start, e.end))),
                 Ok(Parsed::Whole(value)) => self.take(Shape::Records, at, value, || {
                     (name(), Some(line_col(text, e.start)))

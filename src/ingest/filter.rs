@@ -154,6 +154,7 @@ mod tests {
             event_time: Some(Cow::Borrowed(time)),
             aws_region: Some(Cow::Borrowed("us-east-1")),
             recipient_account_id: Some(Cow::Borrowed("123456789012")),
+            ..Head::default()
         }
     }
 

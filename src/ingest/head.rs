@@ -2,26 +2,124 @@
 //! whole, whether it is left out by a filter, only counted, or read by the rules.
 
 use std::borrow::Cow;
+use std::fmt;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::project::Fields;
 use super::stream::{self, Syntax};
 
 /// The fields of a record that decide whether it is read: filters and rule dispatch look at
-/// these before the record is parsed whole.
-#[derive(Debug, Default, serde::Deserialize)]
+/// these before the record is parsed whole. The record's other top-level fields are kept as
+/// raw text, so that a record that is read is parsed from them for the fields it keeps
+/// without a second pass over the rest.
+#[derive(Debug, Default)]
 pub struct Head<'a> {
-    #[serde(rename = "eventSource", borrow, default)]
     pub event_source: Option<Cow<'a, str>>,
-    #[serde(rename = "eventName", borrow, default)]
     pub event_name: Option<Cow<'a, str>>,
-    #[serde(rename = "eventTime", borrow, default)]
     pub event_time: Option<Cow<'a, str>>,
-    #[serde(rename = "awsRegion", borrow, default)]
     pub aws_region: Option<Cow<'a, str>>,
-    #[serde(rename = "recipientAccountId", borrow, default)]
     pub recipient_account_id: Option<Cow<'a, str>>,
+    /// The other top-level fields, in order (empty for a head taken from a parsed record).
+    pub(super) rest: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+/// Which field of the head a key is.
+enum HeadKey<'a> {
+    Source,
+    Name,
+    Time,
+    Region,
+    Account,
+    Other(Cow<'a, str>),
+}
+
+impl<'de> Deserialize<'de> for HeadKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HeadKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<HeadKey<'de>, E> {
+                Ok(HeadKey::of(v).unwrap_or(HeadKey::Other(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<HeadKey<'de>, E> {
+                Ok(HeadKey::of(v).unwrap_or_else(|| HeadKey::Other(Cow::Owned(v.to_owned()))))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl HeadKey<'_> {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "eventSource" => HeadKey::Source,
+            "eventName" => HeadKey::Name,
+            "eventTime" => HeadKey::Time,
+            "awsRegion" => HeadKey::Region,
+            "recipientAccountId" => HeadKey::Account,
+            _ => return None,
+        })
+    }
+}
+
+/// A string, borrowed from the text when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Head<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Head<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a CloudTrail record")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head<'de>, A::Error> {
+                let mut head = Head {
+                    rest: Vec::with_capacity(32),
+                    ..Head::default()
+                };
+                // A field of the head that is null counts as absent, as serde's `Option` has it.
+                let text = |v: Option<Text<'de>>| v.map(|t| t.0);
+                while let Some(key) = map.next_key::<HeadKey>()? {
+                    match key {
+                        HeadKey::Source => head.event_source = text(map.next_value()?),
+                        HeadKey::Name => head.event_name = text(map.next_value()?),
+                        HeadKey::Time => head.event_time = text(map.next_value()?),
+                        HeadKey::Region => head.aws_region = text(map.next_value()?),
+                        HeadKey::Account => head.recipient_account_id = text(map.next_value()?),
+                        HeadKey::Other(k) => head.rest.push((k, map.next_value()?)),
+                    }
+                }
+                Ok(head)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 impl<'a> Head<'a> {
@@ -34,7 +132,32 @@ impl<'a> Head<'a> {
             event_time: field("eventTime"),
             aws_region: field("awsRegion"),
             recipient_account_id: field("recipientAccountId"),
+            rest: Vec::new(),
         }
+    }
+
+    /// The record, for `fields`: the head's own fields and the kept ones of the rest.
+    fn record(&self, fields: &Fields) -> Result<Value, serde_json::Error> {
+        let mut out = serde_json::Map::new();
+        for (key, value) in [
+            ("eventSource", &self.event_source),
+            ("eventName", &self.event_name),
+            ("eventTime", &self.event_time),
+            ("awsRegion", &self.aws_region),
+            ("recipientAccountId", &self.recipient_account_id),
+        ] {
+            if let Some(v) = value
+                && fields.keeps(key)
+            {
+                out.insert(key.to_owned(), Value::String(v.clone().into_owned()));
+            }
+        }
+        for (key, raw) in &self.rest {
+            if let Some(value) = fields.parse_field(key, raw.get())? {
+                out.insert(key.clone().into_owned(), value);
+            }
+        }
+        Ok(Value::Object(out))
     }
 
     pub fn event_source(&self) -> &str {
@@ -68,6 +191,8 @@ pub struct Select<'a> {
     pub fields: &'a Fields,
     /// The fields a record read by the rules keeps ([`Take::Read`]); `None`: all of them.
     pub read: Option<&'a Fields>,
+    /// Those and the inputs of derived facts, for records that have them.
+    pub derived: Option<&'a Fields>,
 }
 
 impl Select<'_> {
@@ -85,6 +210,7 @@ pub const READ_ALL: Select<'static> = Select {
     take: &read,
     fields: &Fields::NONE,
     read: None,
+    derived: None,
 };
 
 /// A record of `Records`: only its head, or the whole of it — `Read` when its head has
@@ -92,6 +218,8 @@ pub const READ_ALL: Select<'static> = Select {
 pub(super) enum Parsed {
     Head(Take),
     Read(Value),
+    /// Parsed for the fields the rules decide by ([`Select::read`]).
+    Rules(Value),
     /// Parsed for the analyses' fields ([`Take::Fold`]).
     Fold(Value),
     Whole(Value),
@@ -100,38 +228,43 @@ pub(super) enum Parsed {
 /// A record of `Records` read head first: its head decides; it is parsed whole only to be
 /// read. A value whose head cannot be read (not an object, a field of the wrong type) is
 /// parsed whole, and the one door decides what it is.
+///
+/// `utf8` is the text checked as UTF-8 (serde_json then need not check each string again).
 pub(super) fn head_first(
-    text: &[u8],
+    utf8: &str,
     start: usize,
     select: Select,
 ) -> Result<(Parsed, usize), Syntax> {
+    let text = utf8.as_bytes();
     // Only an object has a head (serde would read a struct from an array too): anything
     // else goes to the one door whole, which reports it.
     if text.get(start) != Some(&b'{') {
         return whole(text, start);
     }
-    let mut heads = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<Head>();
+    let mut heads = serde_json::Deserializer::from_str(&utf8[start..]).into_iter::<Head>();
     if let Some(Ok(head)) = heads.next() {
         let end = start + heads.byte_offset();
+        let project = |fields: &Fields| {
+            head.record(fields)
+                .map_err(|e| Syntax::from_serde(text, start, &e))
+        };
         return match select.take(&head) {
-            Take::Read => match select.read {
-                None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
-                Some(fields) => project(text, (start, end), fields).map(|v| (Parsed::Read(v), end)),
-            },
-            Take::Fold => {
-                project(text, (start, end), select.fields).map(|v| (Parsed::Fold(v), end))
+            Take::Read => {
+                let fields = if crate::model::has_event_facts(head.event_name()) {
+                    select.derived
+                } else {
+                    select.read
+                };
+                match fields {
+                    None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
+                    Some(fields) => project(fields).map(|v| (Parsed::Rules(v), end)),
+                }
             }
+            Take::Fold => project(select.fields).map(|v| (Parsed::Fold(v), end)),
             take => Ok((Parsed::Head(take), end)),
         };
     }
     whole(text, start)
-}
-
-/// The record at `text[start..end]` (the head's pass found where it ends), for `fields`.
-fn project(text: &[u8], (start, end): (usize, usize), fields: &Fields) -> Result<Value, Syntax> {
-    fields
-        .parse(&text[start..end])
-        .map_err(|e| Syntax::from_serde(text, start, &e))
 }
 
 pub(super) fn whole(text: &[u8], start: usize) -> Result<(Parsed, usize), Syntax> {

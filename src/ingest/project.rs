@@ -75,6 +75,20 @@ impl Fields {
         out
     }
 
+    /// Whether the field `key` is kept, whole or in part.
+    pub fn keeps(&self, key: &str) -> bool {
+        self.find(key).is_some()
+    }
+
+    /// The field `key`, whose value is the JSON text `raw`, as kept: `None` when it is not.
+    pub fn parse_field(&self, key: &str, raw: &str) -> Result<Option<Value>, serde_json::Error> {
+        match self.find(key) {
+            None => Ok(None),
+            Some(None) => serde_json::from_str(raw).map(Some),
+            Some(Some(sub)) => sub.parse(raw).map(Some),
+        }
+    }
+
     fn find(&self, key: &str) -> Option<&Option<Fields>> {
         self.names
             .iter()
@@ -83,8 +97,8 @@ impl Fields {
     }
 
     /// Parses `text`, one JSON value, keeping these fields. A syntax error is serde_json's.
-    pub fn parse(&self, text: &[u8]) -> Result<Value, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(text);
+    pub fn parse(&self, text: &str) -> Result<Value, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
         let value = Project(self).deserialize(&mut de)?;
         de.end()?;
         Ok(value)
@@ -198,7 +212,7 @@ mod tests {
 
     fn project(paths: &[&str], text: &str) -> Value {
         Fields::of(paths.iter().copied())
-            .parse(text.as_bytes())
+            .parse(text)
             .expect("parses")
     }
 
@@ -250,9 +264,9 @@ mod tests {
     #[test]
     fn broken_json_is_an_error_not_a_partial_value() {
         let f = Fields::of(["a"]);
-        assert!(f.parse(br#"{"a":1,"b":[1,2}"#).is_err());
-        assert!(f.parse(br#"{"a":"#).is_err());
-        assert!(f.parse(br#"{"a":1} 2"#).is_err());
+        assert!(f.parse(r#"{"a":1,"b":[1,2}"#).is_err());
+        assert!(f.parse(r#"{"a":"#).is_err());
+        assert!(f.parse(r#"{"a":1} 2"#).is_err());
     }
 
     #[test]

@@ -28,12 +28,23 @@ pub struct Event<'a> {
     pub record: &'a Value,
     pub source: SourceId,
     pub at: EventAt,
-    /// The record is whole and has its derived facts; otherwise it holds only the fields the
-    /// analyses read ([`crate::ingest::Take::Fold`]) and no rule sees it.
-    pub whole: bool,
+    /// How much of the record `record` holds.
+    pub kept: Kept,
     /// The record's text in its file, when the reader has it (records of a UTF-8
     /// `{"Records": [...]}` log): places that findings keep carry a copy of it.
     pub text: Option<Raw<'a>>,
+}
+
+/// How much of a record an event holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// All of it, with its derived facts.
+    Whole,
+    /// The fields the rules decide by (and their derived facts): a rule that fires reads the
+    /// record whole ([`Event::whole_record`]).
+    Rules,
+    /// The fields the analyses read ([`crate::ingest::Take::Fold`]): no rule sees it.
+    Folds,
 }
 
 /// Where a record's text is: the file's text, the record's byte range, and the file's line
@@ -63,6 +74,28 @@ impl EventAt {
 impl Event<'_> {
     pub fn loc(&self) -> Loc {
         self.at.loc(self.source)
+    }
+
+    /// The whole record with its derived facts, parsed again from its text when the event
+    /// holds only some of it. Fails if the text does not parse whole (nested past the
+    /// parser's depth limit in a field no rule decides by), or if the reader kept none.
+    pub fn whole_record(&self) -> Result<Value, String> {
+        if self.kept == Kept::Whole {
+            return Ok(self.record.clone());
+        }
+        let text = self
+            .text
+            .and_then(|raw| raw.file.get(raw.start..raw.end))
+            .ok_or("the record's text was not kept")?;
+        let mut record: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        super::enrich_event(&mut record);
+        Ok(record)
+    }
+
+    /// The line and column where the record starts, when its text was kept.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        self.text
+            .map(|raw| raw.lines.borrow_mut().at(raw.file, raw.start))
     }
 
     /// The record's place, carrying a copy of its text (secret values masked) when the

@@ -37,10 +37,32 @@ pub const INPUTS: &[&str] = &[
     "resources",
 ];
 
+/// Whether records of this event name get derived facts.
+pub fn applies(name: &str) -> bool {
+    matches!(
+        name,
+        "PutBucketPolicy"
+            | "PutKeyPolicy"
+            | "CreateKey"
+            | "PutBucketAcl"
+            | "PutObjectAcl"
+            | "CreateGrant"
+            | "ModifySnapshotAttribute"
+            | "ModifyImageAttribute"
+            | "PutBucketPublicAccessBlock"
+            | "PutAccountPublicAccessBlock"
+            | "PutEventSelectors"
+            | "UpdateTrail"
+    )
+}
+
 pub fn enrich(record: &mut Value) {
     let Some(name) = record.get("eventName").and_then(Value::as_str) else {
         return;
     };
+    if !applies(name) {
+        return;
+    }
     let own = own_account(record);
     let facts = match name {
         "PutBucketPolicy" => policy_facts(record, "bucketPolicy", &own),

@@ -271,33 +271,22 @@ impl Registry {
             || lookup(&self.by_event_source, event_source).is_some()
     }
 
-    /// The fields of a record that the event rules read: their field tests, messages,
-    /// resources and locations, the fields correlations group and count by, with the inputs
-    /// of the derived facts and the fields every event finding reports. A record is parsed
-    /// for these alone; `None` when a rule searches every string of the record (keywords).
-    pub fn event_fields(&self) -> Option<Fields> {
-        let mut fields = Fields::of(
-            ["eventID", "eventTime", "eventName", "eventSource"]
-                .into_iter()
-                .chain(crate::model::EVENT_FACT_INPUTS.iter().copied()),
-        );
+    /// The fields of a record that the event rules decide by: their field tests and the
+    /// fields correlations group and count by, with the fields dispatch and correlation
+    /// matches read. A record is parsed for these alone; when a rule fires on it, it is
+    /// parsed whole for the finding. `None` when a rule searches every string of the record
+    /// (keywords). Rules that test a derived fact (`atrest.*`) also need its inputs, on the
+    /// records that have them ([`crate::model::has_event_facts`]): `derived` says whether any does.
+    pub fn event_fields(&self) -> Option<(Fields, bool)> {
+        let mut fields = Fields::of(["eventID", "eventTime", "eventName", "eventSource"]);
+        let mut derived = false;
         for rule in self.rules.iter().filter(|r| r.target == Target::Events) {
             if rule.detection.has_keywords() {
                 return None;
             }
             for test in rule.detection.fields() {
+                derived |= test.path.first().is_some_and(|f| f == "atrest");
                 fields.add_path(test.path.iter().map(String::as_str));
-            }
-            let templates = [
-                Some(&rule.message),
-                Some(&rule.remediation),
-                rule.resource.as_ref(),
-            ];
-            for path in templates.into_iter().flatten().flat_map(|t| t.paths()) {
-                fields.add_path(path.iter().map(String::as_str));
-            }
-            if let Some(path) = &rule.location {
-                fields.add_path(path.iter().map(String::as_str));
             }
             if let Some(c) = &rule.correlation {
                 let named = c
@@ -310,7 +299,7 @@ impl Registry {
                 }
             }
         }
-        Some(fields)
+        Some((fields, derived))
     }
 
     pub fn len(&self) -> usize {

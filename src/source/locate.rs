@@ -461,7 +461,13 @@ impl LineCursor {
             self.offset = 3.min(offset);
         }
         let from = self.offset.min(offset);
-        let chars = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        let chars = |s: &[u8]| {
+            if s.is_ascii() {
+                s.len()
+            } else {
+                s.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+            }
+        };
         let gap = &text[from..offset];
         match memchr::memrchr(b'\n', gap) {
             Some(last) => {
