@@ -283,10 +283,7 @@ fn event_findings(
     event: &Event,
     (out, problems): (&mut Vec<Finding>, &mut Vec<Problem>),
 ) {
-    if folds.wants(
-        event.str("eventSource").unwrap_or(""),
-        event.str("eventName").unwrap_or(""),
-    ) {
+    if folds.wants(event.source_name(), event.name()) {
         folds.observe(notes, event);
     }
     if event.kept == Kept::Folds {

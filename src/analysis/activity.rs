@@ -9,9 +9,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::Value;
-
-use crate::model::Event;
+use super::record::Record;
 
 pub use super::key_names::{AliasEvent, KeyId, KeyName, Resolver};
 
@@ -78,16 +76,15 @@ fn cloudtrail_seconds(s: &str) -> Option<i64> {
 
 /// Who made a call: the IAM ARN, or for an AWS service acting on its own the service, or the
 /// identity type with its principal id.
-pub fn principal(record: &Value) -> Cow<'_, str> {
-    let identity = record.get("userIdentity");
-    let field = |name: &str| identity.and_then(|i| i.get(name)).and_then(Value::as_str);
-    if let Some(arn) = field("arn") {
+pub fn principal<'a>(record: &'a Record) -> Cow<'a, str> {
+    let identity = record.identity();
+    if let Some(arn) = identity.arn.any() {
         return Cow::Borrowed(arn);
     }
-    if let Some(service) = field("invokedBy") {
+    if let Some(service) = identity.invoked_by.any() {
         return Cow::Borrowed(service);
     }
-    match (field("type"), field("principalId")) {
+    match (identity.kind.any(), identity.principal_id.any()) {
         (Some(t), Some(p)) => Cow::Owned(format!("{t}:{p}")),
         (Some(t), None) => Cow::Borrowed(t),
         (None, Some(p)) => Cow::Borrowed(p),
@@ -97,68 +94,63 @@ pub fn principal(record: &Value) -> Cow<'_, str> {
 
 /// The AWS service a call came through: `userIdentity.invokedBy`, or a source address that is
 /// a service's name (`s3.amazonaws.com` calls KMS for SSE-KMS objects).
-pub fn service(record: &Value) -> Option<&str> {
-    let invoked = record
-        .get("userIdentity")
-        .and_then(|i| i.get("invokedBy"))
-        .and_then(Value::as_str);
-    invoked.or_else(|| {
+pub fn service<'a>(record: &'a Record) -> Option<&'a str> {
+    record.identity().invoked_by.any().or_else(|| {
         record
-            .get("sourceIPAddress")
-            .and_then(Value::as_str)
+            .source_ip_address
+            .any()
             .filter(|s| s.ends_with(".amazonaws.com"))
     })
 }
 
-fn text<'a>(record: &'a Value, pointer: &str) -> Option<&'a str> {
-    record
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-}
-
 /// The KMS call a record is, for records of `kms.amazonaws.com`; its key is written into
 /// `key` (a buffer kept from call to call).
-pub fn kms_call<'a>(event: &Event<'a>, key: &'a mut String) -> KmsCall<'a> {
-    let record = event.record;
-    let account = text(record, "/recipientAccountId")
-        .or_else(|| text(record, "/userIdentity/accountId"))
+pub fn kms_call<'a>(record: &'a Record, key: &'a mut String) -> KmsCall<'a> {
+    let account = record
+        .recipient_account_id
+        .get()
+        .or_else(|| record.identity().account_id.get())
         .unwrap_or("");
-    let region = text(record, "/awsRegion").unwrap_or("");
-    let from_resources = record
-        .get("resources")
-        .and_then(Value::as_array)
-        .and_then(|list| {
-            list.iter().enumerate().find_map(|(i, r)| {
-                let arn = r.get("ARN").and_then(Value::as_str)?;
-                arn.contains(":key/").then_some((i, arn))
-            })
-        });
-    const CANDIDATES: [&str; 5] = [
-        "/responseElements/keyId",
-        "/responseElements/keyMetadata/arn",
-        "/requestParameters/keyId",
-        "/requestParameters/targetKeyId",
-        "/requestParameters/destinationKeyId",
+    let region = record.aws_region.get().unwrap_or("");
+    let from_resources = record.resources.0.iter().enumerate().find_map(|(i, r)| {
+        let arn = r.arn.any()?;
+        arn.contains(":key/").then_some((i, arn))
+    });
+    let (request, response) = (record.request(), record.response());
+    let candidates = [
+        (response.key_id.get(), "/responseElements/keyId"),
+        (
+            response.key_metadata.0.arn.get(),
+            "/responseElements/keyMetadata/arn",
+        ),
+        (request.key_id.get(), "/requestParameters/keyId"),
+        (
+            request.target_key_id.get(),
+            "/requestParameters/targetKeyId",
+        ),
+        (
+            request.destination_key_id.get(),
+            "/requestParameters/destinationKeyId",
+        ),
     ];
     let (named, key_field) = match from_resources {
         Some((i, arn)) => (
             KeyName::write(key, arn, account, region),
             RESOURCE_FIELDS.get(i).copied().unwrap_or("/resources"),
         ),
-        None => CANDIDATES
+        None => candidates
             .iter()
-            .find_map(|p| text(record, p).map(|s| (KeyName::write(key, s, account, region), *p)))
+            .find_map(|(s, p)| s.map(|s| (KeyName::write(key, s, account, region), *p)))
             .unwrap_or((false, "")),
     };
     let key: &'a str = key;
-    let time_text = text(record, "/eventTime").unwrap_or("");
+    let time_text = record.event_time.get().unwrap_or("");
     KmsCall {
         key: named.then_some(key),
-        operation: text(record, "/eventName").unwrap_or(""),
+        operation: record.event_name.get().unwrap_or(""),
         principal: principal(record),
         service: service(record),
-        error: text(record, "/errorCode"),
+        error: record.error_code.get(),
         time: seconds(time_text),
         time_text,
         key_field,
@@ -174,19 +166,18 @@ const RESOURCE_FIELDS: [&str; 4] = [
 ];
 
 /// The alias a successful `CreateAlias`/`UpdateAlias` record sets.
-pub fn alias_event(event: &Event, call: &KmsCall) -> Option<AliasEvent> {
+pub fn alias_event(record: &Record, call: &KmsCall) -> Option<AliasEvent> {
     if call.error.is_some() || !matches!(call.operation, "CreateAlias" | "UpdateAlias") {
         return None;
     }
-    let record = event.record;
-    let account = text(record, "/recipientAccountId").unwrap_or("");
-    let region = text(record, "/awsRegion").unwrap_or("");
+    let account = record.recipient_account_id.get().unwrap_or("");
+    let region = record.aws_region.get().unwrap_or("");
     let parse = |s: &str| {
         let mut buf = String::new();
         KeyName::write(&mut buf, s, account, region).then_some(KeyName(buf))
     };
-    let alias = parse(text(record, "/requestParameters/aliasName")?)?;
-    let target = parse(text(record, "/requestParameters/targetKeyId")?)?;
+    let alias = parse(record.request().alias_name.get()?)?;
+    let target = parse(record.request().target_key_id.get()?)?;
     Some(AliasEvent {
         alias,
         target,

@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::Value;
-
 use crate::model::{Event, EventAt, Loc};
+
+use super::record::Record;
 use crate::source::SourceId;
 
 use super::activity::{
@@ -90,7 +90,7 @@ pub struct Seen {
 }
 
 impl Seen {
-    fn new(event: &Event, call: &KmsCall, time: i64) -> Seen {
+    fn new(event: &Event, record: &Record, call: &KmsCall, time: i64) -> Seen {
         Seen {
             time,
             time_text: call.time_text.to_owned(),
@@ -98,7 +98,7 @@ impl Seen {
             operation: call.operation.to_owned(),
             service: call.service.map(str::to_owned),
             loc: event.kept_loc(),
-            event_id: event.str("eventID").map(str::to_owned),
+            event_id: record.event_id.any().map(str::to_owned),
         }
     }
 }
@@ -347,14 +347,15 @@ fn slot<'m, V: Default>(map: &'m mut HashMap<KeyName, V>, key: &str) -> Option<&
 impl KeyNotes {
     pub fn observe(&mut self, event: &Event) {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let call = kms_call(event, &mut scratch);
-        self.observe_call(event, &call);
+        let record = Record::of(event);
+        let call = kms_call(&record, &mut scratch);
+        self.observe_call(event, &record, &call);
         self.scratch = scratch;
     }
 
-    fn observe_call(&mut self, event: &Event, call: &KmsCall) {
+    fn observe_call(&mut self, event: &Event, record: &Record, call: &KmsCall) {
         self.activity.add(call);
-        if let Some(alias) = alias_event(event, call) {
+        if let Some(alias) = alias_event(record, call) {
             self.aliases.push(alias);
         }
         let (Some(key), Some(time)) = (call.key, call.time) else {
@@ -366,9 +367,9 @@ impl KeyNotes {
         match call.error {
             Some(code) if unusable_error(code) => {
                 let failure = Failure {
-                    seen: Seen::new(event, call, time),
+                    seen: Seen::new(event, record, call, time),
                     error: code.to_owned(),
-                    context: context_resources(event.record),
+                    context: context_resources(record),
                 };
                 if let Some(minutes) = slot(&mut self.failures, key) {
                     minutes
@@ -386,10 +387,10 @@ impl KeyNotes {
                     Some(change) => self.steps.push(Step {
                         key: KeyName::of(key),
                         change,
-                        seen: Seen::new(event, call, time),
+                        seen: Seen::new(event, record, call, time),
                         key_field: call.key_field,
-                        source_ip: event.str("sourceIPAddress").map(str::to_owned),
-                        deletion: (change == Change::ScheduleDeletion).then(|| deletion(event)),
+                        source_ip: record.source_ip_address.any().map(str::to_owned),
+                        deletion: (change == Change::ScheduleDeletion).then(|| deletion(record)),
                     }),
                     None => {}
                 }
@@ -453,33 +454,27 @@ impl KeyNotes {
     }
 }
 
-fn deletion(event: &Event) -> (String, Option<u64>) {
-    let r = event.record;
-    let date = r
-        .pointer("/responseElements/deletionDate")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let days = r
-        .pointer("/responseElements/pendingWindowInDays")
-        .or_else(|| r.pointer("/requestParameters/pendingWindowInDays"))
-        .and_then(Value::as_u64);
+fn deletion(record: &Record) -> (String, Option<u64>) {
+    let response = record.response();
+    let date = response.deletion_date.any().unwrap_or("").to_owned();
+    let days = response
+        .pending_window_in_days
+        .0
+        .or(record.request().pending_window_in_days.0);
     (date, days)
 }
 
 /// The resources an encryption context names: AWS services put the resource a data key
 /// protects under `aws:<service>:<name>` (`aws:ebs:id`, `aws:s3:arn`, `aws:lambda:FunctionArn`).
-fn context_resources(record: &Value) -> Vec<String> {
-    let Some(context) = record
-        .pointer("/requestParameters/encryptionContext")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    context
+fn context_resources(record: &Record) -> Vec<String> {
+    record
+        .request()
+        .encryption_context
+        .0
+        .0
         .iter()
         .filter(|(k, _)| k.starts_with("aws:"))
-        .filter_map(|(_, v)| v.as_str())
+        .filter_map(|(_, v)| v.any())
         .map(str::to_owned)
         .collect()
 }

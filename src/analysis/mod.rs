@@ -14,6 +14,7 @@ mod key_incident;
 mod key_names;
 mod key_wording;
 mod keys;
+mod record;
 mod uploads;
 
 use crate::finding::Finding;
@@ -97,11 +98,11 @@ impl<'r> Folds<'r> {
 
     /// Every record that [`Folds::wants`].
     pub fn observe(&self, notes: &mut Notes, event: &Event) {
-        let source = event.str("eventSource").unwrap_or("");
+        let source = event.source_name();
         if self.keys.is_some() && source == "kms.amazonaws.com" {
             notes.keys.observe(event);
         }
-        if self.uploads.is_some() && uploads::wants(source, event.str("eventName").unwrap_or("")) {
+        if self.uploads.is_some() && uploads::wants(source, event.name()) {
             notes.uploads.observe(event);
         }
     }

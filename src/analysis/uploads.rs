@@ -10,14 +10,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
 use crate::finding::{Finding, Related, Subject, fingerprint};
 use crate::model::arn::bucket_arn;
 use crate::model::{Event, Loc};
 use crate::rules::Rule;
 
 use super::activity::{principal, seconds};
+use super::record::{Record, Text};
 
 pub const RULE: &str = "event-s3-uploads-without-sse-kms";
 
@@ -38,6 +37,11 @@ pub const FIELDS: &[&str] = &[
     "requestParameters/key",
     "additionalEventData/SSEApplied",
 ];
+
+/// A string field's text, `""` when absent.
+fn field_of<'t>(t: &'t Text) -> &'t str {
+    t.any().unwrap_or("")
+}
 
 /// Whether the record is one this analysis reads.
 pub fn wants(event_source: &str, event_name: &str) -> bool {
@@ -106,14 +110,11 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
 
 impl UploadNotes {
     pub fn observe(&mut self, event: &Event) {
-        let r = event.record;
-        if r.get("errorCode").is_some_and(|c| !c.is_null()) {
+        let r = Record::of(event);
+        if r.error_code.present() {
             return;
         }
-        let Some(applied) = r
-            .pointer("/additionalEventData/SSEApplied")
-            .and_then(Value::as_str)
-        else {
+        let Some(applied) = r.additional_event_data.0.sse_applied.any() else {
             return;
         };
         if applied
@@ -123,21 +124,20 @@ impl UploadNotes {
         {
             return;
         }
-        let field = |p: &str| r.pointer(p).and_then(Value::as_str).unwrap_or("");
-        let bucket = field("/requestParameters/bucketName");
+        let bucket = field_of(&r.request().bucket_name);
         if bucket.is_empty() {
             return;
         }
-        let time_text = field("/eventTime");
+        let time_text = field_of(&r.event_time);
         let time = seconds(time_text).unwrap_or(i64::MIN);
-        let operation = field("/eventName");
+        let operation = field_of(&r.event_name);
         let upload = || Upload {
             time,
             time_text: time_text.to_owned(),
             loc: event.kept_loc(),
-            event_id: event.str("eventID").map(str::to_owned),
+            event_id: r.event_id.any().map(str::to_owned),
             operation: operation.to_owned(),
-            object: field("/requestParameters/key").to_owned(),
+            object: field_of(&r.request().key).to_owned(),
             applied: applied.to_owned(),
         };
         // (partition, bucket, principal) as one string, written into a reused buffer: a
@@ -145,9 +145,9 @@ impl UploadNotes {
         let key = &mut self.scratch;
         key.clear();
         for (i, part) in [
-            crate::model::arn::partition(field("/awsRegion")),
+            crate::model::arn::partition(field_of(&r.aws_region)),
             bucket,
-            &principal(r),
+            &principal(&r),
         ]
         .iter()
         .enumerate()

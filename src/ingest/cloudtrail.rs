@@ -146,7 +146,7 @@ impl<'a> Log<'a> {
             Take::Count => self.out.events += 1,
             Take::Read => self.read(at, value, None, Kept::Whole),
             // Parsed whole already: the analyses read it as it is, without derived facts.
-            Take::Fold => self.fold(at, &value, None),
+            Take::Fold => self.fold(at, &value, None, None),
         }
     }
 
@@ -166,18 +166,27 @@ impl<'a> Log<'a> {
             source: self.source,
             at,
             kept,
+            head: None,
             text: raw(text, &self.lines),
         };
         (self.on_event)(&event);
     }
 
     /// A record read by the analyses alone: counted and handed over as parsed.
-    fn fold(&mut self, at: EventAt, value: &Value, text: Option<(&[u8], usize, usize)>) {
+    /// `head`: the head it was read by, with its other fields raw (then `value` is null).
+    fn fold(
+        &mut self,
+        at: EventAt,
+        value: &Value,
+        head: Option<&Head>,
+        text: Option<(&[u8], usize, usize)>,
+    ) {
         self.out.events += 1;
         let event = Event {
             record: value,
             source: self.source,
             at,
+            head,
             kept: Kept::Folds,
             text: raw(text, &self.lines),
         };
@@ -312,7 +321,10 @@ impl<'a> Log<'a> {
                 Ok(Parsed::Rules(value)) => {
                     self.read(at, value, Some((text, e.start, e.end)), Kept::Rules)
                 }
-                Ok(Parsed::Fold(value)) => self.fold(at, &value, Some((text, e.start, e.end))),
+                Ok(Parsed::Fold(head)) => {
+                    let text = Some((text, e.start, e.end));
+                    self.fold(at, &Value::Null, Some(&head), text);
+                }
                 Ok(Parsed::Whole(value)) => self.take(Shape::Records, at, value, || {
                     (name(), Some(line_col(text, e.start)))
                 }),

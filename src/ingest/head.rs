@@ -6,25 +6,11 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::project::Fields;
 use super::stream::{self, Syntax};
 
-/// The fields of a record that decide whether it is read: filters and rule dispatch look at
-/// these before the record is parsed whole. The record's other top-level fields are kept as
-/// raw text, so that a record that is read is parsed from them for the fields it keeps
-/// without a second pass over the rest.
-#[derive(Debug, Default)]
-pub struct Head<'a> {
-    pub event_source: Option<Cow<'a, str>>,
-    pub event_name: Option<Cow<'a, str>>,
-    pub event_time: Option<Cow<'a, str>>,
-    pub aws_region: Option<Cow<'a, str>>,
-    pub recipient_account_id: Option<Cow<'a, str>>,
-    /// The other top-level fields, in order (empty for a head taken from a parsed record).
-    pub(super) rest: Vec<(Cow<'a, str>, &'a RawValue)>,
-}
+pub use crate::model::Head;
 
 /// Which field of the head a key is.
 enum HeadKey<'a> {
@@ -122,20 +108,7 @@ impl<'de> Deserialize<'de> for Head<'de> {
     }
 }
 
-impl<'a> Head<'a> {
-    /// The head of a record parsed whole.
-    pub fn of(record: &'a Value) -> Head<'a> {
-        let field = |k: &str| record.get(k).and_then(Value::as_str).map(Cow::Borrowed);
-        Head {
-            event_source: field("eventSource"),
-            event_name: field("eventName"),
-            event_time: field("eventTime"),
-            aws_region: field("awsRegion"),
-            recipient_account_id: field("recipientAccountId"),
-            rest: Vec::new(),
-        }
-    }
-
+impl Head<'_> {
     /// The record, for `fields`: the head's own fields and the kept ones of the rest.
     fn record(&self, fields: &Fields) -> Result<Value, serde_json::Error> {
         let mut out = serde_json::Map::new();
@@ -158,14 +131,6 @@ impl<'a> Head<'a> {
             }
         }
         Ok(Value::Object(out))
-    }
-
-    pub fn event_source(&self) -> &str {
-        self.event_source.as_deref().unwrap_or("")
-    }
-
-    pub fn event_name(&self) -> &str {
-        self.event_name.as_deref().unwrap_or("")
     }
 }
 
@@ -215,13 +180,13 @@ pub const READ_ALL: Select<'static> = Select {
 
 /// A record of `Records`: only its head, or the whole of it — `Read` when its head has
 /// already said it is to be read, `Whole` when nothing was decided yet.
-pub(super) enum Parsed {
+pub(super) enum Parsed<'t> {
     Head(Take),
     Read(Value),
     /// Parsed for the fields the rules decide by ([`Select::read`]).
     Rules(Value),
-    /// Parsed for the analyses' fields ([`Take::Fold`]).
-    Fold(Value),
+    /// Read by the analyses alone: its head, with the other fields raw ([`Take::Fold`]).
+    Fold(Head<'t>),
     Whole(Value),
 }
 
@@ -230,11 +195,11 @@ pub(super) enum Parsed {
 /// parsed whole, and the one door decides what it is.
 ///
 /// `utf8` is the text checked as UTF-8 (serde_json then need not check each string again).
-pub(super) fn head_first(
-    utf8: &str,
+pub(super) fn head_first<'t>(
+    utf8: &'t str,
     start: usize,
     select: Select,
-) -> Result<(Parsed, usize), Syntax> {
+) -> Result<(Parsed<'t>, usize), Syntax> {
     let text = utf8.as_bytes();
     // Only an object has a head (serde would read a struct from an array too): anything
     // else goes to the one door whole, which reports it.
@@ -260,13 +225,13 @@ pub(super) fn head_first(
                     Some(fields) => project(fields).map(|v| (Parsed::Rules(v), end)),
                 }
             }
-            Take::Fold => project(select.fields).map(|v| (Parsed::Fold(v), end)),
+            Take::Fold => Ok((Parsed::Fold(head), end)),
             take => Ok((Parsed::Head(take), end)),
         };
     }
     whole(text, start)
 }
 
-pub(super) fn whole(text: &[u8], start: usize) -> Result<(Parsed, usize), Syntax> {
+pub(super) fn whole(text: &[u8], start: usize) -> Result<(Parsed<'_>, usize), Syntax> {
     stream::value_at(text, start).map(|(v, end)| (Parsed::Whole(v), end))
 }

@@ -1,9 +1,11 @@
 //! CloudTrail events as the rules see them: one record at a time, with where it sits.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::source::SourceId;
 use crate::source::locate::LineCursor;
@@ -30,6 +32,9 @@ pub struct Event<'a> {
     pub at: EventAt,
     /// How much of the record `record` holds.
     pub kept: Kept,
+    /// The head the record was read by, with its other top-level fields as raw text, when the
+    /// record is read for the analyses alone ([`Kept::Folds`]; `record` is then null).
+    pub head: Option<&'a Head<'a>>,
     /// The record's text in its file, when the reader has it (records of a UTF-8
     /// `{"Records": [...]}` log): places that findings keep carry a copy of it.
     pub text: Option<Raw<'a>>,
@@ -121,6 +126,22 @@ impl Event<'_> {
     pub fn str(&self, field: &str) -> Option<&str> {
         self.record.get(field).and_then(Value::as_str)
     }
+
+    /// `eventSource`, from the head when the record was not parsed.
+    pub fn source_name(&self) -> &str {
+        match self.head {
+            Some(head) => head.event_source(),
+            None => self.str("eventSource").unwrap_or(""),
+        }
+    }
+
+    /// `eventName`, from the head when the record was not parsed.
+    pub fn name(&self) -> &str {
+        match self.head {
+            Some(head) => head.event_name(),
+            None => self.str("eventName").unwrap_or(""),
+        }
+    }
 }
 
 /// Whether a JSON value looks like a CloudTrail record (outside a `Records` array, where
@@ -139,4 +160,42 @@ pub fn looks_like_record(v: &Value) -> bool {
         .count()
             >= 2
     })
+}
+
+/// The fields of a record that decide whether it is read: filters and rule dispatch look at
+/// these before the record is parsed whole. The record's other top-level fields are kept as
+/// raw text, so that a record that is read is parsed from them for the fields it keeps
+/// without a second pass over the rest.
+#[derive(Debug, Default)]
+pub struct Head<'a> {
+    pub event_source: Option<Cow<'a, str>>,
+    pub event_name: Option<Cow<'a, str>>,
+    pub event_time: Option<Cow<'a, str>>,
+    pub aws_region: Option<Cow<'a, str>>,
+    pub recipient_account_id: Option<Cow<'a, str>>,
+    /// The other top-level fields, in order (empty for a head taken from a parsed record).
+    pub(crate) rest: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+impl<'a> Head<'a> {
+    /// The head of a record parsed whole.
+    pub fn of(record: &'a Value) -> Head<'a> {
+        let field = |k: &str| record.get(k).and_then(Value::as_str).map(Cow::Borrowed);
+        Head {
+            event_source: field("eventSource"),
+            event_name: field("eventName"),
+            event_time: field("eventTime"),
+            aws_region: field("awsRegion"),
+            recipient_account_id: field("recipientAccountId"),
+            rest: Vec::new(),
+        }
+    }
+
+    pub fn event_source(&self) -> &str {
+        self.event_source.as_deref().unwrap_or("")
+    }
+
+    pub fn event_name(&self) -> &str {
+        self.event_name.as_deref().unwrap_or("")
+    }
 }

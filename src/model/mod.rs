@@ -15,7 +15,7 @@ pub mod schema;
 
 pub use arn::{Arn, is_account_id, kms_key_arn};
 pub use build::build;
-pub use event::{Event, EventAt, Kept, Raw, looks_like_record};
+pub use event::{Event, EventAt, Head, Kept, Raw, looks_like_record};
 pub use event_facts::{
     INPUTS as EVENT_FACT_INPUTS, applies as has_event_facts, enrich as enrich_event,
 };
