@@ -12,10 +12,9 @@ use crate::analysis::{Folds, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
-use crate::ingest::project::Fields;
-use crate::ingest::{self, Head, Select, Take};
+use crate::ingest::{self, FieldsFor, Head, Select, Take};
 use crate::model::{self, Event, Inventory, Kept, schema};
-use crate::rules::{Doc, Hit, Registry, Rule};
+use crate::rules::{Doc, EventFields, Hit, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
 /// Counts for summaries, and how long each stage took (for benchmarks).
@@ -120,26 +119,23 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
             Take::Count
         }
     };
-    let fields = folds.fields();
-    // The rules' fields, with the analyses' (a record may be read by both), and with the
-    // inputs of derived facts for the records that have them.
-    let rules_fields = registry.event_fields().map(|(mut f, derived)| {
-        f.extend(&fields);
-        let mut with_inputs = f.clone();
-        if derived {
-            with_inputs.extend(&Fields::of(model::EVENT_FACT_INPUTS.iter().copied()));
+    // A record the rules read keeps the fields of the rules that may apply to it, and the
+    // analyses' when they read it too.
+    let read_fields = EventFields::new(registry).map(|rules| {
+        let mut with_folds = rules.clone();
+        with_folds.extend(&folds.fields());
+        ReadFields {
+            rules,
+            with_folds,
+            folds: &folds,
         }
-        (f, with_inputs)
     });
-    let (read, derived) = match (&rules_fields, options.whole_records) {
-        (Some((f, d)), false) => (Some(f), Some(d)),
-        _ => (None, None),
-    };
     let select = Select {
         take: &take,
-        fields: &fields,
-        read,
-        derived,
+        read: match &read_fields {
+            Some(f) if !options.whole_records => Some(f as &dyn FieldsFor),
+            _ => None,
+        },
     };
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
@@ -272,6 +268,25 @@ fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnos
 
 /// Runs the event rules that may apply to one CloudTrail record, and the analyses that
 /// fold over the stream.
+/// The fields a record the rules read keeps: those of the rules for its name, and the
+/// analyses' when they read it too.
+struct ReadFields<'f> {
+    rules: EventFields,
+    with_folds: EventFields,
+    folds: &'f Folds<'f>,
+}
+
+impl FieldsFor for ReadFields<'_> {
+    fn fields_for(&self, head: &Head) -> &crate::ingest::project::Fields {
+        let (source, name) = (head.event_source(), head.event_name());
+        if self.folds.wants(source, name) {
+            self.with_folds.get(name)
+        } else {
+            self.rules.get(name)
+        }
+    }
+}
+
 /// A record whose rules fired but that could not be parsed whole: its pointer, position and
 /// why.
 type Problem = (String, Option<(usize, usize)>, String);

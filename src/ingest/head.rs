@@ -152,12 +152,14 @@ pub enum Take {
 #[derive(Clone, Copy)]
 pub struct Select<'a> {
     pub take: &'a (dyn Fn(&Head) -> Take + Sync),
-    /// The fields a record read by the analyses alone keeps ([`Take::Fold`]).
-    pub fields: &'a Fields,
-    /// The fields a record read by the rules keeps ([`Take::Read`]); `None`: all of them.
-    pub read: Option<&'a Fields>,
-    /// Those and the inputs of derived facts, for records that have them.
-    pub derived: Option<&'a Fields>,
+    /// The fields a record read by the rules keeps ([`Take::Read`]), by its head; `None`:
+    /// all of them.
+    pub read: Option<&'a dyn FieldsFor>,
+}
+
+/// The fields to keep of a record, by its head.
+pub trait FieldsFor: Sync {
+    fn fields_for(&self, head: &Head) -> &Fields;
 }
 
 impl Select<'_> {
@@ -173,9 +175,7 @@ fn read(_: &Head) -> Take {
 /// Reads every record whole.
 pub const READ_ALL: Select<'static> = Select {
     take: &read,
-    fields: &Fields::NONE,
     read: None,
-    derived: None,
 };
 
 /// A record of `Records`: only its head, or the whole of it — `Read` when its head has
@@ -214,17 +214,10 @@ pub(super) fn head_first<'t>(
                 .map_err(|e| Syntax::from_serde(text, start, &e))
         };
         return match select.take(&head) {
-            Take::Read => {
-                let fields = if crate::model::has_event_facts(head.event_name()) {
-                    select.derived
-                } else {
-                    select.read
-                };
-                match fields {
-                    None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
-                    Some(fields) => project(fields).map(|v| (Parsed::Rules(v), end)),
-                }
-            }
+            Take::Read => match select.read {
+                None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
+                Some(fields) => project(fields.fields_for(&head)).map(|v| (Parsed::Rules(v), end)),
+            },
             Take::Fold => Ok((Parsed::Fold(head), end)),
             take => Ok((Parsed::Head(take), end)),
         };

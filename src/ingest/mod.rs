@@ -22,7 +22,7 @@ use crate::source::{self, SourceId};
 
 use cloudtrail::Log;
 use export::Reader;
-pub use head::{Head, READ_ALL, Select, Take};
+pub use head::{FieldsFor, Head, READ_ALL, Select, Take};
 
 use layout::PathHint;
 

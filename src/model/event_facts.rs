@@ -37,23 +37,25 @@ pub const INPUTS: &[&str] = &[
     "resources",
 ];
 
+/// The event names whose records get derived facts.
+pub const NAMES: &[&str] = &[
+    "PutBucketPolicy",
+    "PutKeyPolicy",
+    "CreateKey",
+    "PutBucketAcl",
+    "PutObjectAcl",
+    "CreateGrant",
+    "ModifySnapshotAttribute",
+    "ModifyImageAttribute",
+    "PutBucketPublicAccessBlock",
+    "PutAccountPublicAccessBlock",
+    "PutEventSelectors",
+    "UpdateTrail",
+];
+
 /// Whether records of this event name get derived facts.
 pub fn applies(name: &str) -> bool {
-    matches!(
-        name,
-        "PutBucketPolicy"
-            | "PutKeyPolicy"
-            | "CreateKey"
-            | "PutBucketAcl"
-            | "PutObjectAcl"
-            | "CreateGrant"
-            | "ModifySnapshotAttribute"
-            | "ModifyImageAttribute"
-            | "PutBucketPublicAccessBlock"
-            | "PutAccountPublicAccessBlock"
-            | "PutEventSelectors"
-            | "UpdateTrail"
-    )
+    NAMES.contains(&name)
 }
 
 pub fn enrich(record: &mut Value) {

@@ -17,7 +17,8 @@ pub use arn::{Arn, is_account_id, kms_key_arn};
 pub use build::build;
 pub use event::{Event, EventAt, Head, Kept, Raw, looks_like_record};
 pub use event_facts::{
-    INPUTS as EVENT_FACT_INPUTS, applies as has_event_facts, enrich as enrich_event,
+    INPUTS as EVENT_FACT_INPUTS, NAMES as EVENT_FACT_NAMES, applies as has_event_facts,
+    enrich as enrich_event,
 };
 pub use inventory::{Inventory, Link, Origin, Resource};
 pub use kind::Kind;

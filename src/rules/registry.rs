@@ -1,7 +1,6 @@
 //! The rules of a scan: the built-in ones embedded in the binary, those of `--rules DIR`,
 //! narrowed by `--only`/`--skip`, indexed by what they apply to.
 
-use crate::ingest::project::Fields;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -271,35 +270,23 @@ impl Registry {
             || lookup(&self.by_event_source, event_source).is_some()
     }
 
-    /// The fields of a record that the event rules decide by: their field tests and the
-    /// fields correlations group and count by, with the fields dispatch and correlation
-    /// matches read. A record is parsed for these alone; when a rule fires on it, it is
-    /// parsed whole for the finding. `None` when a rule searches every string of the record
-    /// (keywords). Rules that test a derived fact (`atrest.*`) also need its inputs, on the
-    /// records that have them ([`crate::model::has_event_facts`]): `derived` says whether any does.
-    pub fn event_fields(&self) -> Option<(Fields, bool)> {
-        let mut fields = Fields::of(["eventID", "eventTime", "eventName", "eventSource"]);
-        let mut derived = false;
-        for rule in self.rules.iter().filter(|r| r.target == Target::Events) {
-            if rule.detection.has_keywords() {
-                return None;
-            }
-            for test in rule.detection.fields() {
-                derived |= test.path.first().is_some_and(|f| f == "atrest");
-                fields.add_path(test.path.iter().map(String::as_str));
-            }
-            if let Some(c) = &rule.correlation {
-                let named = c
-                    .group_by
-                    .iter()
-                    .chain(&c.field)
-                    .chain(c.aliases.values().flat_map(|per_rule| per_rule.values()));
-                for dotted in named {
-                    fields.add_path(dotted.split('.'));
-                }
-            }
+    /// The event rules that may apply to a record, as sets: for each `eventName` a rule
+    /// pins (lower-cased), the rules that pin it; and the rules that pin no name (a source
+    /// only, or neither), which may apply to any record.
+    pub(super) fn event_rule_sets(&self) -> (HashMap<String, Vec<usize>>, Vec<usize>) {
+        let mut unnamed: Vec<usize> = self
+            .by_event_source
+            .values()
+            .flatten()
+            .chain(&self.any_event)
+            .copied()
+            .collect();
+        if let Some(p) = &self.prefilter {
+            unnamed.extend(p.fields.iter().flat_map(|f| f.rules.iter().flatten()));
         }
-        Some((fields, derived))
+        unnamed.sort_unstable();
+        unnamed.dedup();
+        (self.by_event_name.clone(), unnamed)
     }
 
     pub fn len(&self) -> usize {
@@ -347,7 +334,7 @@ fn rule_files(dir: &Path, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
 
 /// A map keyed by lower-cased text, looked up without allocating for the usual short ASCII
 /// names (`DisableKey`, `kms.amazonaws.com`).
-fn lookup<'m>(map: &'m HashMap<String, Vec<usize>>, key: &str) -> Option<&'m Vec<usize>> {
+pub(super) fn lookup<'m, V>(map: &'m HashMap<String, V>, key: &str) -> Option<&'m V> {
     if map.is_empty() {
         return None;
     }
