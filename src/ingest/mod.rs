@@ -88,6 +88,7 @@ pub fn read_file(
             ),
         ));
     }
+    source::recycle(text);
     out
 }
 

@@ -220,7 +220,7 @@ fn gunzip_whole(raw: &[u8], limit: u64) -> Option<Vec<u8>> {
     if size == 0 || size > limit || raw.len() < 18 {
         return None;
     }
-    let mut out = vec![0u8; usize::try_from(size).ok()?];
+    let mut out = buffer(usize::try_from(size).ok()?);
     let mut decoder = libdeflater::Decompressor::new();
     match decoder.gzip_decompress(raw, &mut out) {
         // libdeflate decodes the first member and does not say where it ends. Another
@@ -234,6 +234,30 @@ fn gunzip_whole(raw: &[u8], limit: u64) -> Option<Vec<u8>> {
         }
         _ => None,
     }
+}
+
+thread_local! {
+    /// The buffer of the last file this thread decoded, given back by [`recycle`].
+    static SPARE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A buffer of `size` bytes to decode into: the thread's spare one when there is one (its
+/// memory is reused: only the bytes past its old length are zeroed), else a new one.
+fn buffer(size: usize) -> Vec<u8> {
+    let mut spare = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    spare.resize(size, 0);
+    spare
+}
+
+/// Gives the text of a file back once it has been read, for the next file this thread
+/// decodes (the larger buffer is kept).
+pub fn recycle(text: Vec<u8>) {
+    SPARE.with(|s| {
+        let mut spare = s.borrow_mut();
+        if text.capacity() > spare.capacity() {
+            *spare = text;
+        }
+    });
 }
 
 /// Decompresses every member of a gzip file, one after the other.
