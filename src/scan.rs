@@ -14,7 +14,7 @@ use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
 use crate::ingest::{self, FieldsFor, Head, Select, Take};
 use crate::model::{self, Event, Inventory, Kept, schema};
-use crate::rules::{Doc, EventFields, Hit, Registry, Rule};
+use crate::rules::{Doc, EventFields, Hit, RawFilter, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
 /// Counts for summaries, and how long each stage took (for benchmarks).
@@ -108,10 +108,13 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     } else {
         Take::Fold
     };
+    let raw_filter = RawFilter::new(registry);
     let take = |head: &Head| {
         if filtering && !options.filter.keeps(head) {
             Take::Skip
-        } else if registry.wants_event(head.event_source(), head.event_name()) {
+        } else if registry.wants_event(head.event_source(), head.event_name())
+            && (options.whole_records || raw_filter.may_match(head))
+        {
             Take::Read
         } else if folds.wants(head.event_source(), head.event_name()) {
             fold

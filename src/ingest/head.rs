@@ -87,6 +87,7 @@ impl<'de> Deserialize<'de> for Head<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head<'de>, A::Error> {
                 let mut head = Head {
                     rest: Vec::with_capacity(32),
+                    raw: true,
                     ..Head::default()
                 };
                 // A field of the head that is null counts as absent, as serde's `Option` has it.

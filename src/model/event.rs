@@ -175,6 +175,8 @@ pub struct Head<'a> {
     pub recipient_account_id: Option<Cow<'a, str>>,
     /// The other top-level fields, in order (empty for a head taken from a parsed record).
     pub(crate) rest: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// The head was read from the record's text, so `rest` holds all its other fields.
+    pub(crate) raw: bool,
 }
 
 impl<'a> Head<'a> {
@@ -188,6 +190,7 @@ impl<'a> Head<'a> {
             aws_region: field("awsRegion"),
             recipient_account_id: field("recipientAccountId"),
             rest: Vec::new(),
+            raw: false,
         }
     }
 

@@ -220,21 +220,27 @@ impl Detection {
     /// the text occurs in a string (key or value) at or below the field (anywhere, without
     /// a field). A prefilter for rules that pin no event name or source.
     pub fn required_literals(&self) -> Option<Vec<Needed>> {
-        self.literals_in(&self.condition)
+        self.literals_in(&self.condition, &[])
     }
 
-    fn literals_in(&self, cond: &Cond) -> Option<Vec<Needed>> {
+    /// [`Detection::required_literals`] from the tests of other fields than `skip` (those
+    /// that dispatch has already decided: `eventName`, `eventSource`).
+    pub fn required_literals_besides(&self, skip: &[&str]) -> Option<Vec<Needed>> {
+        self.literals_in(&self.condition, skip)
+    }
+
+    fn literals_in(&self, cond: &Cond, skip: &[&str]) -> Option<Vec<Needed>> {
         match cond {
-            Cond::Sel(i) => self.selections[*i].literals(),
+            Cond::Sel(i) => self.selections[*i].literals(skip),
             Cond::And(items) => items
                 .iter()
-                .filter_map(|c| self.literals_in(c))
+                .filter_map(|c| self.literals_in(c, skip))
                 .min_by_key(Vec::len),
             Cond::Or(items) if items.is_empty() => None,
             Cond::Or(items) => {
                 let mut all = Vec::new();
                 for item in items {
-                    all.extend(self.literals_in(item)?);
+                    all.extend(self.literals_in(item, skip)?);
                 }
                 Some(all)
             }
@@ -338,11 +344,13 @@ impl Selection {
         }
     }
 
-    /// Texts one of which is in every document the selection matches.
-    fn literals(&self) -> Option<Vec<Needed>> {
+    /// Texts one of which is in every document the selection matches, from the tests of
+    /// fields other than `skip`.
+    fn literals(&self, skip: &[&str]) -> Option<Vec<Needed>> {
         let of = |tests: &Vec<FieldTest>| {
             tests
                 .iter()
+                .filter(|t| !(t.path.len() == 1 && skip.contains(&t.path[0].as_str())))
                 .filter_map(|t| {
                     let path = Some(t.path.clone());
                     t.literals.as_ref().map(|l| {
