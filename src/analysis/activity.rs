@@ -7,8 +7,9 @@
 //! `requestParameters.keyId`; `key_names` says how such names become keys.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::Map;
 use super::record::Record;
 
 pub use super::key_names::{AliasEvent, KeyId, KeyName, Resolver};
@@ -190,7 +191,7 @@ pub fn alias_event(record: &Record, call: &KmsCall) -> Option<AliasEvent> {
 #[derive(Debug, Default)]
 pub struct Names {
     list: Vec<String>,
-    index: HashMap<String, u32>,
+    index: Map<String, u32>,
 }
 
 impl Names {
@@ -277,7 +278,7 @@ impl Tally {
 /// The KMS calls of some files, by key as named, principal and operation (all by number).
 #[derive(Debug, Default)]
 pub struct Table {
-    rows: HashMap<(u32, u32, u32), Tally>,
+    rows: Map<(u32, u32, u32), Tally>,
     keys: Names,
     names: Names,
     /// Calls that name no key (`ListKeys`, `CreateKey` refused, ...).

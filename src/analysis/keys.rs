@@ -7,10 +7,11 @@
 //! rare), successful use counted per key and minute with the first and last call of each
 //! minute kept as evidence, refused calls counted per key and minute with the earliest few kept.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Event, EventAt, Loc};
 
+use super::Map;
 use super::record::Record;
 use crate::source::SourceId;
 
@@ -325,8 +326,8 @@ pub const FIELDS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct KeyNotes {
     pub steps: Vec<Step>,
-    pub failures: HashMap<KeyName, BTreeMap<i64, FailMinute>>,
-    pub usage: HashMap<KeyName, BTreeMap<i64, UseMinute>>,
+    pub failures: Map<KeyName, BTreeMap<i64, FailMinute>>,
+    pub usage: Map<KeyName, BTreeMap<i64, UseMinute>>,
     pub names: Names,
     /// The buffer a record's key is written into.
     scratch: String,
@@ -337,7 +338,7 @@ pub struct KeyNotes {
 }
 
 /// The entry of `key` in a map keyed by key names, cloning the name only when it is new.
-fn slot<'m, V: Default>(map: &'m mut HashMap<KeyName, V>, key: &str) -> Option<&'m mut V> {
+fn slot<'m, V: Default>(map: &'m mut Map<KeyName, V>, key: &str) -> Option<&'m mut V> {
     if !map.contains_key(key) {
         map.insert(KeyName::of(key), V::default());
     }

@@ -17,6 +17,9 @@ mod keys;
 mod record;
 mod uploads;
 
+/// A hash map keyed by names from the logs (see Cargo.toml, foldhash).
+pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 use crate::finding::Finding;
 use crate::model::{Event, Inventory};
 use crate::rules::Registry;

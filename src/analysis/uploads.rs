@@ -7,7 +7,7 @@
 //! records, and one finding each would bury the rest of the report. Records without
 //! `SSEApplied` (it is absent from some older records) and failed calls are not counted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::finding::{Finding, Related, Subject, fingerprint};
@@ -15,6 +15,7 @@ use crate::model::arn::bucket_arn;
 use crate::model::{Event, Loc};
 use crate::rules::Rule;
 
+use super::Map;
 use super::activity::{principal, seconds};
 use super::record::{Record, Text};
 
@@ -95,7 +96,7 @@ impl Summary {
 /// One file's uploads without SSE-KMS, by partition, bucket and principal (NUL-separated).
 #[derive(Debug, Default)]
 pub struct UploadNotes {
-    by: HashMap<String, Summary>,
+    by: Map<String, Summary>,
     scratch: String,
 }
 
