@@ -17,8 +17,7 @@ mod keys;
 mod record;
 mod uploads;
 
-/// A hash map keyed by names from the logs (see Cargo.toml, foldhash).
-pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+use crate::FastMap as Map;
 
 use crate::finding::Finding;
 use crate::model::{Event, Inventory};

@@ -2,7 +2,7 @@
 //! parsed for the fields of the rules that may apply to it (those that pin its name, those
 //! that pin only a source, those that pin neither), not for every field any rule reads.
 
-use std::collections::HashMap;
+use crate::FastMap;
 
 use crate::ingest::project::Fields;
 use crate::model::{EVENT_FACT_INPUTS, has_event_facts};
@@ -14,7 +14,7 @@ use super::rule::Rule;
 #[derive(Debug, Clone)]
 pub struct EventFields {
     /// For each name a rule pins (lower-cased).
-    by_name: HashMap<String, Fields>,
+    by_name: FastMap<String, Fields>,
     /// For the other names: the rules that pin no name.
     other: Fields,
     /// The same with the inputs of derived facts, for names that have them.

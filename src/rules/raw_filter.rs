@@ -10,7 +10,7 @@
 //! string is written with escapes; a raw text with a backslash, or with non-ASCII bytes
 //! (which Unicode case folding could turn into ASCII), is taken as a possible match.
 
-use std::collections::HashMap;
+use crate::FastMap;
 
 use memchr::memmem::Finder;
 
@@ -31,7 +31,7 @@ enum Needs {
 #[derive(Debug, Clone)]
 pub struct RawFilter {
     /// For each event name a rule pins (lower-cased).
-    by_name: HashMap<String, Needs>,
+    by_name: FastMap<String, Needs>,
     /// For the other names.
     other: Needs,
 }

@@ -2,6 +2,8 @@
 //! narrowed by `--only`/`--skip`, indexed by what they apply to.
 
 use std::collections::{BTreeMap, HashMap};
+
+use crate::FastMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::Kind;
@@ -20,9 +22,9 @@ pub struct Registry {
     rules: Vec<Rule>,
     by_kind: HashMap<Kind, Vec<usize>>,
     /// Event rules by the lower-cased `eventName` they require.
-    by_event_name: HashMap<String, Vec<usize>>,
+    by_event_name: FastMap<String, Vec<usize>>,
     /// Event rules that pin no `eventName` but an `eventSource`, by its lower-cased value.
-    by_event_source: HashMap<String, Vec<usize>>,
+    by_event_source: FastMap<String, Vec<usize>>,
     /// Event rules that may fire on any event.
     any_event: Vec<usize>,
     /// Those of them that need one of a few texts in the record: tried only when it holds.
@@ -273,7 +275,7 @@ impl Registry {
     /// The event rules that may apply to a record, as sets: for each `eventName` a rule
     /// pins (lower-cased), the rules that pin it; and the rules that pin no name (a source
     /// only, or neither), which may apply to any record.
-    pub(super) fn event_rule_sets(&self) -> (HashMap<String, Vec<usize>>, Vec<usize>) {
+    pub(super) fn event_rule_sets(&self) -> (FastMap<String, Vec<usize>>, Vec<usize>) {
         let mut unnamed: Vec<usize> = self
             .by_event_source
             .values()
@@ -334,7 +336,7 @@ fn rule_files(dir: &Path, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
 
 /// A map keyed by lower-cased text, looked up without allocating for the usual short ASCII
 /// names (`DisableKey`, `kms.amazonaws.com`).
-pub(super) fn lookup<'m, V>(map: &'m HashMap<String, V>, key: &str) -> Option<&'m V> {
+pub(super) fn lookup<'m, V>(map: &'m FastMap<String, V>, key: &str) -> Option<&'m V> {
     if map.is_empty() {
         return None;
     }
