@@ -309,6 +309,7 @@ fn event_findings(
     }
     // A record parsed for the fields the rules decide by is parsed whole for its findings.
     let mut whole: Option<Value> = None;
+    let mut kept: Option<crate::model::Loc> = None;
     for index in registry.for_record(event.record) {
         let rule = registry.get(index);
         if !rule.detection.matches(Doc::Plain(event.record)) {
@@ -330,7 +331,8 @@ fn event_findings(
         }
         let doc = Doc::Plain(whole.as_ref().unwrap_or(event.record));
         let hits = rule.detection.explain(doc).unwrap_or_default();
-        let base = event.kept_loc();
+        // One copy of the record's text for all its findings.
+        let base = kept.get_or_insert_with(|| event.kept_loc()).clone();
         let at = |h: &Hit| base.below(format!("{}{}", base.pointer, h.pointer));
         // The deciding field: the rule's `location:` when it names one that is there.
         let chosen = match &rule.location {

@@ -29,6 +29,36 @@ pub struct Registry {
     any_event: Vec<usize>,
     /// Those of them that need one of a few texts in the record: tried only when it holds.
     prefilter: Option<Prefilter>,
+    /// The rules of each `by_event_name` and `by_event_source` entry, split the same way
+    /// by the texts they need besides the name and source.
+    name_buckets: FastMap<String, Bucket>,
+    source_buckets: FastMap<String, Bucket>,
+}
+
+/// The rules that pin one event name (or source): those tried on every record of it, and
+/// those tried only when the record holds a text they need.
+#[derive(Debug, Default)]
+struct Bucket {
+    always: Vec<usize>,
+    prefilter: Option<Prefilter>,
+}
+
+impl Bucket {
+    fn new(rules: &[Rule], list: &[usize]) -> Bucket {
+        let (prefilter, always) =
+            Prefilter::build(rules, list.to_vec(), &["eventName", "eventSource"]);
+        Bucket { always, prefilter }
+    }
+
+    /// Its rules worth trying on `record`, in index order.
+    fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
+        let from = out.len();
+        out.extend(&self.always);
+        if let Some(p) = &self.prefilter {
+            p.admit(record, out);
+        }
+        out[from..].sort_unstable();
+    }
 }
 
 /// The texts the unpinned rules need, searched for once per record and field instead of
@@ -42,7 +72,8 @@ struct Prefilter {
 #[derive(Debug)]
 struct FieldTexts {
     path: Option<Vec<String>>,
-    texts: regex::RegexSet,
+    /// The texts, lower-cased (ASCII), searched for in the lower-cased strings.
+    texts: aho_corasick::AhoCorasick,
     /// Per text of `texts`: the rules (indices into `rules`) that it lets through.
     rules: Vec<Vec<usize>>,
 }
@@ -157,9 +188,17 @@ impl Registry {
                 }
             }
         }
-        let (prefilter, always) = Prefilter::build(&registry.rules, unpinned);
+        let (prefilter, always) = Prefilter::build(&registry.rules, unpinned, &[]);
         registry.any_event = always;
         registry.prefilter = prefilter;
+        let buckets = |index: &FastMap<String, Vec<usize>>| {
+            index
+                .iter()
+                .map(|(k, list)| (k.clone(), Bucket::new(&registry.rules, list)))
+                .collect()
+        };
+        registry.name_buckets = buckets(&registry.by_event_name);
+        registry.source_buckets = buckets(&registry.by_event_source);
         registry
     }
 
@@ -236,9 +275,17 @@ impl Registry {
     /// nor its source tried only when the record holds a text they need.
     pub fn for_record(&self, record: &serde_json::Value) -> Vec<usize> {
         let field = |k: &str| record.get(k).and_then(serde_json::Value::as_str);
-        let mut rules: Vec<usize> = self
-            .for_event(field("eventSource"), field("eventName"))
-            .collect();
+        let mut rules: Vec<usize> = Vec::new();
+        // Of the rules that pin its name or source, those whose texts it holds.
+        for (buckets, key) in [
+            (&self.name_buckets, field("eventName")),
+            (&self.source_buckets, field("eventSource")),
+        ] {
+            if let Some(bucket) = key.and_then(|k| lookup(buckets, k)) {
+                bucket.admit(record, &mut rules);
+            }
+        }
+        rules.extend(&self.any_event);
         if let Some(prefilter) = &self.prefilter {
             prefilter.admit(record, &mut rules);
         }
@@ -432,12 +479,17 @@ fn check_correlations(rules: &mut Vec<Rule>, errors: &mut Vec<LoadError>) {
 type TextRules = Vec<(String, Vec<usize>)>;
 
 impl Prefilter {
-    /// Splits the unpinned rules into those a text search can admit and the rest.
-    fn build(rules: &[Rule], unpinned: Vec<usize>) -> (Option<Prefilter>, Vec<usize>) {
+    /// Splits rules into those a text search can admit and the rest, from the texts they
+    /// need besides the fields in `skip` (those dispatch has decided).
+    fn build(
+        rules: &[Rule],
+        unpinned: Vec<usize>,
+        skip: &[&str],
+    ) -> (Option<Prefilter>, Vec<usize>) {
         let mut by_field: BTreeMap<Option<Vec<String>>, TextRules> = BTreeMap::new();
         let mut always = Vec::new();
         for i in unpinned {
-            match rules[i].detection.required_literals() {
+            match rules[i].detection.required_literals_besides(skip) {
                 Some(needed) if !needed.is_empty() => {
                     for (path, text) in needed {
                         let texts = by_field.entry(path).or_default();
@@ -452,17 +504,15 @@ impl Prefilter {
         }
         let mut fields = Vec::new();
         for (path, texts) in by_field {
-            // Case-insensitive as the patterns are.
-            let patterns = texts
-                .iter()
-                .map(|(t, _)| format!("(?i){}", regex::escape(t)));
-            match regex::RegexSet::new(patterns) {
+            // The texts are lower-cased ASCII (`prefilter_literal`); the strings are
+            // lower-cased as the patterns compare them.
+            match aho_corasick::AhoCorasick::new(texts.iter().map(|(t, _)| t)) {
                 Ok(set) => fields.push(FieldTexts {
                     path,
                     texts: set,
                     rules: texts.into_iter().map(|(_, r)| r).collect(),
                 }),
-                // Too large to compile: those rules are tried on every record.
+                // Too large to build: those rules are tried on every record.
                 Err(_) => always.extend(texts.into_iter().flat_map(|(_, r)| r)),
             }
         }
@@ -490,8 +540,16 @@ impl Prefilter {
             if haystack.is_empty() {
                 continue;
             }
-            let hits = field.texts.matches(&haystack);
-            admitted.extend(hits.iter().flat_map(|p| field.rules[p].iter().copied()));
+            // Lower-cased as the patterns compare strings (`str::to_lowercase`).
+            let lower = if haystack.is_ascii() {
+                haystack.make_ascii_lowercase();
+                std::borrow::Cow::Borrowed(haystack.as_str())
+            } else {
+                std::borrow::Cow::Owned(haystack.to_lowercase())
+            };
+            for hit in field.texts.find_overlapping_iter(lower.as_ref()) {
+                admitted.extend(&field.rules[hit.pattern().as_usize()]);
+            }
         }
         if admitted.is_empty() {
             return;
