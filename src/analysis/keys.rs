@@ -139,6 +139,8 @@ pub struct Use {
     pub time: i64,
     pub source: SourceId,
     pub at: EventAt,
+    /// Where the record starts in its file's text, when the reader said.
+    pub start: Option<usize>,
     pub principal: u32,
     pub operation: u32,
     pub service: Option<u32>,
@@ -146,7 +148,9 @@ pub struct Use {
 
 impl Use {
     pub fn loc(&self) -> Loc {
-        self.at.loc(self.source)
+        let mut loc = self.at.loc(self.source);
+        loc.start = self.start;
+        loc
     }
 
     /// Later in time, or at the same second later in the scan's order of records.
@@ -400,6 +404,7 @@ impl KeyNotes {
                         time,
                         source: event.source,
                         at: event.at,
+                        start: event.text.map(|raw| raw.start),
                         principal: self.names.id(&call.principal),
                         operation: self.names.id(call.operation),
                         service: call.service.map(|s| self.names.id(s)),

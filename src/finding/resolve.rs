@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::model::{Loc, RecordText};
 use crate::source::{self, SourceId, Sources};
 
-use crate::source::locate::{ArrayIndex, locate_with, pointer_tokens};
+use crate::source::locate::{ArrayIndex, LineCursor, locate_with, pointer_tokens};
 
 /// The bytes of a source around one located span, kept for outputs that show the offending
 /// lines: the span's line and the lines either side, each cut to a few hundred bytes around
@@ -165,8 +165,73 @@ fn split_kept<'a>(
     (kept, rest)
 }
 
+/// Places located, with their spans and windows.
+type Places = Vec<(Loc, Span, Window)>;
+
+/// Places whose record's start in the file is known (`Loc::start`): each file is read
+/// again, and each place located in its record alone. Returns those located and the others.
+fn from_starts<'a>(sources: &Sources, locs: Vec<&'a Loc>) -> (Places, Vec<&'a Loc>) {
+    let (started, mut rest): (Vec<&Loc>, Vec<&Loc>) =
+        locs.into_iter().partition(|l| l.start.is_some());
+    let mut by_source: HashMap<SourceId, Vec<&Loc>> = HashMap::new();
+    for loc in started {
+        by_source.entry(loc.source).or_default().push(loc);
+    }
+    let mut work: Vec<(SourceId, Vec<&Loc>)> = by_source.into_iter().collect();
+    work.sort_by_key(|(id, _)| *id);
+    let results: Vec<(Places, Vec<&Loc>)> = work
+        .into_par_iter()
+        .map(|(id, mut locs)| {
+            let Ok(text) = source::read_all(sources.path(id)) else {
+                return (Vec::new(), locs);
+            };
+            locs.sort_by_key(|l| l.start);
+            let mut lines = LineCursor::default();
+            let mut found = Vec::new();
+            let mut missed = Vec::new();
+            for loc in locs {
+                match record_at(&text, loc, &mut lines).and_then(|r| from_record(loc, &r)) {
+                    Some((span, window)) => found.push((loc.clone(), span, window)),
+                    None => missed.push(loc),
+                }
+            }
+            (found, missed)
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (f, missed) in results {
+        found.extend(f);
+        rest.extend(missed);
+    }
+    (found, rest)
+}
+
+/// The record a place with a known start is in, read from the file's text (secrets masked),
+/// when the text there is a JSON object. (A start is known only for records of a log that
+/// was UTF-8 throughout, which is what the line cursor counts in.)
+fn record_at(text: &[u8], loc: &Loc, lines: &mut LineCursor) -> Option<RecordText> {
+    let start = loc.start?;
+    if text.get(start) != Some(&b'{') {
+        return None;
+    }
+    let end = crate::source::locate::skip_value(text, start)?;
+    let root = record_root(&loc.pointer)?;
+    let (line, column) = lines.at(text, start);
+    let mut bytes: Box<[u8]> = text[start..end].into();
+    crate::redact::mask_json(&mut bytes);
+    Some(RecordText {
+        root,
+        offset: start,
+        line,
+        column,
+        bytes,
+    })
+}
+
 pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
-    let (kept, rest) = split_kept(locs);
+    let (mut kept, rest) = split_kept(locs);
+    let (started, rest) = from_starts(sources, rest);
+    kept.extend(started);
     let mut results: Vec<Vec<(Loc, Span, Window)>> = by_source(rest)
         .into_par_iter()
         .map(|(id, pointers)| {

@@ -17,6 +17,9 @@ pub struct Loc {
     pub source: SourceId,
     pub pointer: String,
     pub record: Option<Arc<RecordText>>,
+    /// Where the CloudTrail record this place is in starts in its file's text, when known
+    /// without its text: the file is read again, but not walked to the record.
+    pub start: Option<usize>,
 }
 
 /// The text of the CloudTrail record a place is in, kept from the first reading of its file:
@@ -67,6 +70,7 @@ impl Loc {
             source,
             pointer: pointer.into(),
             record: None,
+            start: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl Loc {
             source: self.source,
             pointer,
             record: self.record.clone(),
+            start: self.start,
         }
     }
 }
