@@ -294,8 +294,8 @@ impl FailMinute {
     }
 }
 
-/// The fields of a KMS record the key analysis and the activity table read
-/// (`Folds::fields`): a record no rule reads is parsed for these alone.
+/// The fields of a KMS record the key analysis and the activity table read (those of
+/// [`super::record::Record`]): a record the rules read too keeps them (`Folds::fields`).
 pub const FIELDS: &[&str] = &[
     "eventSource",
     "eventName",

@@ -82,7 +82,7 @@ impl<'r> Folds<'r> {
             || (self.uploads.is_some() && uploads::wants(event_source, event_name))
     }
 
-    /// The fields the analyses that run read: a record only they read is parsed for these.
+    /// The fields the analyses that run read: a record the rules read too keeps them.
     pub fn fields(&self) -> crate::ingest::project::Fields {
         let mut fields = crate::ingest::project::Fields::default();
         if self.keys.is_some() {

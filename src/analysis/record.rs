@@ -115,6 +115,37 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
+/// The visits of scalars (strings, numbers, booleans, null) for a lenient container type:
+/// each reads as the type's default.
+macro_rules! scalars_read_as_default {
+    ($t:ty) => {
+        fn visit_borrowed_str<E>(self, _: &'de str) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_unit<E>(self) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_none<E>(self) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+}
+
 /// An object field read as `T`; anything else reads as `T::default()`.
 #[derive(Debug, Default, Clone)]
 pub struct Lax<T>(pub T);
@@ -134,30 +165,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lax<T> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Lax::default())
             }
-            fn visit_borrowed_str<E>(self, _: &'de str) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_unit<E>(self) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
-            fn visit_none<E>(self) -> Result<Lax<T>, E> {
-                Ok(Lax::default())
-            }
+            scalars_read_as_default!(Lax<T>);
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
@@ -187,30 +195,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for List<T> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(List::default())
             }
-            fn visit_borrowed_str<E>(self, _: &'de str) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_unit<E>(self) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_none<E>(self) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
+            scalars_read_as_default!(List<T>);
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }

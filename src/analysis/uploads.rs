@@ -21,8 +21,8 @@ use super::record::{Record, Text};
 
 pub const RULE: &str = "event-s3-uploads-without-sse-kms";
 
-/// The fields of a record this analysis reads (`Folds::fields`): a record no rule reads is
-/// parsed for these alone.
+/// The fields of a record this analysis reads (those of [`super::record::Record`]): a record
+/// the rules read too keeps them (`Folds::fields`).
 pub const FIELDS: &[&str] = &[
     "eventSource",
     "eventName",

@@ -113,17 +113,11 @@ impl Head<'_> {
     /// The record, for `fields`: the head's own fields and the kept ones of the rest.
     fn record(&self, fields: &Fields) -> Result<Value, serde_json::Error> {
         let mut out = serde_json::Map::new();
-        for (key, value) in [
-            ("eventSource", &self.event_source),
-            ("eventName", &self.event_name),
-            ("eventTime", &self.event_time),
-            ("awsRegion", &self.aws_region),
-            ("recipientAccountId", &self.recipient_account_id),
-        ] {
+        for (key, value) in self.own() {
             if let Some(v) = value
                 && fields.keeps(key)
             {
-                out.insert(key.to_owned(), Value::String(v.clone().into_owned()));
+                out.insert(key.to_owned(), Value::String(v.to_owned()));
             }
         }
         for (key, raw) in &self.rest {

@@ -16,9 +16,6 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// No field at all.
-    pub const NONE: Fields = Fields { names: Vec::new() };
-
     /// The fields named by `/`-separated paths (`userIdentity/arn`, `eventTime`); a path
     /// that is a prefix of another keeps its value whole.
     pub fn of<'p>(paths: impl IntoIterator<Item = &'p str>) -> Fields {

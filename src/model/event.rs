@@ -194,6 +194,17 @@ impl<'a> Head<'a> {
         }
     }
 
+    /// The head's own fields, by their names in the record.
+    pub fn own(&self) -> [(&'static str, Option<&str>); 5] {
+        [
+            ("eventSource", self.event_source.as_deref()),
+            ("eventName", self.event_name.as_deref()),
+            ("eventTime", self.event_time.as_deref()),
+            ("awsRegion", self.aws_region.as_deref()),
+            ("recipientAccountId", self.recipient_account_id.as_deref()),
+        ]
+    }
+
     pub fn event_source(&self) -> &str {
         self.event_source.as_deref().unwrap_or("")
     }

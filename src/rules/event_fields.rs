@@ -119,11 +119,7 @@ fn has_event_facts_lower(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn registry(rules: &str) -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("r.yml"), rules).expect("write");
-        Registry::load(false, &[dir.path().to_path_buf()]).expect("loads")
-    }
+    use crate::rules::registry::registry_of as registry;
 
     const RULES: &str = r#"
 id: t-disable

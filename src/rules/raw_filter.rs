@@ -106,14 +106,7 @@ impl RawFilter {
 /// Calls `f` with the raw text of `field` (every occurrence), or of every key and value when
 /// `None`.
 fn visit(head: &Head, field: Option<&str>, f: &mut dyn FnMut(&[u8])) {
-    let own = [
-        ("eventSource", &head.event_source),
-        ("eventName", &head.event_name),
-        ("eventTime", &head.event_time),
-        ("awsRegion", &head.aws_region),
-        ("recipientAccountId", &head.recipient_account_id),
-    ];
-    for (key, value) in own {
+    for (key, value) in head.own() {
         if field.is_none_or(|f| f == key) {
             if field.is_none() {
                 f(key.as_bytes());
@@ -148,11 +141,7 @@ fn holds(text: &[u8], finders: &[Finder], lower: &mut Vec<u8>) -> bool {
 mod tests {
     use super::*;
 
-    fn registry(rules: &str) -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("r.yml"), rules).expect("write");
-        Registry::load(false, &[dir.path().to_path_buf()]).expect("loads")
-    }
+    use crate::rules::registry::registry_of as registry;
 
     const RULES: &str = r#"
 id: t-anon

@@ -580,3 +580,11 @@ fn strings(v: &serde_json::Value, out: &mut String) {
         _ => {}
     }
 }
+
+/// The rules of one rule file's text, for tests.
+#[cfg(test)]
+pub(crate) fn registry_of(rules: &str) -> Registry {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("r.yml"), rules).expect("write");
+    Registry::load(false, &[dir.path().to_path_buf()]).expect("loads")
+}
