@@ -93,6 +93,7 @@ fn main() {
         &small,
         Some(rss_small),
     );
+    let dispatch = dispatch(binary, &root, &big, &report);
     let _ = std::fs::remove_file(&report);
 
     let jq = jq(&big);
@@ -117,6 +118,12 @@ fn main() {
         say(&format!(
             "  atrest vs DuckDB                 {:.2}x",
             duck.as_secs_f64() / all.as_secs_f64()
+        ));
+    }
+    if let Some((few, many)) = dispatch {
+        say(&format!(
+            "  {SIGMA_MORE} more rules / Sigma's alone   {:.1} % of the speed",
+            100.0 * few.as_secs_f64() / many.as_secs_f64()
         ));
     }
     say(&format!(
@@ -269,6 +276,17 @@ fn floor(files: &[PathBuf], threads: usize) -> Duration {
 /// The release binary on the corpus, report to a file: median wall and the largest peak
 /// RSS (KiB) of the runs.
 fn atrest(binary: &str, corpus: &Corpus, threads: Option<usize>, report: &Path) -> (Duration, u64) {
+    atrest_with(binary, corpus, threads, report, &[])
+}
+
+/// [`atrest`] with more arguments to `scan`.
+fn atrest_with(
+    binary: &str,
+    corpus: &Corpus,
+    threads: Option<usize>,
+    report: &Path,
+    extra: &[std::ffi::OsString],
+) -> (Duration, u64) {
     let has_time = Path::new("/usr/bin/time").exists();
     let mut peak = 0;
     let wall = median(|| {
@@ -282,7 +300,8 @@ fn atrest(binary: &str, corpus: &Corpus, threads: Option<usize>, report: &Path) 
         cmd.arg("scan")
             .arg(&corpus.dir)
             .args(["--format", "json", "--fail-on", "never", "--output"])
-            .arg(report);
+            .arg(report)
+            .args(extra);
         if let Some(n) = threads {
             cmd.env("RAYON_NUM_THREADS", n.to_string());
         }
@@ -297,6 +316,60 @@ fn atrest(binary: &str, corpus: &Corpus, threads: Option<usize>, report: &Path) 
         wall
     });
     (wall, peak)
+}
+
+/// Generated Sigma-format rules loaded beside Sigma's own for the dispatch figure.
+const SIGMA_MORE: usize = 800;
+
+/// Sigma's rules of `../shared/corpus/sigma` alone, then with [`SIGMA_MORE`] generated rules
+/// (`atrest_gen::sigma`), built-in rules off, on all threads: the two walls.
+fn dispatch(
+    binary: &str,
+    root: &Path,
+    corpus: &Corpus,
+    report: &Path,
+) -> Option<(Duration, Duration)> {
+    let sigma = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/sigma");
+    if !sigma.is_dir() {
+        say("  dispatch figure skipped: no ../shared/corpus/sigma");
+        return None;
+    }
+    let generated = root.join("sigma-generated");
+    let _ = std::fs::remove_dir_all(&generated);
+    std::fs::create_dir_all(&generated).expect("a rule directory");
+    atrest_gen::sigma::write_rules(&generated, SIGMA_MORE, 20).expect("writes the rules");
+    let arg = |s: &str| std::ffi::OsString::from(s);
+    let few = vec![
+        arg("--no-builtin-rules"),
+        arg("--rules"),
+        sigma.clone().into(),
+    ];
+    let mut many = few.clone();
+    many.extend([arg("--rules"), generated.into()]);
+    let (few_wall, _) = atrest_with(binary, corpus, None, report, &few);
+    let count = |r: &Path| {
+        let text = std::fs::read_to_string(r).unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["findings"].as_array().map(Vec::len))
+            .unwrap_or(0)
+    };
+    let few_found = count(report);
+    line(
+        &format!("atrest, Sigma's rules only ({few_found} findings)"),
+        few_wall,
+        corpus,
+        None,
+    );
+    let (many_wall, _) = atrest_with(binary, corpus, None, report, &many);
+    let many_found = count(report);
+    line(
+        &format!("atrest, Sigma's + {SIGMA_MORE} generated ({many_found} findings)"),
+        many_wall,
+        corpus,
+        None,
+    );
+    Some((few_wall, many_wall))
 }
 
 fn have(tool: &str, probe: &[&str]) -> bool {

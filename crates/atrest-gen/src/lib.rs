@@ -31,6 +31,7 @@ mod oracle;
 mod plan;
 mod render;
 mod rng;
+pub mod sigma;
 mod spec;
 mod time;
 
