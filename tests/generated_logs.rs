@@ -124,13 +124,17 @@ fn fields_read_and_kept_record_texts_change_nothing() {
         .filter(|l| l.record.is_none() && l.start.is_some())
         .count();
     assert!(started > 0, "no place located from its record's start");
-    let kept = resolve(&fast.sources, &locs);
+    let kept = resolve(&fast.sources, &locs, true);
     let bare: Vec<Loc> = locs
         .iter()
         .map(|l| Loc::new(l.source, l.pointer.clone()))
         .collect();
-    let read = resolve(&fast.sources, &bare);
+    let read = resolve(&fast.sources, &bare, true);
+    // Spans alone (JSON, SARIF) are the same spans.
+    let spans = resolve(&fast.sources, &locs, false);
+    assert!(spans.windows.is_empty());
     for loc in &bare {
+        assert_eq!(spans.span(loc), read.span(loc), "{loc:?}");
         assert!(read.span(loc).is_some(), "{loc:?}");
         assert_eq!(kept.span(loc), read.span(loc), "{loc:?}");
         let window =

@@ -99,7 +99,7 @@ pub fn run(args: &ScanArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let report = Report::new(&outcome, &registry);
+    let report = Report::for_format(&outcome, &registry, args.format);
     let written = write_report(args.output.as_deref(), |out| {
         output::write(
             &report,

@@ -106,7 +106,7 @@ fn read_located(path: &std::path::Path, pointers: &BTreeSet<&str>) -> Option<Loc
 
 /// A place in a CloudTrail record whose text it carries: located in that text, without
 /// reading the file again. `None` when the pointer is not below the record's.
-fn from_record(loc: &Loc, record: &RecordText) -> Option<(Span, Window)> {
+fn from_record(loc: &Loc, record: &RecordText, windows: bool) -> Option<(Span, Option<Window>)> {
     let rest = loc.pointer.strip_prefix(&record.root)?;
     if !(rest.is_empty() || rest.starts_with('/')) {
         return None;
@@ -136,41 +136,49 @@ fn from_record(loc: &Loc, record: &RecordText) -> Option<(Span, Window)> {
         end_line,
         end_column,
     };
-    let shown = window(text, &local, 0..text.len());
+    let shown = windows.then(|| {
+        let shown = window(text, &local, 0..text.len());
+        Window {
+            base: record.offset + shown.base,
+            bytes: shown.bytes,
+        }
+    });
     Some((
         Span {
             start: record.offset + found.start,
             end: record.offset + found.end,
             ..local
         },
-        Window {
-            base: record.offset + shown.base,
-            bytes: shown.bytes,
-        },
+        shown,
     ))
 }
 
-/// The places that carry their record's text, located in it, and the others.
+/// The places that carry their record's text, located in it (in parallel: a log scan may
+/// report hundreds of thousands), and the others.
 fn split_kept<'a>(
     locs: impl IntoIterator<Item = &'a Loc>,
-) -> (Vec<(Loc, Span, Window)>, Vec<&'a Loc>) {
-    let mut kept = Vec::new();
-    let mut rest = Vec::new();
-    for loc in locs {
-        match loc.record.as_deref().and_then(|r| from_record(loc, r)) {
-            Some((span, window)) => kept.push((loc.clone(), span, window)),
-            None => rest.push(loc),
+    windows: bool,
+) -> (Places, Vec<&'a Loc>) {
+    use rayon::iter::Either;
+    let locs: Vec<&Loc> = locs.into_iter().collect();
+    locs.into_par_iter().with_min_len(64).partition_map(|loc| {
+        match loc
+            .record
+            .as_deref()
+            .and_then(|r| from_record(loc, r, windows))
+        {
+            Some((span, window)) => Either::Left((loc.clone(), span, window)),
+            None => Either::Right(loc),
         }
-    }
-    (kept, rest)
+    })
 }
 
-/// Places located, with their spans and windows.
-type Places = Vec<(Loc, Span, Window)>;
+/// Places located, with their spans and (when asked for) windows.
+type Places = Vec<(Loc, Span, Option<Window>)>;
 
 /// Places whose record's start in the file is known (`Loc::start`): each file is read
 /// again, and each place located in its record alone. Returns those located and the others.
-fn from_starts<'a>(sources: &Sources, locs: Vec<&'a Loc>) -> (Places, Vec<&'a Loc>) {
+fn from_starts<'a>(sources: &Sources, locs: Vec<&'a Loc>, windows: bool) -> (Places, Vec<&'a Loc>) {
     let (started, mut rest): (Vec<&Loc>, Vec<&Loc>) =
         locs.into_iter().partition(|l| l.start.is_some());
     let mut by_source: HashMap<SourceId, Vec<&Loc>> = HashMap::new();
@@ -190,7 +198,8 @@ fn from_starts<'a>(sources: &Sources, locs: Vec<&'a Loc>) -> (Places, Vec<&'a Lo
             let mut found = Vec::new();
             let mut missed = Vec::new();
             for loc in locs {
-                match record_at(&text, loc, &mut lines).and_then(|r| from_record(loc, &r)) {
+                match record_at(&text, loc, &mut lines).and_then(|r| from_record(loc, &r, windows))
+                {
                     Some((span, window)) => found.push((loc.clone(), span, window)),
                     None => missed.push(loc),
                 }
@@ -228,11 +237,17 @@ fn record_at(text: &[u8], loc: &Loc, lines: &mut LineCursor) -> Option<RecordTex
     })
 }
 
-pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -> Resolved {
-    let (mut kept, rest) = split_kept(locs);
-    let (started, rest) = from_starts(sources, rest);
+/// Locates `locs`, with the windows of text around them when `windows` (the outputs that
+/// show lines ask for them; the others need only the spans).
+pub fn resolve<'a>(
+    sources: &Sources,
+    locs: impl IntoIterator<Item = &'a Loc>,
+    windows: bool,
+) -> Resolved {
+    let (mut kept, rest) = split_kept(locs, windows);
+    let (started, rest) = from_starts(sources, rest, windows);
     kept.extend(started);
-    let mut results: Vec<Vec<(Loc, Span, Window)>> = by_source(rest)
+    let mut results: Vec<Places> = by_source(rest)
         .into_par_iter()
         .map(|(id, pointers)| {
             let Some(l) = read_located(sources.path(id), &pointers) else {
@@ -243,7 +258,8 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
                 .zip(&l.places)
                 .filter_map(|(p, place)| {
                     let (span, within) = place.clone()?;
-                    Some((Loc::new(id, *p), span, window(&l.text, &span, within)))
+                    let shown = windows.then(|| window(&l.text, &span, within));
+                    Some((Loc::new(id, *p), span, shown))
                 })
                 .collect()
         })
@@ -251,7 +267,9 @@ pub fn resolve<'a>(sources: &Sources, locs: impl IntoIterator<Item = &'a Loc>) -
     results.push(kept);
     let mut resolved = Resolved::default();
     for (loc, span, window) in results.into_iter().flatten() {
-        resolved.windows.insert(loc.clone(), window);
+        if let Some(window) = window {
+            resolved.windows.insert(loc.clone(), window);
+        }
         resolved.spans.insert(loc, span);
     }
     resolved
@@ -264,7 +282,7 @@ pub fn located_bytes<'a>(
     sources: &Sources,
     locs: impl IntoIterator<Item = &'a Loc>,
 ) -> HashMap<Loc, Vec<u8>> {
-    let (kept, rest) = split_kept(locs);
+    let (kept, rest) = split_kept(locs, false);
     let mut found: HashMap<Loc, Vec<u8>> = HashMap::new();
     for (loc, span, _) in kept {
         let Some(record) = loc.record.as_deref() else {

@@ -16,9 +16,79 @@ use super::{Place, Report, display_path};
 
 pub const VERSION: u32 = 1;
 
+/// Writes the document as `serde_json::to_writer_pretty` would write [`Document`], with the
+/// findings built and printed in parallel, a batch at a time: a log scan may report hundreds
+/// of thousands, and memory holds one batch of their text, never the whole report.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &Document(report))?;
-    writeln!(out)
+    let tool = json!({"name": "atrest", "version": env!("CARGO_PKG_VERSION")});
+    out.write_all(b"{\n")?;
+    entry(out, "version", &json!(VERSION))?;
+    out.write_all(b",\n")?;
+    entry(out, "tool", &tool)?;
+    out.write_all(b",\n")?;
+    entry(out, "summary", &summary(report))?;
+    out.write_all(b",\n  \"findings\": ")?;
+    findings(report, out)?;
+    out.write_all(b",\n")?;
+    entry(out, "diagnostics", &diagnostics(report))?;
+    out.write_all(b"\n}\n")
+}
+
+/// Findings printed per batch, and per parallel task within a batch.
+const BATCH: usize = 8192;
+const TASK: usize = 256;
+
+/// The findings array as it stands at depth 1 of the document.
+fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    use rayon::prelude::*;
+    let all = &report.outcome.findings;
+    if all.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (b, batch) in all.chunks(BATCH).enumerate() {
+        let texts: Vec<Vec<u8>> = batch
+            .par_chunks(TASK)
+            .enumerate()
+            .map(|(t, task)| {
+                let mut text = Vec::with_capacity(task.len() * 1024);
+                for (i, f) in task.iter().enumerate() {
+                    if b + t + i > 0 {
+                        text.push(b',');
+                    }
+                    text.extend_from_slice(b"\n    ");
+                    indented(&mut text, &finding(report, f), b"\n    ");
+                }
+                text
+            })
+            .collect();
+        for text in texts {
+            out.write_all(&text)?;
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// `  "key": value`, the value pretty-printed at depth 1.
+fn entry(out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+    let mut text = b"  ".to_vec();
+    serde_json::to_writer(&mut text, key)?;
+    text.extend_from_slice(b": ");
+    indented(&mut text, value, b"\n  ");
+    out.write_all(&text)
+}
+
+/// `value` pretty-printed, each line after the first starting with `newline` (a newline and
+/// the indentation of its depth): a JSON text holds newlines only between tokens.
+fn indented(text: &mut Vec<u8>, value: &Value, newline: &[u8]) {
+    let pretty = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut rest = &pretty[..];
+    while let Some(at) = memchr::memchr(b'\n', rest) {
+        text.extend_from_slice(&rest[..at]);
+        text.extend_from_slice(newline);
+        rest = &rest[at + 1..];
+    }
+    text.extend_from_slice(rest);
 }
 
 /// The whole document as one value (for tests and small reports).
@@ -162,4 +232,31 @@ fn place(p: &Place, note: &str) -> Value {
         m.insert("note".into(), json!(note));
     }
     Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Registry;
+
+    /// The parallel writer prints what serde_json prints for the document, byte for byte,
+    /// across batch and task boundaries, and with no findings at all.
+    #[test]
+    fn parallel_writing_prints_the_pretty_document() {
+        let registry = Registry::load(true, &[]).expect("built-in rules");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut outcome = crate::scan::scan(&[root.join("samples/lab")], &registry);
+        assert!(!outcome.findings.is_empty());
+        for n in [0, 1, 2 * BATCH + TASK + 3] {
+            let sample = outcome.findings.clone();
+            outcome.findings = sample.iter().cycle().take(n).cloned().collect();
+            let report = Report::new(&outcome, &registry);
+            let mut ours = Vec::new();
+            write(&report, &mut ours).expect("written");
+            let mut theirs = serde_json::to_vec_pretty(&Document(&report)).expect("printed");
+            theirs.push(b'\n');
+            assert!(ours == theirs, "{n} findings print differently");
+            outcome.findings = sample;
+        }
+    }
 }

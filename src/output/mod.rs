@@ -53,12 +53,22 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
+    /// The report with the windows of text that text output shows around each place.
     pub fn new(outcome: &'a Outcome, registry: &'a Registry) -> Self {
+        Report::located(outcome, registry, true)
+    }
+
+    /// The report that `format` writes: only text shows lines around places.
+    pub fn for_format(outcome: &'a Outcome, registry: &'a Registry, format: Format) -> Self {
+        Report::located(outcome, registry, format == Format::Text)
+    }
+
+    fn located(outcome: &'a Outcome, registry: &'a Registry, windows: bool) -> Self {
         let locs = outcome
             .findings
             .iter()
             .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)));
-        let resolved = finding::resolve(&outcome.sources, locs.clone());
+        let resolved = finding::resolve(&outcome.sources, locs.clone(), windows);
         let cwd = std::env::current_dir().ok();
         let paths = locs
             .map(|l| l.source)
