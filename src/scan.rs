@@ -104,41 +104,48 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     // analyses read when only they do.
     let filtering = !options.filter.is_empty();
     let fold = if options.whole_records {
-        Take::Read
+        Take::Whole
     } else {
         Take::Fold
     };
-    let raw_filter = RawFilter::new(registry);
-    let take = |head: &Head| {
-        if filtering && !options.filter.keeps(head) {
-            Take::Skip
-        } else if registry.wants_event(head.event_source(), head.event_name())
-            && (options.whole_records || raw_filter.may_match(head))
-        {
-            Take::Read
-        } else if folds.wants(head.event_source(), head.event_name()) {
+    let folds_take = |head: &Head| {
+        if folds.wants(head.event_source(), head.event_name()) {
             fold
         } else {
             Take::Count
         }
     };
-    // A record the rules read keeps the fields of the rules that may apply to it, and the
-    // analyses' when they read it too.
-    let read_fields = EventFields::new(registry).map(|rules| {
-        let mut with_folds = rules.clone();
-        with_folds.extend(&folds.fields());
-        ReadFields {
-            rules,
-            with_folds,
-            folds: &folds,
+    // A record where a keyword (a text searched in every string) may be is parsed whole;
+    // the others are read when the texts the other rules need may be in their fields, for
+    // those fields.
+    let raw_filter = RawFilter::of(registry, |r| !r.detection.has_keywords());
+    let rules = EventFields::new(registry);
+    let mut with_folds = rules.clone();
+    with_folds.extend(&folds.fields());
+    let read_fields = ReadFields {
+        rules,
+        with_folds,
+        folds: &folds,
+    };
+    let take = |head: &Head| {
+        if filtering && !options.filter.keeps(head) {
+            Take::Skip
+        } else if !registry.wants_event(head.event_source(), head.event_name()) {
+            folds_take(head)
+        } else if options.whole_records {
+            Take::Whole
+        } else if raw_filter.may_match(head) {
+            // Whole or for some fields: `ReadFields` decides.
+            Take::Read
+        } else if read_fields.rules.whole(head) {
+            Take::Whole
+        } else {
+            folds_take(head)
         }
-    });
+    };
     let select = Select {
         take: &take,
-        read: match &read_fields {
-            Some(f) if !options.whole_records => Some(f as &dyn FieldsFor),
-            _ => None,
-        },
+        read: (!options.whole_records).then_some(&read_fields as &dyn FieldsFor),
     };
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
@@ -148,26 +155,10 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         .map(|(id, path)| {
             let mut findings = Vec::new();
             let mut notes = Notes::default();
-            let mut problems = Vec::new();
-            let mut outcome =
+            let outcome =
                 ingest::read_file(*id, path, options.max_file_size, select, &mut |event| {
-                    let out = (&mut findings, &mut problems);
-                    event_findings(registry, &folds, &mut notes, event, out);
+                    event_findings(registry, &folds, &mut notes, event, &mut findings);
                 });
-            for (pointer, at, message) in problems {
-                let mut d = Diagnostic::error(
-                    path,
-                    format!(
-                        "CloudTrail record {pointer}: its rules fired, but it cannot be \
-                         parsed whole for the finding ({message}); the finding shows only the \
-                         fields the rules decide by"
-                    ),
-                );
-                if let Some((line, column)) = at {
-                    d = d.at(line, column);
-                }
-                outcome.diagnostics.push(d);
-            }
             let mut into = merged
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -269,8 +260,6 @@ fn nothing_read(inputs: &[PathBuf], stats: &Stats, diagnostics: &mut Vec<Diagnos
     }
 }
 
-/// Runs the event rules that may apply to one CloudTrail record, and the analyses that
-/// fold over the stream.
 /// The fields a record the rules read keeps: those of the rules for its name, and the
 /// analyses' when they read it too.
 struct ReadFields<'f> {
@@ -280,26 +269,26 @@ struct ReadFields<'f> {
 }
 
 impl FieldsFor for ReadFields<'_> {
-    fn fields_for(&self, head: &Head) -> &crate::ingest::project::Fields {
+    fn fields_for(&self, head: &Head) -> Option<&crate::ingest::project::Fields> {
         let (source, name) = (head.event_source(), head.event_name());
-        if self.folds.wants(source, name) {
-            self.with_folds.get(name)
+        if self.rules.whole(head) {
+            None
+        } else if self.folds.wants(source, name) {
+            Some(self.with_folds.get(name))
         } else {
-            self.rules.get(name)
+            Some(self.rules.get(name))
         }
     }
 }
 
-/// A record whose rules fired but that could not be parsed whole: its pointer, position and
-/// why.
-type Problem = (String, Option<(usize, usize)>, String);
-
+/// Runs the event rules that may apply to one CloudTrail record, and the analyses that
+/// fold over the stream.
 fn event_findings(
     registry: &Registry,
     folds: &Folds,
     notes: &mut Notes,
     event: &Event,
-    (out, problems): (&mut Vec<Finding>, &mut Vec<Problem>),
+    out: &mut Vec<Finding>,
 ) {
     if folds.wants(event.source_name(), event.name()) {
         folds.observe(notes, event);
@@ -307,29 +296,24 @@ fn event_findings(
     if event.kept == Kept::Folds {
         return;
     }
-    // A record parsed for the fields the rules decide by is parsed whole for its findings.
-    let mut whole: Option<Value> = None;
+    // A record parsed for some of its fields holds those its rules' findings read
+    // (`rules::EventFields`).
+    let doc = Doc::Plain(event.record);
     let mut kept: Option<crate::model::Loc> = None;
-    for index in registry.for_record(event.record) {
+    // A record parsed for some of its fields was searched for the keywords' texts first.
+    let candidates = match event.kept {
+        Kept::Rules => registry.for_record_without_keywords(event.record),
+        _ => registry.for_record(event.record),
+    };
+    for index in candidates {
         let rule = registry.get(index);
-        if !rule.detection.matches(Doc::Plain(event.record)) {
+        if !rule.detection.matches(doc) {
             continue;
         }
         folds.matched(notes, index, event);
         if !rule.generate {
             continue;
         }
-        if event.kept == Kept::Rules && whole.is_none() {
-            match event.whole_record() {
-                Ok(record) => whole = Some(record),
-                Err(e) => {
-                    problems.push((event.loc().pointer, event.position(), e));
-                    // Said once per record.
-                    whole = Some(event.record.clone());
-                }
-            }
-        }
-        let doc = Doc::Plain(whole.as_ref().unwrap_or(event.record));
         let hits = rule.detection.explain(doc).unwrap_or_default();
         // One copy of the record's text for all its findings.
         let base = kept.get_or_insert_with(|| event.kept_loc()).clone();

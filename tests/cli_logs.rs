@@ -108,8 +108,10 @@ fn a_log_that_the_filters_empty_is_not_a_pass() {
     );
 }
 
-/// A record is parsed whole only when a rule reads its call: one nested past the parser's
-/// depth limit is counted and left alone when no rule reads it, and reported when one does.
+/// A record is parsed only when a rule reads its call, and for the fields its rules read:
+/// one nested past the parser's depth limit is counted and left alone when no rule reads
+/// it, reported when the nesting is in a field a rule reads, and found (without an error)
+/// when the nesting is in a field none reads.
 #[test]
 fn records_no_rule_reads_are_counted_not_parsed() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -117,7 +119,7 @@ fn records_no_rule_reads_are_counted_not_parsed() {
     for _ in 0..300 {
         nested = json!([nested]);
     }
-    let record = |name: &str| {
+    let record = |name: &str, key: serde_json::Value| {
         let source = if name == "DisableKey" {
             "kms.amazonaws.com"
         } else {
@@ -127,20 +129,29 @@ fn records_no_rule_reads_are_counted_not_parsed() {
             "eventVersion": "1.08", "eventSource": source, "eventName": name,
             "eventTime": "2026-11-20T14:00:00Z", "eventID": format!("e-{name}"),
             "awsRegion": "us-east-1", "userIdentity": {"type": "Root"},
-            "requestParameters": {"keyId": "k", "x": nested.clone()}
+            "requestParameters": {"keyId": key, "x": nested.clone()}
         })
     };
-    let log = |name: &str| {
-        let path = dir.path().join(format!("{name}.json"));
-        std::fs::write(&path, json!({"Records": [record(name)]}).to_string()).expect("write");
+    let log = |file: &str, record: serde_json::Value| {
+        let path = dir.path().join(format!("{file}.json"));
+        std::fs::write(&path, json!({"Records": [record]}).to_string()).expect("write");
         path.to_string_lossy().into_owned()
     };
     // No rule or analysis reads STS's GetCallerIdentity.
-    let unread = log("GetCallerIdentity");
+    let unread = log("unread", record("GetCallerIdentity", json!("k")));
     let run = atrest(&["scan", &unread, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["summary"]["events"], 1);
-    let read = log("DisableKey");
+    // The rules on DisableKey read `requestParameters.keyId`, not `x`.
+    let aside = log("aside", record("DisableKey", json!("k")));
+    let run = atrest(&["scan", &aside, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.json()["findings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        findings.iter().any(|f| f["event"]["id"] == "e-DisableKey"),
+        "{findings:?}"
+    );
+    let read = log("read", record("DisableKey", nested.clone()));
     let run = atrest(&["scan", &read, "--format", "json"]);
     assert_eq!(run.code, 2);
     assert!(

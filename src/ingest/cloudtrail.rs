@@ -144,7 +144,7 @@ impl<'a> Log<'a> {
         match self.select.take(&Head::of(&value)) {
             Take::Skip => {}
             Take::Count => self.out.events += 1,
-            Take::Read => self.read(at, value, None, Kept::Whole),
+            Take::Read | Take::Whole => self.read(at, value, None, Kept::Whole),
             // Parsed whole already: the analyses read it as it is, without derived facts.
             Take::Fold => self.fold(at, &value, None, None),
         }

@@ -136,8 +136,11 @@ pub enum Take {
     Skip,
     /// An event no rule or analysis reads: counted, not parsed whole.
     Count,
-    /// Parsed whole, given its derived facts and handed to the rules.
+    /// Given its derived facts and handed to the rules, parsed for the fields they read
+    /// ([`Select::read`]).
     Read,
+    /// The same, parsed whole (a rule may search every string of it).
+    Whole,
     /// Read by the analyses alone (no rule applies to it): parsed for the fields they read
     /// ([`Select::fields`]), without derived facts.
     Fold,
@@ -152,9 +155,9 @@ pub struct Select<'a> {
     pub read: Option<&'a dyn FieldsFor>,
 }
 
-/// The fields to keep of a record, by its head.
+/// The fields to keep of a record, by its head (`None`: all of them).
 pub trait FieldsFor: Sync {
-    fn fields_for(&self, head: &Head) -> &Fields;
+    fn fields_for(&self, head: &Head) -> Option<&Fields>;
 }
 
 impl Select<'_> {
@@ -202,17 +205,19 @@ pub(super) fn head_first<'t>(
         return whole(text, start);
     }
     let mut heads = serde_json::Deserializer::from_str(&utf8[start..]).into_iter::<Head>();
-    if let Some(Ok(head)) = heads.next() {
+    if let Some(Ok(mut head)) = heads.next() {
         let end = start + heads.byte_offset();
+        head.text = utf8.get(start..end);
         let project = |fields: &Fields| {
             head.record(fields)
                 .map_err(|e| Syntax::from_serde(text, start, &e))
         };
         return match select.take(&head) {
-            Take::Read => match select.read {
+            Take::Read => match select.read.and_then(|read| read.fields_for(&head)) {
                 None => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
-                Some(fields) => project(fields.fields_for(&head)).map(|v| (Parsed::Rules(v), end)),
+                Some(fields) => project(fields).map(|v| (Parsed::Rules(v), end)),
             },
+            Take::Whole => stream::value_at(text, start).map(|(v, end)| (Parsed::Read(v), end)),
             Take::Fold => Ok((Parsed::Fold(head), end)),
             take => Ok((Parsed::Head(take), end)),
         };

@@ -45,8 +45,7 @@ pub struct Event<'a> {
 pub enum Kept {
     /// All of it, with its derived facts.
     Whole,
-    /// The fields the rules decide by (and their derived facts): a rule that fires reads the
-    /// record whole ([`Event::whole_record`]).
+    /// The fields the rules decide by and their findings read (and their derived facts).
     Rules,
     /// The fields the analyses read ([`crate::ingest::Take::Fold`]): no rule sees it.
     Folds,
@@ -79,22 +78,6 @@ impl EventAt {
 impl Event<'_> {
     pub fn loc(&self) -> Loc {
         self.at.loc(self.source)
-    }
-
-    /// The whole record with its derived facts, parsed again from its text when the event
-    /// holds only some of it. Fails if the text does not parse whole (nested past the
-    /// parser's depth limit in a field no rule decides by), or if the reader kept none.
-    pub fn whole_record(&self) -> Result<Value, String> {
-        if self.kept == Kept::Whole {
-            return Ok(self.record.clone());
-        }
-        let text = self
-            .text
-            .and_then(|raw| raw.file.get(raw.start..raw.end))
-            .ok_or("the record's text was not kept")?;
-        let mut record: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
-        super::enrich_event(&mut record);
-        Ok(record)
     }
 
     /// The line and column where the record starts, when its text was kept.
@@ -177,6 +160,8 @@ pub struct Head<'a> {
     pub(crate) rest: Vec<(Cow<'a, str>, &'a RawValue)>,
     /// The head was read from the record's text, so `rest` holds all its other fields.
     pub(crate) raw: bool,
+    /// The record's whole text, when the reader has it.
+    pub(crate) text: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -191,6 +176,7 @@ impl<'a> Head<'a> {
             recipient_account_id: field("recipientAccountId"),
             rest: Vec::new(),
             raw: false,
+            text: None,
         }
     }
 

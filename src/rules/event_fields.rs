@@ -5,8 +5,9 @@
 use crate::FastMap;
 
 use crate::ingest::project::Fields;
-use crate::model::{EVENT_FACT_INPUTS, has_event_facts};
+use crate::model::{EVENT_FACT_INPUTS, Head, has_event_facts};
 
+use super::raw_filter::RawFilter;
 use super::registry::{Registry, lookup};
 use super::rule::Rule;
 
@@ -19,6 +20,9 @@ pub struct EventFields {
     other: Fields,
     /// The same with the inputs of derived facts, for names that have them.
     other_derived: Fields,
+    /// When rules search every string of a record (keywords): the records where one of
+    /// their texts may be, which are parsed whole.
+    keywords: Option<RawFilter>,
 }
 
 /// The fields `rules` decide by, and whether one tests a derived fact (`atrest.*`).
@@ -26,9 +30,12 @@ fn fields_of<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> (Fields, bool) {
     let mut fields = Fields::of(["eventID", "eventTime", "eventName", "eventSource"]);
     let mut derived = false;
     for rule in rules {
-        for test in rule.detection.fields() {
-            derived |= test.path.first().is_some_and(|f| f == "atrest");
-            fields.add_path(test.path.iter().map(String::as_str));
+        // A finding is made from the fields kept: those the detection decides by, and those
+        // its message, remediation and location read.
+        let paths = rule.detection.fields().map(|t| &t.path[..]);
+        for path in paths.chain(rule.reported_fields()) {
+            derived |= path.first().is_some_and(|f| f == "atrest");
+            fields.add_path(path.iter().map(String::as_str));
         }
         if let Some(c) = &rule.correlation {
             let named = c
@@ -52,16 +59,12 @@ fn with_inputs((mut fields, derived): (Fields, bool)) -> Fields {
 }
 
 impl EventFields {
-    /// `None` when a rule searches every string of a record (keywords): records are then
-    /// parsed whole.
-    pub fn new(registry: &Registry) -> Option<EventFields> {
-        let mut events = registry
+    pub fn new(registry: &Registry) -> EventFields {
+        let keywords = registry
             .rules()
             .iter()
-            .filter(|r| r.target == super::Target::Events);
-        if events.any(|r| r.detection.has_keywords()) {
-            return None;
-        }
+            .any(|r| r.target == super::Target::Events && r.detection.has_keywords())
+            .then(|| RawFilter::of(registry, |r| r.detection.has_keywords()));
         let (by_name, unnamed) = registry.event_rule_sets();
         let rules = |set: &[usize]| set.iter().map(|&i| registry.get(i)).collect::<Vec<_>>();
         // Correlations group the matches of their base rules, whatever their names.
@@ -81,11 +84,18 @@ impl EventFields {
                 (name, fields)
             })
             .collect();
-        Some(EventFields {
+        EventFields {
             by_name,
             other,
             other_derived,
-        })
+            keywords,
+        }
+    }
+
+    /// Whether the record of this head is to be parsed whole: a rule that searches every
+    /// string of a record may match it.
+    pub fn whole(&self, head: &Head) -> bool {
+        self.keywords.as_ref().is_some_and(|k| k.may_match(head))
     }
 
     /// The fields to keep of a record with this `eventName`.
@@ -158,7 +168,7 @@ remediation: r
 
     #[test]
     fn each_name_keeps_the_fields_of_the_rules_that_may_apply() {
-        let fields = EventFields::new(&registry(RULES)).expect("no keywords");
+        let fields = EventFields::new(&registry(RULES));
         let disable = fields.get("DisableKey");
         assert!(disable.keeps("requestParameters"));
         // Rules that pin only a source may apply to any name.
@@ -171,10 +181,23 @@ remediation: r
         assert!(!fields.get("DescribeKey").keeps("requestParameters"));
     }
 
+    /// Keywords search every string: a record where one of their texts may be is parsed
+    /// whole, the others for their fields.
     #[test]
-    fn keywords_need_whole_records() {
+    fn keywords_need_whole_records_where_their_text_may_be() {
         let keywords = "id: t-kw\ntitle: t\nseverity: low\ndescription: d\napplies_to: cloudtrail\n\
             detection:\n  words: [secret]\n  condition: words\nmessage: m\nremediation: r\n";
-        assert!(EventFields::new(&registry(keywords)).is_none());
+        let both = format!("{RULES}---\n{keywords}");
+        let fields = EventFields::new(&registry(&both));
+        let head =
+            |text: &'static str| -> Head<'static> { serde_json::from_str(text).expect("head") };
+        let plain = head(r#"{"eventName":"DisableKey","requestParameters":{"keyId":"k"}}"#);
+        assert!(!fields.whole(&plain));
+        let kept = fields.get("DisableKey");
+        assert!(kept.keeps("requestParameters") && !kept.keeps("responseElements"));
+        let word = head(r#"{"eventName":"DisableKey","requestParameters":{"keyId":"a-SECRET"}}"#);
+        assert!(fields.whole(&word));
+        // Without keyword rules, never whole.
+        assert!(!EventFields::new(&registry(RULES)).whole(&word));
     }
 }

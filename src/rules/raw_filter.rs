@@ -12,7 +12,7 @@
 
 use crate::FastMap;
 
-use memchr::memmem::Finder;
+use aho_corasick::AhoCorasick;
 
 use crate::model::Head;
 
@@ -25,7 +25,7 @@ enum Needs {
     Any,
     /// One of these texts (lower-cased), in the raw text of a top-level field (`None`:
     /// anywhere in the record); by field.
-    Texts(Vec<(Option<String>, Vec<Finder<'static>>)>),
+    Texts(Vec<(Option<String>, AhoCorasick)>),
 }
 
 #[derive(Debug, Clone)]
@@ -55,23 +55,38 @@ fn needs_of(registry: &Registry, rules: &[usize]) -> Needs {
             _ => return Needs::Any,
         }
     }
-    let mut by_field: Vec<(Option<String>, Vec<Finder<'static>>)> = Vec::new();
+    let mut by_field: Vec<(Option<String>, Vec<String>)> = Vec::new();
     for (field, text) in texts {
-        let finder = Finder::new(text.as_bytes()).into_owned();
         match by_field.iter_mut().find(|(f, _)| *f == field) {
-            Some((_, finders)) => finders.push(finder),
-            None => by_field.push((field, vec![finder])),
+            Some((_, all)) => all.push(text),
+            None => by_field.push((field, vec![text])),
         }
     }
-    Needs::Texts(by_field)
+    let mut searches = Vec::new();
+    for (field, all) in by_field {
+        // One pass over a field's lower-cased text for all of its texts (case-sensitive
+        // patterns keep the search on the SIMD prefilter).
+        match AhoCorasick::new(&all) {
+            Ok(search) => searches.push((field, search)),
+            Err(_) => return Needs::Any,
+        }
+    }
+    Needs::Texts(searches)
 }
 
 impl RawFilter {
     pub fn new(registry: &Registry) -> RawFilter {
-        let (by_name, unnamed) = registry.event_rule_sets();
+        RawFilter::of(registry, |_| true)
+    }
+
+    /// The filter of the event rules `keep` keeps.
+    pub fn of(registry: &Registry, keep: impl Fn(&super::Rule) -> bool) -> RawFilter {
+        let (by_name, mut unnamed) = registry.event_rule_sets();
+        unnamed.retain(|&i| keep(registry.get(i)));
         let by_name = by_name
             .into_iter()
             .map(|(name, mut set)| {
+                set.retain(|&i| keep(registry.get(i)));
                 set.extend(&unnamed);
                 (name, needs_of(registry, &set))
             })
@@ -93,10 +108,10 @@ impl RawFilter {
             return true;
         };
         let mut lower = Vec::new();
-        texts.iter().any(|(field, finders)| {
+        texts.iter().any(|(field, search)| {
             let mut found = false;
             visit(head, field.as_deref(), &mut |text: &[u8]| {
-                found = found || holds(text, finders, &mut lower);
+                found = found || holds(text, search, &mut lower);
             });
             found
         })
@@ -106,6 +121,12 @@ impl RawFilter {
 /// Calls `f` with the raw text of `field` (every occurrence), or of every key and value when
 /// `None`.
 fn visit(head: &Head, field: Option<&str>, f: &mut dyn FnMut(&[u8])) {
+    // Every key and value is in the record's text, if there is one: one search over it. A
+    // needed text holds no quote, so it is never found across two strings; found between
+    // them, the record is only read for nothing.
+    if let (None, Some(text)) = (field, head.text) {
+        return f(text.as_bytes());
+    }
     for (key, value) in head.own() {
         if field.is_none_or(|f| f == key) {
             if field.is_none() {
@@ -126,15 +147,15 @@ fn visit(head: &Head, field: Option<&str>, f: &mut dyn FnMut(&[u8])) {
     }
 }
 
-/// Whether `text` may hold one of the lower-cased texts of `finders`, case-insensitively:
+/// Whether `text` may hold one of the lower-cased texts `search` finds, case-insensitively:
 /// it does, or it has escapes or non-ASCII bytes, so the search cannot tell.
-fn holds(text: &[u8], finders: &[Finder], lower: &mut Vec<u8>) -> bool {
+fn holds(text: &[u8], search: &AhoCorasick, lower: &mut Vec<u8>) -> bool {
     if !text.is_ascii() || memchr::memchr(b'\\', text).is_some() {
         return true;
     }
     lower.clear();
     lower.extend(text.iter().map(u8::to_ascii_lowercase));
-    finders.iter().any(|f| f.find(lower).is_some())
+    search.is_match(&lower[..])
 }
 
 #[cfg(test)]

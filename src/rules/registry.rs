@@ -51,11 +51,11 @@ impl Bucket {
     }
 
     /// Its rules worth trying on `record`, in index order.
-    fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
+    fn admit(&self, record: &serde_json::Value, anywhere: bool, out: &mut Vec<usize>) {
         let from = out.len();
         out.extend(&self.always);
         if let Some(p) = &self.prefilter {
-            p.admit(record, out);
+            p.admit(record, anywhere, out);
         }
         out[from..].sort_unstable();
     }
@@ -274,6 +274,17 @@ impl Registry {
     /// [`Registry::for_event`] for this record, with the rules that pin neither its name
     /// nor its source tried only when the record holds a text they need.
     pub fn for_record(&self, record: &serde_json::Value) -> Vec<usize> {
+        self.for_record_where(record, true)
+    }
+
+    /// [`Registry::for_record`] of a record that holds no text a keyword needs (the raw
+    /// text was searched for them before it was parsed): texts needed anywhere in a record
+    /// are not searched for again.
+    pub fn for_record_without_keywords(&self, record: &serde_json::Value) -> Vec<usize> {
+        self.for_record_where(record, false)
+    }
+
+    fn for_record_where(&self, record: &serde_json::Value, anywhere: bool) -> Vec<usize> {
         let field = |k: &str| record.get(k).and_then(serde_json::Value::as_str);
         let mut rules: Vec<usize> = Vec::new();
         // Of the rules that pin its name or source, those whose texts it holds.
@@ -282,12 +293,12 @@ impl Registry {
             (&self.source_buckets, field("eventSource")),
         ] {
             if let Some(bucket) = key.and_then(|k| lookup(buckets, k)) {
-                bucket.admit(record, &mut rules);
+                bucket.admit(record, anywhere, &mut rules);
             }
         }
         rules.extend(&self.any_event);
         if let Some(prefilter) = &self.prefilter {
-            prefilter.admit(record, &mut rules);
+            prefilter.admit(record, anywhere, &mut rules);
         }
         rules
     }
@@ -522,13 +533,15 @@ impl Prefilter {
         (prefilter, always)
     }
 
-    /// Adds the rules whose texts occur where they need them.
-    fn admit(&self, record: &serde_json::Value, out: &mut Vec<usize>) {
+    /// Adds the rules whose texts occur where they need them (`anywhere`: and those whose
+    /// texts may be anywhere in the record).
+    fn admit(&self, record: &serde_json::Value, anywhere: bool, out: &mut Vec<usize>) {
         let mut haystack = String::new();
         let mut admitted: Vec<usize> = Vec::new();
         for field in &self.fields {
             haystack.clear();
             match &field.path {
+                None if !anywhere => continue,
                 None => strings(record, &mut haystack),
                 Some(path) => {
                     Doc::Plain(record).any(path, &mut |v| {

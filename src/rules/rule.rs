@@ -148,6 +148,21 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The fields a finding of the rule reads beyond those its detection decides by: its
+    /// templates' and its `location:`.
+    pub fn reported_fields(&self) -> impl Iterator<Item = &[String]> {
+        let templates = [
+            Some(&self.message),
+            Some(&self.remediation),
+            self.resource.as_ref(),
+        ];
+        templates
+            .into_iter()
+            .flatten()
+            .flat_map(Template::paths)
+            .chain(self.location.as_deref())
+    }
+
     /// A short help URL-free text for outputs: description, then the remediation.
     pub fn help(&self) -> String {
         format!(
