@@ -45,23 +45,56 @@ pub const SECRET_NAMES: &[&str] = &[
 
 /// Whether a field (a JSON key, a dotted path's last part, a variable) holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or(name);
+    is_secret_key(name.as_bytes())
+}
+
+/// The last four characters of each of [`SECRET_NAMES`], as one number: a name that ends
+/// otherwise (almost every name) is told apart by one comparison each.
+const SECRET_TAILS: [u32; SECRET_NAMES.len()] = {
+    let mut tails = [0; SECRET_NAMES.len()];
+    let mut i = 0;
+    while i < tails.len() {
+        let b = SECRET_NAMES[i].as_bytes();
+        let n = b.len();
+        tails[i] = u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
+        i += 1;
+    }
+    tails
+};
+
+/// The shortest of [`SECRET_NAMES`].
+const SECRET_MIN: usize = 6;
+
+/// [`is_secret_name`] of a key's bytes (a key that is not UTF-8 is judged by its ASCII
+/// letters and digits).
+fn is_secret_key(name: &[u8]) -> bool {
+    let last = match memchr::memrchr(b'.', name) {
+        Some(dot) => &name[dot + 1..],
+        None => name,
+    };
     // Only the end of a name decides: its last normalised characters, without allocating
     // (this runs for every key of a file shown in a report).
     const TAIL: usize = 24;
     let mut tail = [0u8; TAIL];
     let mut n = 0;
-    for b in last
-        .bytes()
+    for &b in last
+        .iter()
         .rev()
-        .filter(u8::is_ascii_alphanumeric)
+        .filter(|b| b.is_ascii_alphanumeric())
         .take(TAIL)
     {
         n += 1;
         tail[TAIL - n] = b.to_ascii_lowercase();
     }
+    if n < SECRET_MIN {
+        return false;
+    }
+    let four = u32::from_le_bytes([tail[20], tail[21], tail[22], tail[23]]);
+    if !SECRET_TAILS.contains(&four) {
+        return false;
+    }
     let tail = &tail[TAIL - n..];
-    n > 0 && SECRET_NAMES.iter().any(|s| tail.ends_with(s.as_bytes()))
+    SECRET_NAMES.iter().any(|s| tail.ends_with(s.as_bytes()))
 }
 
 /// `value` with the values of its secret fields (at any depth) replaced by [`MARKER`];
@@ -242,9 +275,7 @@ pub fn mask_json(text: &mut [u8]) {
                 i = end + 1;
             }
             b':' => {
-                secret_next = key.is_some_and(|(s, e)| {
-                    std::str::from_utf8(&text[s..e]).is_ok_and(is_secret_name)
-                });
+                secret_next = key.is_some_and(|(s, e)| is_secret_key(&text[s..e]));
                 key = None;
                 i += 1;
             }
@@ -316,6 +347,24 @@ mod tests {
     #[test]
     fn secret_names() {
         assert!(SECRET_NAMES.iter().all(|s| s.len() <= 24));
+        // The quick tests' bounds: the shortest ending, lower-case letters only.
+        assert_eq!(SECRET_NAMES.iter().map(|s| s.len()).min(), Some(SECRET_MIN));
+        assert!(
+            SECRET_NAMES
+                .iter()
+                .all(|s| s.bytes().all(|b| b.is_ascii_lowercase()))
+        );
+        // Every ending is found on its own, in any case, with `_` and `-` anywhere.
+        for s in SECRET_NAMES {
+            assert!(
+                is_secret_name(s) && is_secret_name(&s.to_uppercase()),
+                "{s}"
+            );
+            assert!(
+                is_secret_name(&format!("my_{}-{}", &s[..2], &s[2..])),
+                "{s}"
+            );
+        }
         for name in [
             "secretAccessKey",
             "SecretAccessKey",

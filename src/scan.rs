@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
 use crate::ingest::{self, FieldsFor, Head, Select, Take};
-use crate::model::{self, Event, Inventory, Kept, schema};
+use crate::model::{self, Event, Inventory, Kept, Loc, schema};
 use crate::rules::{Doc, EventFields, Hit, RawFilter, Registry, Rule};
 use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
@@ -66,6 +66,10 @@ pub struct ScanOptions {
     /// Parse every record the analyses read whole, not just for the fields they declare
     /// (tests check that both give the same findings).
     pub whole_records: bool,
+    /// Keep a copy of the text of each CloudTrail record with findings, for reports that
+    /// show lines around them (text); without, each place is located as it is found, and
+    /// memory holds no record.
+    pub record_texts: bool,
 }
 
 impl Default for ScanOptions {
@@ -75,6 +79,7 @@ impl Default for ScanOptions {
             follow_symlinks: false,
             filter: EventFilter::default(),
             whole_records: false,
+            record_texts: true,
         }
     }
 }
@@ -157,7 +162,8 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
             let mut notes = Notes::default();
             let outcome =
                 ingest::read_file(*id, path, options.max_file_size, select, &mut |event| {
-                    event_findings(registry, &folds, &mut notes, event, &mut findings);
+                    let out = (&mut findings, options.record_texts);
+                    event_findings(registry, &folds, &mut notes, event, out);
                 });
             let mut into = merged
                 .lock()
@@ -281,6 +287,23 @@ impl FieldsFor for ReadFields<'_> {
     }
 }
 
+/// `loc` in the record of `event`, located in its text (when the reader has it).
+fn located(event: &Event, mut loc: Loc) -> Loc {
+    if let Some(raw) = event.text {
+        let (line, column) = raw.lines.borrow_mut().at(raw.file, raw.start);
+        let root = event.loc().pointer;
+        let record = crate::model::RecordAt {
+            root: &root,
+            offset: raw.start,
+            line,
+            column,
+            bytes: &raw.file[raw.start..raw.end],
+        };
+        loc.span = crate::finding::span_in(record, &loc.pointer).map(|(s, _)| Box::new(s));
+    }
+    loc
+}
+
 /// Runs the event rules that may apply to one CloudTrail record, and the analyses that
 /// fold over the stream.
 fn event_findings(
@@ -288,7 +311,7 @@ fn event_findings(
     folds: &Folds,
     notes: &mut Notes,
     event: &Event,
-    out: &mut Vec<Finding>,
+    (out, record_texts): (&mut Vec<Finding>, bool),
 ) {
     if folds.wants(event.source_name(), event.name()) {
         folds.observe(notes, event);
@@ -316,7 +339,15 @@ fn event_findings(
         }
         let hits = rule.detection.explain(doc).unwrap_or_default();
         // One copy of the record's text for all its findings.
-        let base = kept.get_or_insert_with(|| event.kept_loc()).clone();
+        let base = kept
+            .get_or_insert_with(|| {
+                if record_texts {
+                    event.kept_loc()
+                } else {
+                    event.loc()
+                }
+            })
+            .clone();
         let at = |h: &Hit| base.below(format!("{}{}", base.pointer, h.pointer));
         // The deciding field: the rule's `location:` when it names one that is there.
         let chosen = match &rule.location {
@@ -335,7 +366,12 @@ fn event_findings(
             }
             None => hits.first().cloned(),
         };
-        let primary = Some(chosen.as_ref().map_or(base.clone(), at));
+        let primary = chosen.as_ref().map_or(base.clone(), at);
+        let primary = Some(if record_texts {
+            primary
+        } else {
+            located(event, primary)
+        });
         let primary_note = chosen.as_ref().map(note).unwrap_or_default();
         let id = event.str("eventID").map(str::to_owned);
         let identity = id

@@ -146,7 +146,10 @@ fn records_no_rule_reads_are_counted_not_parsed() {
     let aside = log("aside", record("DisableKey", json!("k")));
     let run = atrest(&["scan", &aside, "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let findings = run.json()["findings"].as_array().cloned().unwrap_or_default();
+    let findings = run.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         findings.iter().any(|f| f["event"]["id"] == "e-DisableKey"),
         "{findings:?}"

@@ -86,7 +86,8 @@ fn organization_trail_of_several_accounts() {
 /// Records parsed for the fields the rules and analyses read give the same findings and KMS
 /// activity as records parsed whole; and a finding's place, located in the record text it
 /// carries (or from where its record starts), is exactly where reading its file again
-/// locates it (same span, same window).
+/// locates it (same span, same window), and where it was located as it was found, when
+/// the scan keeps no record texts.
 #[test]
 fn fields_read_and_kept_record_texts_change_nothing() {
     use atrest::finding::resolve;
@@ -133,8 +134,22 @@ fn fields_read_and_kept_record_texts_change_nothing() {
     // Spans alone (JSON, SARIF) are the same spans.
     let spans = resolve(&fast.sources, &locs, false);
     assert!(spans.windows.is_empty());
+    let textless = ScanOptions {
+        record_texts: false,
+        ..ScanOptions::default()
+    };
+    let textless = scan_with(&inputs, &registry, &textless);
+    assert_eq!(fast.findings, textless.findings);
+    let found: Vec<&Loc> = textless
+        .findings
+        .iter()
+        .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)))
+        .collect();
+    assert!(found.iter().any(|l| l.span.is_some() && l.record.is_none()));
+    let found = resolve(&textless.sources, found, false);
     for loc in &bare {
         assert_eq!(spans.span(loc), read.span(loc), "{loc:?}");
+        assert_eq!(found.span(loc), read.span(loc), "{loc:?}");
         assert!(read.span(loc).is_some(), "{loc:?}");
         assert_eq!(kept.span(loc), read.span(loc), "{loc:?}");
         let window =

@@ -87,6 +87,8 @@ pub fn run(args: &ScanArgs) -> u8 {
     };
     let options = ScanOptions {
         filter: args.events.filter(),
+        // Only text shows the lines around what it reports.
+        record_texts: args.format == output::Format::Text,
         ..args.input.options()
     };
     let outcome = scan_with(&args.paths, &registry, &options);

@@ -4,7 +4,7 @@
 mod resolve;
 mod severity;
 
-pub use resolve::{Resolved, Span, Window, located_bytes, resolve};
+pub use resolve::{Resolved, Span, Window, located_bytes, resolve, span_in};
 pub use severity::Severity;
 
 use crate::model::{Kind, Loc};

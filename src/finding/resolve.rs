@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::model::{Loc, RecordText};
+use crate::model::{Loc, RecordAt, RecordText};
 use crate::source::{self, SourceId, Sources};
 
 use crate::source::locate::{ArrayIndex, LineCursor, locate_with, pointer_tokens};
@@ -26,16 +26,7 @@ pub struct Window {
 /// How far a window reaches either side of its span on a long line.
 const REACH: usize = 512;
 
-/// A located region: byte offsets and 1-based line/column of both ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
+pub use crate::model::Span;
 
 #[derive(Debug, Default)]
 pub struct Resolved {
@@ -104,16 +95,16 @@ fn read_located(path: &std::path::Path, pointers: &BTreeSet<&str>) -> Option<Loc
     Some(Located { text, places })
 }
 
-/// A place in a CloudTrail record whose text it carries: located in that text, without
-/// reading the file again. `None` when the pointer is not below the record's.
-fn from_record(loc: &Loc, record: &RecordText, windows: bool) -> Option<(Span, Option<Window>)> {
-    let rest = loc.pointer.strip_prefix(&record.root)?;
+/// Where `pointer` is in the file of a record: the span in the file, and the same span with
+/// offsets in the record's text. `None` when the pointer is not below the record's.
+pub fn span_in(record: RecordAt, pointer: &str) -> Option<(Span, Span)> {
+    let rest = pointer.strip_prefix(record.root)?;
     if !(rest.is_empty() || rest.starts_with('/')) {
         return None;
     }
     let tokens = pointer_tokens(rest);
     let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    let text = &record.bytes;
+    let text = record.bytes;
     let found = locate_with(text, &tokens, &mut ArrayIndex::default())?;
     let lines = LineIndex::new(text, 0);
     // Lines and columns in the record, then in the file: the record's first line starts at
@@ -136,21 +127,26 @@ fn from_record(loc: &Loc, record: &RecordText, windows: bool) -> Option<(Span, O
         end_line,
         end_column,
     };
+    let file = Span {
+        start: record.offset + found.start,
+        end: record.offset + found.end,
+        ..local
+    };
+    Some((file, local))
+}
+
+/// A place in a CloudTrail record whose text it carries: located in that text, without
+/// reading the file again.
+fn from_record(loc: &Loc, record: &RecordText, windows: bool) -> Option<(Span, Option<Window>)> {
+    let (span, local) = span_in(RecordAt::of(record), &loc.pointer)?;
     let shown = windows.then(|| {
-        let shown = window(text, &local, 0..text.len());
+        let shown = window(&record.bytes, &local, 0..record.bytes.len());
         Window {
             base: record.offset + shown.base,
             bytes: shown.bytes,
         }
     });
-    Some((
-        Span {
-            start: record.offset + found.start,
-            end: record.offset + found.end,
-            ..local
-        },
-        shown,
-    ))
+    Some((span, shown))
 }
 
 /// The places that carry their record's text, located in it (in parallel: a log scan may
@@ -162,13 +158,13 @@ fn split_kept<'a>(
     use rayon::iter::Either;
     let locs: Vec<&Loc> = locs.into_iter().collect();
     locs.into_par_iter().with_min_len(64).partition_map(|loc| {
-        match loc
-            .record
-            .as_deref()
-            .and_then(|r| from_record(loc, r, windows))
-        {
-            Some((span, window)) => Either::Left((loc.clone(), span, window)),
-            None => Either::Right(loc),
+        match (loc.span.as_deref(), loc.record.as_deref()) {
+            (Some(span), _) if !windows => Either::Left((loc.clone(), *span, None)),
+            (_, Some(r)) => match from_record(loc, r, windows) {
+                Some((span, window)) => Either::Left((loc.clone(), span, window)),
+                None => Either::Right(loc),
+            },
+            _ => Either::Right(loc),
         }
     })
 }

@@ -22,4 +22,4 @@ pub use event_facts::{
 };
 pub use inventory::{Inventory, Link, Origin, Resource};
 pub use kind::Kind;
-pub use piece::{Fact, Ident, Item, Loc, Piece, RecordText, push_token};
+pub use piece::{Fact, Ident, Item, Loc, Piece, RecordAt, RecordText, Span, push_token};

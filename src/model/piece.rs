@@ -20,6 +20,20 @@ pub struct Loc {
     /// Where the CloudTrail record this place is in starts in its file's text, when known
     /// without its text: the file is read again, but not walked to the record.
     pub start: Option<usize>,
+    /// Where the place is in its file, when it was located as it was made (a report that
+    /// shows no lines around its places needs nothing else).
+    pub span: Option<Box<Span>>,
+}
+
+/// A located region of a source: byte offsets and 1-based line/column of both ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
 /// The text of the CloudTrail record a place is in, kept from the first reading of its file:
@@ -35,6 +49,30 @@ pub struct RecordText {
     pub line: usize,
     pub column: usize,
     pub bytes: Box<[u8]>,
+}
+
+/// The text of a CloudTrail record and where it is in its file, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordAt<'t> {
+    /// The record's own pointer (`/Records/12`).
+    pub root: &'t str,
+    /// Its first byte's offset in the file, and that byte's line and column.
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+    pub bytes: &'t [u8],
+}
+
+impl<'t> RecordAt<'t> {
+    pub fn of(record: &'t RecordText) -> Self {
+        RecordAt {
+            root: &record.root,
+            offset: record.offset,
+            line: record.line,
+            column: record.column,
+            bytes: &record.bytes,
+        }
+    }
 }
 
 impl PartialEq for Loc {
@@ -71,6 +109,7 @@ impl Loc {
             pointer: pointer.into(),
             record: None,
             start: None,
+            span: None,
         }
     }
 
@@ -90,6 +129,7 @@ impl Loc {
             pointer,
             record: self.record.clone(),
             start: self.start,
+            span: None,
         }
     }
 }
