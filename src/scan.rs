@@ -287,19 +287,11 @@ impl FieldsFor for ReadFields<'_> {
     }
 }
 
-/// `loc` in the record of `event`, located in its text (when the reader has it).
-fn located(event: &Event, mut loc: Loc) -> Loc {
-    if let Some(raw) = event.text {
-        let (line, column) = raw.lines.borrow_mut().at(raw.file, raw.start);
-        let root = event.loc().pointer;
-        let record = crate::model::RecordAt {
-            root: &root,
-            offset: raw.start,
-            line,
-            column,
-            bytes: &raw.file[raw.start..raw.end],
-        };
-        loc.span = crate::finding::span_in(record, &loc.pointer).map(|(s, _)| Box::new(s));
+/// `loc`, a place in the record of `event` (whose pointer is `root`), located in the
+/// record's text when the reader has it.
+fn located(event: &Event, root: &str, mut loc: Loc) -> Loc {
+    if let Some(record) = event.record_at(root) {
+        loc.span = finding::span_in(record, &loc.pointer).map(|(s, _)| Box::new(s));
     }
     loc
 }
@@ -370,7 +362,7 @@ fn event_findings(
         let primary = Some(if record_texts {
             primary
         } else {
-            located(event, primary)
+            located(event, &base.pointer, primary)
         });
         let primary_note = chosen.as_ref().map(note).unwrap_or_default();
         let id = event.str("eventID").map(str::to_owned);

@@ -222,15 +222,14 @@ fn record_at(text: &[u8], loc: &Loc, lines: &mut LineCursor) -> Option<RecordTex
     let end = crate::source::locate::skip_value(text, start)?;
     let root = record_root(&loc.pointer)?;
     let (line, column) = lines.at(text, start);
-    let mut bytes: Box<[u8]> = text[start..end].into();
-    crate::redact::mask_json(&mut bytes);
-    Some(RecordText {
-        root,
+    let at = RecordAt {
+        root: &root,
         offset: start,
         line,
         column,
-        bytes,
-    })
+        bytes: &text[start..end],
+    };
+    Some(at.masked())
 }
 
 /// Locates `locs`, with the windows of text around them when `windows` (the outputs that

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use crate::source::SourceId;
 use crate::source::locate::LineCursor;
 
-use super::piece::{Loc, RecordText};
+use super::piece::{Loc, RecordAt};
 
 /// Where a record sits in its file; turned into a JSON pointer only for reported findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,23 +86,26 @@ impl Event<'_> {
             .map(|raw| raw.lines.borrow_mut().at(raw.file, raw.start))
     }
 
+    /// The record's text and where it is in its file, when the reader kept it (`root`: the
+    /// record's pointer).
+    pub fn record_at<'s>(&'s self, root: &'s str) -> Option<RecordAt<'s>> {
+        let raw = self.text?;
+        let (line, column) = raw.lines.borrow_mut().at(raw.file, raw.start);
+        Some(RecordAt {
+            root,
+            offset: raw.start,
+            line,
+            column,
+            bytes: &raw.file[raw.start..raw.end],
+        })
+    }
+
     /// The record's place, carrying a copy of its text (secret values masked) when the
     /// reader has it: a place a finding keeps, so that it is located without reading the
     /// file again.
     pub fn kept_loc(&self) -> Loc {
         let mut loc = self.loc();
-        if let Some(raw) = self.text {
-            let (line, column) = raw.lines.borrow_mut().at(raw.file, raw.start);
-            let mut bytes: Box<[u8]> = raw.file[raw.start..raw.end].into();
-            crate::redact::mask_json(&mut bytes);
-            loc.record = Some(Arc::new(RecordText {
-                root: loc.pointer.clone(),
-                offset: raw.start,
-                line,
-                column,
-                bytes,
-            }));
-        }
+        loc.record = self.record_at(&loc.pointer).map(|at| Arc::new(at.masked()));
         loc
     }
 

@@ -64,6 +64,19 @@ pub struct RecordAt<'t> {
 }
 
 impl<'t> RecordAt<'t> {
+    /// An owned copy, secret values masked (same length, so offsets hold).
+    pub fn masked(&self) -> RecordText {
+        let mut bytes: Box<[u8]> = self.bytes.into();
+        crate::redact::mask_json(&mut bytes);
+        RecordText {
+            root: self.root.to_owned(),
+            offset: self.offset,
+            line: self.line,
+            column: self.column,
+            bytes,
+        }
+    }
+
     pub fn of(record: &'t RecordText) -> Self {
         RecordAt {
             root: &record.root,
