@@ -21,8 +21,8 @@
 //!   the same predicate.
 //!
 //! - with `../shared/corpus` present: Sigma's 57 AWS rules alone, then with 800 generated
-//!   Sigma-format rules (`atrest_gen::sigma`) that pass real records rarely, then often (see
-//!   [`BROAD`]), built-in rules off, on all threads.
+//!   Sigma-format rules (`atrest_gen::sigma`, see [`CASES`]), built-in rules off, on all
+//!   threads.
 //!
 //! A baseline whose tool is missing is skipped with a message (`apt-get install -y jq`,
 //! `pip install duckdb`). The report goes to a file, not `/dev/null`: atrest replaces its
@@ -125,9 +125,9 @@ fn main() {
         ));
     }
     if let Some(walls) = dispatch {
-        for (broad, wall) in BROAD.iter().zip(&walls[1..]) {
+        for ((what, _, _), wall) in CASES.iter().zip(&walls[1..]) {
             say(&format!(
-                "  +{SIGMA_MORE} rules (1/{broad} broad) / Sigma's  {:.1} % of the speed",
+                "  +{SIGMA_MORE} rules ({what}) / Sigma's alone  {:.1} % of the speed",
                 100.0 * walls[0].as_secs_f64() / wall.as_secs_f64()
             ));
         }
@@ -327,13 +327,18 @@ fn atrest_with(
 /// Generated Sigma-format rules loaded beside Sigma's own for the dispatch figures.
 const SIGMA_MORE: usize = 800;
 
-/// How often the generated rules pass real records, for each dispatch figure
-/// (`atrest_gen::sigma::write_rules`): rarely, as most rules of a large set; and 20 times as
-/// often, so that the findings double.
-const BROAD: [usize; 2] = [400, 20];
+/// The generated rule sets of the dispatch figures (`atrest_gen::sigma::write_rules`): what
+/// they pin, and one in how many passes real records. Shaped like Sigma's own rules and
+/// rarely firing, as most rules of a large set; harder on dispatch; and that, firing 20 times
+/// as often, so that the findings double.
+const CASES: [(&str, atrest_gen::sigma::Mix, usize); 3] = [
+    ("Sigma's mix", atrest_gen::sigma::SIGMA, 400),
+    ("stress mix", atrest_gen::sigma::STRESS, 400),
+    ("stress mix, broad", atrest_gen::sigma::STRESS, 20),
+];
 
 /// Sigma's rules of `../shared/corpus/sigma` alone, then with [`SIGMA_MORE`] generated rules
-/// for each of [`BROAD`], built-in rules off, on all threads: the walls, Sigma's first.
+/// for each of [`CASES`], built-in rules off, on all threads: the walls, Sigma's first.
 fn dispatch(binary: &str, root: &Path, corpus: &Corpus, report: &Path) -> Option<Vec<Duration>> {
     let sigma = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/sigma");
     if !sigma.is_dir() {
@@ -363,16 +368,17 @@ fn dispatch(binary: &str, root: &Path, corpus: &Corpus, report: &Path) -> Option
     let what = format!("atrest, Sigma's rules only ({} findings)", count(report));
     line(&what, wall, corpus, None);
     let mut walls = vec![wall];
-    for broad in BROAD {
-        let generated = root.join(format!("sigma-generated-{broad}"));
+    for (i, (what, mix, broad)) in CASES.into_iter().enumerate() {
+        let generated = root.join(format!("sigma-generated-{i}"));
         let _ = std::fs::remove_dir_all(&generated);
         std::fs::create_dir_all(&generated).expect("a rule directory");
-        atrest_gen::sigma::write_rules(&generated, SIGMA_MORE, broad).expect("writes the rules");
+        atrest_gen::sigma::write_rules(&generated, SIGMA_MORE, broad, mix)
+            .expect("writes the rules");
         let mut many = few.clone();
         many.extend([arg("--rules"), generated.into()]);
         let (wall, _) = atrest_with(binary, corpus, None, report, &many);
         let what = format!(
-            "  + {SIGMA_MORE} generated, 1/{broad} broad ({} findings)",
+            "  + {SIGMA_MORE} generated, {what}, 1/{broad} broad ({} findings)",
             count(report)
         );
         line(&what, wall, corpus, None);

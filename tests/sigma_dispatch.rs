@@ -29,7 +29,8 @@ fn broad() -> usize {
 }
 
 fn write_generated(dir: &Path) {
-    atrest_gen::sigma::write_rules(dir, 800, broad()).expect("writes the rules");
+    atrest_gen::sigma::write_rules(dir, 800, broad(), atrest_gen::sigma::STRESS)
+        .expect("writes the rules");
 }
 
 /// The attack logs' records, repeated to `copies` times their number, as one delivery file.

@@ -262,12 +262,46 @@ const EXTRA: &[&str] = &[
     "errorCode: [AccessDenied, UnauthorizedOperation]",
 ];
 
-/// Writes `count` rules as `generated_NNNN.yml` into `dir`. One in `broad` rules narrows its
-/// selection by a test that real records pass (`errorCode|exists: false`); the others by a
-/// test of their own that few records pass. With 20, the rules report 4.6 times as many
-/// findings as Sigma's 57 on the attack logs of `../shared/corpus`; with 400, about as many.
-pub fn write_rules(dir: &std::path::Path, count: usize, broad: usize) -> std::io::Result<()> {
+/// What the generated rules pin, in percent; the rest pin neither `eventSource` nor
+/// `eventName` (one in five of those searches keywords, the others a text in one field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mix {
+    pub source_and_name: usize,
+    pub name: usize,
+    pub source: usize,
+}
+
+/// A mix harder on dispatch than real rule sets: a fifth of the rules pin only a source, so
+/// they are tried on every call of that service.
+pub const STRESS: Mix = Mix {
+    source_and_name: 60,
+    name: 15,
+    source: 20,
+};
+
+/// The mix of Sigma's 57 AWS CloudTrail rules (`../shared/corpus/sigma`): 50 pin both, 4
+/// only a name, 3 neither.
+pub const SIGMA: Mix = Mix {
+    source_and_name: 88,
+    name: 7,
+    source: 0,
+};
+
+/// Writes `count` rules as `generated_NNNN.yml` into `dir`, pinning what `mix` says. One in
+/// `broad` rules narrows its selection by a test that real records pass
+/// (`errorCode|exists: false`); the others by a test of their own that few records pass.
+/// With [`STRESS`] and 20, the rules report 4.6 times as many findings as Sigma's 57 on the
+/// attack logs of `../shared/corpus`; with 400, about as many.
+pub fn write_rules(
+    dir: &std::path::Path,
+    count: usize,
+    broad: usize,
+    mix: Mix,
+) -> std::io::Result<()> {
     let broad = broad.max(1);
+    let both = mix.source_and_name;
+    let named = both + mix.name;
+    let sourced = named + mix.source;
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move |n: usize| {
         seed ^= seed << 13;
@@ -297,22 +331,22 @@ pub fn write_rules(dir: &std::path::Path, count: usize, broad: usize) -> std::io
         let filter = next(3) == 0;
         let _ = match kind {
             // Source and name.
-            0..60 => writeln!(
+            k if k < both => writeln!(
                 detection,
                 "    selection:\n        eventSource: {source}\n        eventName: [{names}]\n        {extra}"
             ),
             // Name only, as a list of maps.
-            60..75 => writeln!(
+            k if k < named => writeln!(
                 detection,
                 "    selection:\n        - eventName: {name}\n          {extra}\n        - eventName: [{names}]\n          errorCode: AccessDenied"
             ),
             // Source only.
-            75..95 => writeln!(
+            k if k < sourced => writeln!(
                 detection,
                 "    selection:\n        eventSource: {source}\n        {extra}"
             ),
             // Neither: keywords, or a text in one field.
-            95 => writeln!(
+            k if (k - sourced).is_multiple_of(5) => writeln!(
                 detection,
                 "    selection:\n        - 'pacu-{i}'\n        - 'cloudfox-{i}'"
             ),
