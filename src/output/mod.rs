@@ -68,7 +68,9 @@ impl<'a> Report<'a> {
             .findings
             .iter()
             .flat_map(|f| f.primary.iter().chain(f.related.iter().map(|r| &r.loc)));
-        let resolved = finding::resolve(&outcome.sources, locs.clone(), windows);
+        // Places located as they were found need nothing more, unless lines are shown.
+        let unlocated = locs.clone().filter(|l| windows || l.span.is_none());
+        let resolved = finding::resolve(&outcome.sources, unlocated, windows);
         let cwd = std::env::current_dir().ok();
         let paths = locs
             .map(|l| l.source)
@@ -96,7 +98,10 @@ impl<'a> Report<'a> {
                 None => display_path(self.outcome.sources.path(loc.source)),
             },
             pointer: loc.pointer.clone(),
-            span: self.resolved.span(loc).copied(),
+            span: match loc.span.as_deref() {
+                Some(span) => Some(*span),
+                None => self.resolved.span(loc).copied(),
+            },
         }
     }
 }

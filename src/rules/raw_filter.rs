@@ -154,7 +154,8 @@ fn holds(text: &[u8], search: &AhoCorasick, lower: &mut Vec<u8>) -> bool {
         return true;
     }
     lower.clear();
-    lower.extend(text.iter().map(u8::to_ascii_lowercase));
+    lower.extend_from_slice(text);
+    lower.make_ascii_lowercase();
     search.is_match(&lower[..])
 }
 
