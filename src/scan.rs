@@ -70,6 +70,9 @@ pub struct ScanOptions {
     /// show lines around them (text); without, each place is located as it is found, and
     /// memory holds no record.
     pub record_texts: bool,
+    /// The time facts are judged at (key material that expires, parameter policies past
+    /// their expiration); `None`: when the scan starts.
+    pub as_of: Option<jiff::Timestamp>,
 }
 
 impl Default for ScanOptions {
@@ -80,6 +83,7 @@ impl Default for ScanOptions {
             filter: EventFilter::default(),
             whole_records: false,
             record_texts: true,
+            as_of: None,
         }
     }
 }
@@ -194,7 +198,8 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
 
     stats.read_time = started.elapsed();
     let started = Instant::now();
-    let (inventory, unplaced) = model::build(items);
+    let now = options.as_of.unwrap_or_else(jiff::Timestamp::now);
+    let (inventory, unplaced) = model::build_at(items, now);
     stats.model_time = started.elapsed();
     let started = Instant::now();
     for u in unplaced {

@@ -63,6 +63,11 @@ pub struct InputOptions {
     /// skipped with a warning; links within it, and paths named here, are always followed).
     #[arg(long)]
     follow_symlinks: bool,
+    /// Judge time-dependent facts (key material that expires, parameter policies past their
+    /// expiration) at this time instead of now (2026-11-20 or 2026-11-20T14:05:00Z), for
+    /// reports that do not change from one day to the next.
+    #[arg(long, value_name = "TIME", value_parser = crate::ingest::filter::parse_instant)]
+    as_of: Option<jiff::Timestamp>,
 }
 
 impl InputOptions {
@@ -70,6 +75,7 @@ impl InputOptions {
         crate::scan::ScanOptions {
             max_file_size: self.max_file_size,
             follow_symlinks: self.follow_symlinks,
+            as_of: self.as_of,
             filter: crate::ingest::filter::EventFilter::default(),
             ..crate::scan::ScanOptions::default()
         }

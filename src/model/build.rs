@@ -19,8 +19,13 @@ pub struct Unplaced {
 }
 
 /// Builds the inventory from every file's items, in source order (so that the result does
-/// not depend on how files were scheduled).
+/// not depend on how files were scheduled), with time-dependent facts judged now.
 pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
+    build_at(items, jiff::Timestamp::now())
+}
+
+/// [`build`], judging time-dependent facts (key material that expires) at `now`.
+pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unplaced>) {
     let mut listed = HashSet::new();
     let mut pieces = Vec::new();
     for item in items {
@@ -63,7 +68,7 @@ pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
     }
     let resources: Vec<Resource> = groups.into_par_iter().filter_map(resource).collect();
     let mut inventory = Inventory::new(resources);
-    derive::apply(&mut inventory, &listed);
+    derive::apply(&mut inventory, &listed, now);
     (inventory, unplaced)
 }
 

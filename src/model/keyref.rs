@@ -33,6 +33,32 @@ impl KeyRef {
 
 type Scope = (String, String);
 
+/// The alias prefix AWS reserves for the keys it manages (`alias/aws/ebs`).
+pub const AWS_MANAGED_ALIAS: &str = "alias/aws/";
+
+/// Who manages the key that protects a resource: the `KeyKind` field of every resource that
+/// names one. AWS owned keys (SSE-S3, SSE-SQS, DynamoDB's default) never appear in KMS; the
+/// service derivations say so themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    CustomerManaged,
+    AwsManaged,
+    AwsOwned,
+    /// The key could not be looked at (not exported) and its name does not tell.
+    Unknown,
+}
+
+impl KeyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::CustomerManaged => "customer_managed",
+            KeyKind::AwsManaged => "aws_managed",
+            KeyKind::AwsOwned => "aws_owned",
+            KeyKind::Unknown => "unknown",
+        }
+    }
+}
+
 pub struct KeyIndex {
     /// Key id → the keys with that id (ids are UUIDs: one key, in practice).
     by_id: HashMap<String, Vec<(Scope, usize)>>,
@@ -104,6 +130,9 @@ impl KeyIndex {
                 let scope = (account.to_owned(), region.to_owned());
                 match self.aliases.get(&(scope, name.to_owned())) {
                     Some(target) => target.as_str(),
+                    // AWS creates its managed keys (`alias/aws/sqs`, ...) on first use and
+                    // never deletes them: one the export does not list is unknown, not gone.
+                    None if name.starts_with(AWS_MANAGED_ALIAS) => return KeyRef::Unknown,
                     None => return self.absent(account, region),
                 }
             }
@@ -130,6 +159,36 @@ impl KeyIndex {
             KeyRef::External
         } else {
             KeyRef::Unknown
+        }
+    }
+
+    /// Who manages the key `reference` names, as it resolved.
+    pub fn kind_of(&self, inv: &Inventory, reference: &str, resolved: KeyRef) -> KeyKind {
+        let name = Arn::parse(reference).map_or(reference, |a| a.resource);
+        if name.starts_with(AWS_MANAGED_ALIAS) {
+            return KeyKind::AwsManaged;
+        }
+        match resolved {
+            KeyRef::Resolved(i) => {
+                let key = &inv.resources[i];
+                match key.str("KeyManager") {
+                    Some("AWS") => KeyKind::AwsManaged,
+                    Some("CUSTOMER") => KeyKind::CustomerManaged,
+                    _ => {
+                        let id = key.arn.rsplit_once("key/").map_or("", |(_, id)| id);
+                        let aliases = self.aliases_of(&key.account, &key.region, id);
+                        if aliases.iter().any(|a| a.starts_with(AWS_MANAGED_ALIAS)) {
+                            KeyKind::AwsManaged
+                        } else {
+                            KeyKind::Unknown
+                        }
+                    }
+                }
+            }
+            // AWS managed keys cannot be used from another account: another account's key
+            // is a customer managed key.
+            KeyRef::External => KeyKind::CustomerManaged,
+            KeyRef::Missing | KeyRef::Unknown => KeyKind::Unknown,
         }
     }
 

@@ -14,7 +14,7 @@ pub mod policy;
 pub mod schema;
 
 pub use arn::{Arn, is_account_id, kms_key_arn};
-pub use build::build;
+pub use build::{build, build_at};
 pub use event::{Event, EventAt, Head, Kept, Raw, looks_like_record};
 pub use event_facts::{
     INPUTS as EVENT_FACT_INPUTS, NAMES as EVENT_FACT_NAMES, applies as has_event_facts,

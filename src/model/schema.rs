@@ -71,6 +71,11 @@ const KEY_RESOLUTION: Field = derived(
     "How the KMS key reference resolved: `resolved` (see the `KmsKey` link), `missing` (the key's region was exported and the key is not in it: deleted), `external` (another account's key), `unknown` (the key's region was not exported).",
 );
 
+const KEY_KIND: Field = derived(
+    "KeyKind",
+    "Who manages the key that protects the resource: `customer_managed`, `aws_managed` (`KeyManager: AWS`, or named by an `alias/aws/...` alias), `aws_owned` (a key AWS owns that never appears in KMS: SSE-S3, SSE-SQS, DynamoDB's default), or `unknown` (the key was not exported and its name does not tell). Another account's key is customer managed: AWS managed keys cannot be used across accounts. Absent on an unencrypted resource.",
+);
+
 const POLICY_FIELDS: [Field; 3] = [
     derived(
         "PolicyDocument",
@@ -128,6 +133,7 @@ pub static KINDS: &[KindDoc] = &[
                 "Whether the default encryption rule uses an S3 Bucket Key (false when absent).",
             ),
             KEY_RESOLUTION,
+            KEY_KIND,
             POLICY_FIELDS[0],
             POLICY_FIELDS[1],
             POLICY_FIELDS[2],
@@ -244,6 +250,10 @@ pub static KINDS: &[KindDoc] = &[
             aws("Grants", "list-grants"),
             aws("Tags", "list-resource-tags"),
             derived(
+                "MaterialExpiresInDays",
+                "Imported key material that expires (`ExpirationModel: KEY_MATERIAL_EXPIRES`): whole days from the scan (or `--as-of`) to `ValidTo`, negative once it has expired (KMS then deletes the material and the key becomes `PendingImport`).",
+            ),
+            derived(
                 "Aliases",
                 "The alias names (`alias/...`) that point at the key.",
             ),
@@ -311,6 +321,7 @@ pub static KINDS: &[KindDoc] = &[
                 "The volume's region (from its availability zone).",
             ),
             KEY_RESOLUTION,
+            KEY_KIND,
         ],
         links: &[
             Link {
@@ -359,6 +370,7 @@ pub static KINDS: &[KindDoc] = &[
             aws("ProductCodes", "describe-snapshot-attribute"),
             derived("Region", "The region the snapshot was listed in."),
             KEY_RESOLUTION,
+            KEY_KIND,
             derived(
                 "Public",
                 "`CreateVolumePermissions` includes `{\"Group\": \"all\"}`: anyone can create a volume from the snapshot.",
@@ -432,6 +444,7 @@ pub static KINDS: &[KindDoc] = &[
                 )
             },
             KEY_RESOLUTION,
+            KEY_KIND,
         ],
         links: &[Link {
             name: "KmsKey",
@@ -481,6 +494,7 @@ pub static KINDS: &[KindDoc] = &[
             aws("EventSelectors", "get-event-selectors"),
             aws("AdvancedEventSelectors", "get-event-selectors"),
             KEY_RESOLUTION,
+            KEY_KIND,
             derived(
                 "LogsS3DataEvents",
                 "The selectors record S3 object-level events: a classic selector with a `DataResources` entry of type `AWS::S3::Object`, or an advanced selector with `eventCategory` = `Data` and `resources.type` = `AWS::S3::Object`.",

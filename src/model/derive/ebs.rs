@@ -10,7 +10,7 @@ use super::{Ctx, Derived, loc};
 /// `KmsKeyId` resolved to a `KmsKey` link (encrypted resources only).
 fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if let Some(reference) = r.str("KmsKeyId") {
-        d.key_link(ctx.keys, r, reference, loc(r, "/KmsKeyId"));
+        d.key_link(ctx, r, reference, loc(r, "/KmsKeyId"));
     }
 }
 

@@ -21,6 +21,7 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         }
         d.set("Aliases", json!(aliases), None);
     }
+    material_expiry(r, ctx, d);
     let Some(doc) = r.get("Policy").and_then(parse_document) else {
         return;
     };
@@ -64,4 +65,20 @@ pub fn alias(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     {
         d.link("TargetKey", i);
     }
+}
+
+/// `MaterialExpiresInDays`: imported key material with an expiration (`ExpirationModel`
+/// `KEY_MATERIAL_EXPIRES`), in whole days from `--as-of` to `ValidTo` (negative once past).
+fn material_expiry(r: &Resource, ctx: &Ctx, d: &mut Derived) {
+    if r.str("ExpirationModel") != Some("KEY_MATERIAL_EXPIRES") {
+        return;
+    }
+    let Some(valid_to) = r
+        .str("ValidTo")
+        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+    else {
+        return;
+    };
+    let days = (valid_to.as_second() - ctx.now.as_second()).div_euclid(86_400);
+    d.set("MaterialExpiresInDays", json!(days), loc(r, "/ValidTo"));
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::Kind;
 use super::inventory::{Inventory, Link, Origin, Resource};
-use super::keyref::{KeyIndex, KeyRef};
+use super::keyref::{KeyIndex, KeyKind, KeyRef};
 use super::piece::{Loc, push_token};
 
 /// What derivation adds to one resource.
@@ -34,15 +34,28 @@ impl Derived {
         self.links.push(Link { name, target });
     }
 
-    /// Resolves a KMS key reference: a `KmsKey` link, and `KmsKeyResolution` saying how.
-    pub fn key_link(&mut self, keys: &KeyIndex, r: &Resource, reference: &str, loc: Option<Loc>) {
+    /// Resolves a KMS key reference: a `KmsKey` link, `KmsKeyResolution` saying how, and
+    /// `KeyKind` saying who manages the key.
+    pub fn key_link(&mut self, ctx: &Ctx, r: &Resource, reference: &str, loc: Option<Loc>) {
         // A bucket's region is only known once derived (`LocationConstraint`).
         let region = self.region.as_deref().unwrap_or(&r.region);
-        let resolved = keys.resolve(reference, &r.account, region);
+        let resolved = ctx.keys.resolve(reference, &r.account, region);
         if let KeyRef::Resolved(i) = resolved {
             self.link("KmsKey", i);
         }
-        self.set("KmsKeyResolution", Value::from(resolved.name()), loc);
+        let kind = ctx.keys.kind_of(ctx.inv, reference, resolved);
+        self.set(
+            "KmsKeyResolution",
+            Value::from(resolved.name()),
+            loc.clone(),
+        );
+        self.set("KeyKind", Value::from(kind.name()), loc);
+    }
+
+    /// The resource is encrypted with a key AWS owns (SSE-S3, SSE-SQS, DynamoDB's default):
+    /// no KMS key to link.
+    pub fn aws_owned_key(&mut self, loc: Option<Loc>) {
+        self.set("KeyKind", Value::from(KeyKind::AwsOwned.name()), loc);
     }
 }
 
@@ -50,12 +63,19 @@ impl Derived {
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub keys: &'a KeyIndex,
+    /// The time facts are judged at (`--as-of`, else the scan's start): key material that
+    /// expires, policies past their expiration.
+    pub now: jiff::Timestamp,
 }
 
-pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>) {
+pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff::Timestamp) {
     let keys = KeyIndex::new(inv, listed);
     let derived: Vec<Derived> = {
-        let ctx = Ctx { inv, keys: &keys };
+        let ctx = Ctx {
+            inv,
+            keys: &keys,
+            now,
+        };
         inv.resources
             .par_iter()
             .map(|r| {

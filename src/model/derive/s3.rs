@@ -128,7 +128,9 @@ fn encryption(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             algo_at
         };
         d.set("KMSMasterKeyID", json!(reference), loc(r, &ref_at));
-        d.key_link(ctx.keys, r, reference, loc(r, &ref_at));
+        d.key_link(ctx, r, reference, loc(r, &ref_at));
+    } else if algorithm == "AES256" {
+        d.aws_owned_key(loc(r, &algo_at));
     }
 }
 

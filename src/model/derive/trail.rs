@@ -9,7 +9,7 @@ use super::{Ctx, Derived, loc};
 
 pub fn trail(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if let Some(reference) = r.str("KmsKeyId") {
-        d.key_link(ctx.keys, r, reference, loc(r, "/KmsKeyId"));
+        d.key_link(ctx, r, reference, loc(r, "/KmsKeyId"));
     }
     if let Some(bucket) = r.str("S3BucketName")
         && let Some(i) = ctx
