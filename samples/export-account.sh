@@ -183,6 +183,7 @@ for region in "${region_list[@]}"; do
         call "$base/kms" "describe-key--$k" kms describe-key --key-id "$key" --region "$region"
         call "$base/kms" "get-key-policy--$k" kms get-key-policy --key-id "$key" --policy-name default --region "$region"
         call "$base/kms" "get-key-rotation-status--$k" kms get-key-rotation-status --key-id "$key" --region "$region"
+        call "$base/kms" "list-key-rotations--$k" kms list-key-rotations --key-id "$key" --region "$region"
         call "$base/kms" "list-grants--$k" kms list-grants --key-id "$key" --region "$region"
         call "$base/kms" "list-resource-tags--$k" kms list-resource-tags --key-id "$key" --region "$region"
     done

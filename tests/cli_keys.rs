@@ -579,3 +579,29 @@ fn many_refusals_are_counted_and_a_few_shown() {
         .count();
     assert_eq!(refused, 5, "a few examples, not 130 locations");
 }
+
+/// `--as-of` judges expiring key material at a given time; a time that does not parse is a
+/// usage error.
+#[test]
+fn as_of_judges_expiring_key_material() {
+    let rule = "kms-key-material-expiring";
+    let (run, report) = scan(&["samples/lab", "--only", rule, "--as-of", "2026-10-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(of_rule(&report, rule).is_empty());
+    for time in ["2026-11-20T14:27:00Z", "2027-06-01"] {
+        let (run, report) = scan(&["samples/lab", "--only", rule, "--as-of", time]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let found = of_rule(&report, rule);
+        assert_eq!(found.len(), 1, "{time}");
+        assert!(
+            found[0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("alias/lab-imported-key")),
+            "{}",
+            found[0]
+        );
+    }
+    let run = atrest(&["scan", "samples/lab", "--as-of", "next tuesday"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--as-of"), "{}", run.stderr);
+}

@@ -128,6 +128,129 @@ fn derived_facts_of_the_lab() {
     );
 }
 
+/// Who manages the key of each resource: told apart by the key's `KeyManager`, an
+/// `alias/aws/*` name, SSE-S3 (a key AWS owns), or another account.
+#[test]
+fn key_kinds_of_the_lab() {
+    let inv = lab();
+    let kind = |kind, suffix| find(&inv, kind, suffix).str("KeyKind").map(str::to_owned);
+    let managed = || Some("aws_managed".to_owned());
+    let customer = || Some("customer_managed".to_owned());
+    assert_eq!(kind(Kind::EbsVolume, "vol-093fd8e56804a34b7"), managed());
+    assert_eq!(kind(Kind::EbsVolume, "vol-0e91f819ba4d4f253"), customer());
+    // An unencrypted volume names no key.
+    assert_eq!(kind(Kind::EbsVolume, "vol-07ac84538bda72190"), None);
+    // A volume of the replica Region, on the multi-Region replica key.
+    assert_eq!(kind(Kind::EbsVolume, "vol-0c4b7e21d9a35f608"), customer());
+    assert_eq!(kind(Kind::S3Bucket, "lab-shared-data-2290461"), managed());
+    assert_eq!(kind(Kind::S3Bucket, "imagebucket-4172093"), customer());
+    let trail_bucket = "aws-cloudtrail-logs-123456789012-5c1e9a2b";
+    assert_eq!(
+        kind(Kind::S3Bucket, trail_bucket),
+        Some("aws_owned".to_owned())
+    );
+}
+
+/// Keys named by resources but absent from the export: another account's key is customer
+/// managed; an AWS managed alias that the export does not list is unknown, never missing
+/// (AWS creates those keys on first use and never deletes them).
+#[test]
+fn key_kinds_of_keys_outside_the_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path().join("123456789012/us-east-1");
+    std::fs::create_dir_all(base.join("ec2")).expect("dirs");
+    std::fs::create_dir_all(base.join("kms")).expect("dirs");
+    std::fs::write(base.join("kms/list-keys.json"), r#"{"Keys": []}"#).expect("write");
+    let volume = |id: &str, key: &str| {
+        json!({"VolumeId": id, "Size": 8, "AvailabilityZone": "us-east-1a", "State": "available",
+               "CreateTime": "2026-11-01T00:00:00+00:00", "Encrypted": true, "KmsKeyId": key})
+    };
+    let volumes = json!({"Volumes": [
+        volume("vol-1", "arn:aws:kms:us-east-1:444455556666:key/1b2c3d4e-0000-4000-8000-000000000001"),
+        volume("vol-2", "alias/aws/ebs"),
+        volume("vol-3", "1b2c3d4e-0000-4000-8000-000000000003"),
+    ]});
+    std::fs::write(base.join("ec2/describe-volumes.json"), volumes.to_string()).expect("write");
+    let outcome = scan(&[dir.path().to_path_buf()], &Registry::default());
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    let inv = outcome.inventory;
+    let facts = |suffix| {
+        let r = find(&inv, Kind::EbsVolume, suffix);
+        (
+            r.str("KmsKeyResolution").map(str::to_owned),
+            r.str("KeyKind").map(str::to_owned),
+        )
+    };
+    let pair = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
+    assert_eq!(facts("vol-1"), pair("external", "customer_managed"));
+    assert_eq!(facts("vol-2"), pair("unknown", "aws_managed"));
+    assert_eq!(facts("vol-3"), pair("missing", "unknown"));
+}
+
+/// Imported key material, multi-Region keys and rotation facts of the lab's keys.
+#[test]
+fn imported_and_multi_region_keys_of_the_lab() {
+    let inv = lab();
+    let imported = find(
+        &inv,
+        Kind::KmsKey,
+        "key/3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34",
+    );
+    assert_eq!(imported.str("Origin"), Some("EXTERNAL"));
+    assert_eq!(imported.get("RotationSupported"), Some(&json!(false)));
+    assert!(imported.get("KeyRotationEnabled").is_none());
+    assert!(imported.get("MaterialExpiresInDays").is_some());
+
+    let replica = find(
+        &inv,
+        Kind::KmsKey,
+        "eu-west-1:123456789012:key/mrk-8d2f41c07b5e4a9c93e6f1a2b4c7d905",
+    );
+    let primary = linked(&inv, replica, "PrimaryKey").expect("the replica's primary");
+    assert_eq!(primary.region, "us-east-1");
+    assert_eq!(primary.str("KeyState"), Some("Enabled"));
+    assert!(linked(&inv, primary, "PrimaryKey").is_none());
+    assert_eq!(
+        replica.get("PolicyWiderThanPrimary"),
+        Some(&json!(["210987654321"]))
+    );
+    assert!(primary.get("PolicyWiderThanPrimary").is_none());
+    let deps = replica.get("DependentResources").expect("dependents");
+    assert_eq!(
+        deps,
+        &json!(["arn:aws:ec2:eu-west-1:123456789012:volume/vol-0c4b7e21d9a35f608"])
+    );
+    assert_eq!(primary.get("Rotations"), Some(&json!([])));
+}
+
+/// `MaterialExpiresInDays` is judged at `--as-of`: whole days to `ValidTo`, negative after.
+#[test]
+fn material_expiry_is_judged_at_the_given_time() {
+    let at = |time: &str| {
+        let options = atrest::scan::ScanOptions {
+            as_of: Some(time.parse().expect("a time")),
+            ..Default::default()
+        };
+        let outcome = atrest::scan::scan_with(
+            &[root().join("samples/lab")],
+            &Registry::default(),
+            &options,
+        );
+        find(
+            &outcome.inventory,
+            Kind::KmsKey,
+            "key/3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34",
+        )
+        .get("MaterialExpiresInDays")
+        .cloned()
+    };
+    // ValidTo is 2026-12-05T00:00:00Z.
+    assert_eq!(at("2026-11-20T14:27:00Z"), Some(json!(14)));
+    assert_eq!(at("2026-12-04T23:59:59Z"), Some(json!(0)));
+    assert_eq!(at("2026-12-05T00:00:00Z"), Some(json!(0)));
+    assert_eq!(at("2026-12-06T12:00:00Z"), Some(json!(-2)));
+}
+
 #[test]
 fn every_field_the_model_produces_is_documented() {
     let config = scan(&[root().join("samples/config")], &Registry::default());

@@ -32,8 +32,8 @@ IMAGE_OBJECT = "clock.png"
 PUBLIC_OBJECT = "img/logo.png"
 
 
-def key_arn(key_id):
-    return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
+def key_arn(key_id, region=REGION):
+    return f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"
 
 
 # KMS keys: key id and the id of its current key material (CurrentKeyMaterialId, and the
@@ -44,6 +44,12 @@ KEY_BACKUP = "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882"  # alias/old-backup-key (Pen
 KEY_APP = "e7755221-61d3-4995-bdc2-aec4872733df"  # alias/app-data-key (rotation off)
 KEY_AWS_EBS = "c30cb97c-f02e-4666-9000-7e87ce45ed9d"  # alias/aws/ebs (AWS managed)
 KEY_AWS_S3 = "05a09a0f-1781-47fc-a901-d574abf2e752"  # alias/aws/s3 (AWS managed)
+KEY_IMPORTED = "3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34"  # alias/lab-imported-key (EXTERNAL, expires)
+# A multi-Region key: its primary here, its replica in REPLICA_REGION (Disabled there).
+KEY_MRK = "mrk-8d2f41c07b5e4a9c93e6f1a2b4c7d905"  # alias/lab-dr-key
+VOL_DR = "vol-0c4b7e21d9a35f608"  # eu-west-1, encrypted with the replica of KEY_MRK
+REPLICA_REGION = "eu-west-1"
+REPLICA_AZ = "eu-west-1a"
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -51,6 +57,8 @@ KEY_MATERIAL = {
     KEY_APP: "01958649451cff5f28183edf1a8feba18beb8daac6a27805dada8dc3ad79c8a4",
     KEY_AWS_EBS: "7c987177422ee984adcacd517d557c303796ba0004383e5e65c71607755ad156",
     KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
+    KEY_IMPORTED: "a4b1f0c3d2e5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
+    KEY_MRK: "5e0d7c3b9a8f6e4d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"

@@ -58,23 +58,23 @@ def ts(value):
     return dt.astimezone(timezone.utc).isoformat()
 
 
-def path_for(service, api, resource=None, suffix=".json"):
+def path_for(service, api, resource=None, suffix=".json", region=L.REGION):
     name = api if resource is None else f"{api}--{resource.replace('%', '%25').replace('/', '%2F')}"
-    return os.path.join(OUT, service, name + suffix)
+    return os.path.join(HERE, L.ACCOUNT, region, service, name + suffix)
 
 
-def write(service, api, resource, data):
+def write(service, api, resource, data, region=L.REGION):
     """The CLI's JSON formatter: json.dump(indent=4, ensure_ascii=False) plus a newline,
     and nothing at all for an empty response."""
-    path = path_for(service, api, resource)
+    path = path_for(service, api, resource, region=region)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         if data != {}:
             f.write(json.dumps(data, indent=4, ensure_ascii=False) + "\n")
 
 
-def write_error(service, api, resource, code, operation, message):
-    path = path_for(service, api, resource, ".error.json")
+def write_error(service, api, resource, code, operation, message, region=L.REGION):
+    path = path_for(service, api, resource, ".error.json", region)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     stderr = f"\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"
     with open(path, "w", encoding="utf-8") as f:
@@ -394,6 +394,22 @@ KEYS = {
         "grants": [ebs_grant(L.KEY_AWS_EBS, L.GRANT_AWS_EBS, L.VOL_EBS, "2026-11-20T14:05:53.261Z")],
         "tags": [],
     },
+    L.KEY_IMPORTED: {
+        "alias": "alias/lab-imported-key", "created": "2026-10-21T09:40:12.118Z",
+        "description": "Partner data, key material imported from the on-premises HSM",
+        "manager": "CUSTOMER", "state": "Enabled", "policy": api_default_key_policy(),
+        # Imported material cannot rotate automatically; it was imported to expire on
+        # 2026-12-05, two weeks after the export.
+        "origin": "EXTERNAL", "valid_to": "2026-12-05T00:00:00.000Z",
+        "rotation": "unsupported", "grants": [], "tags": [],
+    },
+    L.KEY_MRK: {
+        "alias": "alias/lab-dr-key", "created": "2026-10-12T15:22:47.306Z",
+        "description": "Disaster recovery copies (multi-Region)",
+        "manager": "CUSTOMER", "state": "Enabled", "policy": console_key_policy(),
+        "rotation": {"enabled": "2026-10-12T15:23:30.914Z"}, "grants": [], "tags": [],
+        "multi_region": "PRIMARY",
+    },
     L.KEY_AWS_S3: {
         "alias": "alias/aws/s3", "created": "2026-10-08T11:49:02.337Z",
         "description": "Default key that protects my S3 objects when no other key is defined",
@@ -421,6 +437,47 @@ def next_rotation(enabled, now="2026-11-20T14:27:00.000Z"):
     return candidate.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def multi_region_configuration(kind, key_id):
+    return {
+        "MultiRegionKeyType": kind,
+        "PrimaryKey": {"Arn": L.key_arn(key_id), "Region": L.REGION},
+        "ReplicaKeys": [{"Arn": L.key_arn(key_id, L.REPLICA_REGION), "Region": L.REPLICA_REGION}],
+    }
+
+
+def key_metadata(key_id, k, region=L.REGION):
+    meta = {
+        "AWSAccountId": L.ACCOUNT,
+        "KeyId": key_id,
+        "Arn": L.key_arn(key_id, region),
+        "CreationDate": ts(k["created"]),
+        "Enabled": k["state"] == "Enabled",
+        "Description": k["description"],
+        "KeyUsage": "ENCRYPT_DECRYPT",
+        "KeyState": k["state"],
+    }
+    if "deletion" in k:
+        meta["DeletionDate"] = ts(k["deletion"])
+    if "valid_to" in k:
+        meta["ValidTo"] = ts(k["valid_to"])
+    meta.update({
+        "Origin": k.get("origin", "AWS_KMS"),
+        "KeyManager": k["manager"],
+        "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+        "KeySpec": "SYMMETRIC_DEFAULT",
+        "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+    })
+    if "valid_to" in k:
+        meta["ExpirationModel"] = "KEY_MATERIAL_EXPIRES"
+    meta["MultiRegion"] = "multi_region" in k
+    if "multi_region" in k:
+        meta["MultiRegionConfiguration"] = multi_region_configuration(k["multi_region"], key_id)
+    if "deletion" in k:
+        meta["PendingDeletionWindowInDays"] = 7
+    meta["CurrentKeyMaterialId"] = L.KEY_MATERIAL[key_id]
+    return meta
+
+
 def kms():
     write("kms", "list-keys", None, {
         "Keys": [{"KeyId": k, "KeyArn": L.key_arn(k)} for k in sorted(KEYS)],
@@ -438,30 +495,7 @@ def kms():
     write("kms", "list-aliases", None, {"Aliases": entries})
 
     for key_id, k in KEYS.items():
-        meta = {
-            "AWSAccountId": L.ACCOUNT,
-            "KeyId": key_id,
-            "Arn": L.key_arn(key_id),
-            "CreationDate": ts(k["created"]),
-            "Enabled": k["state"] == "Enabled",
-            "Description": k["description"],
-            "KeyUsage": "ENCRYPT_DECRYPT",
-            "KeyState": k["state"],
-        }
-        if "deletion" in k:
-            meta["DeletionDate"] = ts(k["deletion"])
-        meta.update({
-            "Origin": "AWS_KMS",
-            "KeyManager": k["manager"],
-            "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
-            "KeySpec": "SYMMETRIC_DEFAULT",
-            "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
-            "MultiRegion": False,
-        })
-        if "deletion" in k:
-            meta["PendingDeletionWindowInDays"] = 7
-        meta["CurrentKeyMaterialId"] = L.KEY_MATERIAL[key_id]
-        write("kms", "describe-key", key_id, {"KeyMetadata": meta})
+        write("kms", "describe-key", key_id, {"KeyMetadata": key_metadata(key_id, k)})
 
         write("kms", "get-key-policy", key_id, {"Policy": k["policy"], "PolicyName": "default"})
 
@@ -469,6 +503,11 @@ def kms():
         if rotation == "pending-deletion":
             write_error("kms", "get-key-rotation-status", key_id, "KMSInvalidStateException",
                         "GetKeyRotationStatus", f"{L.key_arn(key_id)} is pending deletion.")
+        elif rotation == "unsupported":
+            for api, operation in (("get-key-rotation-status", "GetKeyRotationStatus"),
+                                   ("list-key-rotations", "ListKeyRotations")):
+                write_error("kms", api, key_id, "UnsupportedOperationException", operation,
+                            f"{L.key_arn(key_id)} origin is EXTERNAL which is not valid for this operation.")
         elif rotation is None:
             write("kms", "get-key-rotation-status", key_id,
                   {"KeyRotationEnabled": False, "KeyId": L.key_arn(key_id)})
@@ -480,8 +519,67 @@ def kms():
                 "NextRotationDate": ts(next_rotation(rotation["enabled"])),
             })
 
+        if rotation not in ("pending-deletion", "unsupported"):
+            # No key of the lab is a year old: no rotation has happened yet.
+            write("kms", "list-key-rotations", key_id, {"Rotations": []})
         write("kms", "list-grants", key_id, {"Grants": k["grants"]})
         write("kms", "list-resource-tags", key_id, {"Tags": k["tags"]})
+
+
+# The replica of alias/lab-dr-key in eu-west-1: disabled there (while its primary is enabled)
+# and given a policy of its own that also lets the partner account use it; one volume of that
+# Region is encrypted with it. Only the KMS and volume calls were exported for that Region.
+REPLICA = {
+    "alias": "alias/lab-dr-key", "created": "2026-10-12T15:24:05.531Z",
+    "description": "Disaster recovery copies (multi-Region)",
+    "manager": "CUSTOMER", "state": "Disabled", "multi_region": "REPLICA",
+}
+
+
+def replica_key_policy():
+    policy = json.loads(console_key_policy())
+    policy["Statement"].append({
+        "Sid": "Allow the partner account to decrypt", "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{L.OTHER_ACCOUNT}:root"},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*",
+    })
+    return json.dumps(policy, indent=4)
+
+
+def replica_region():
+    region, key_id = L.REPLICA_REGION, L.KEY_MRK
+    arn = L.key_arn(key_id, region)
+    write("kms", "list-keys", None, {"Keys": [{"KeyId": key_id, "KeyArn": arn}]}, region)
+    write("kms", "list-aliases", None, {"Aliases": [{
+        "AliasName": REPLICA["alias"],
+        "AliasArn": f"arn:aws:kms:{region}:{L.ACCOUNT}:{REPLICA['alias']}",
+        "TargetKeyId": key_id,
+        "CreationDate": ts(REPLICA["created"]),
+        "LastUpdatedDate": ts(REPLICA["created"]),
+    }]}, region)
+    write("kms", "describe-key", key_id, {"KeyMetadata": key_metadata(key_id, REPLICA, region)}, region)
+    write("kms", "get-key-policy", key_id, {"Policy": replica_key_policy(), "PolicyName": "default"},
+          region)
+    write_error("kms", "get-key-rotation-status", key_id, "KMSInvalidStateException",
+                "GetKeyRotationStatus", f"{arn} is disabled.", region)
+    write("kms", "list-grants", key_id, {"Grants": []}, region)
+    write("kms", "list-resource-tags", key_id, {"Tags": []}, region)
+    write("ec2", "describe-volumes", None, {"Volumes": [{
+        "Iops": 3000,
+        "VolumeType": "gp3",
+        "MultiAttachEnabled": False,
+        "Throughput": 125,
+        "Operator": OPERATOR,
+        "VolumeId": L.VOL_DR,
+        "Size": 20,
+        "SnapshotId": "",
+        "AvailabilityZone": L.REPLICA_AZ,
+        "State": "available",
+        "CreateTime": ts("2026-10-12T15:31:18.000Z"),
+        "Attachments": [],
+        "Encrypted": True,
+        "KmsKeyId": arn,
+    }]}, region)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -736,14 +834,17 @@ def cloudtrail():
 
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
+    shutil.rmtree(os.path.join(HERE, L.ACCOUNT, L.REPLICA_REGION), ignore_errors=True)
     sts()
     s3()
     s3control()
     kms()
     ec2()
     cloudtrail()
-    count = sum(len(files) for _, _, files in os.walk(OUT))
-    print(f"wrote {count} files under {os.path.relpath(OUT)}")
+    replica_region()
+    account = os.path.join(HERE, L.ACCOUNT)
+    count = sum(len(files) for _, _, files in os.walk(account))
+    print(f"wrote {count} files under {os.path.relpath(account)}")
 
 
 if __name__ == "__main__":

@@ -249,6 +249,23 @@ pub static KINDS: &[KindDoc] = &[
             aws("OnDemandRotationStartDate", "get-key-rotation-status"),
             aws("Grants", "list-grants"),
             aws("Tags", "list-resource-tags"),
+            aws("Rotations", "list-key-rotations"),
+            derived(
+                "RotationSupported",
+                "False when `get-key-rotation-status` or `list-key-rotations` answered `UnsupportedOperationException`: the key cannot rotate automatically (imported key material, asymmetric and HMAC keys, custom key stores); imported material is rotated by hand.",
+            ),
+            derived(
+                "LastRotationDate",
+                "The latest rotation `list-key-rotations` lists.",
+            ),
+            derived(
+                "LastRotationType",
+                "Its `RotationType`: `AUTOMATIC` or `ON_DEMAND`.",
+            ),
+            derived(
+                "PolicyWiderThanPrimary",
+                "A multi-Region replica whose primary is in the scan: what the replica's key policy opens that the primary's does not — `public`, or the ids of other accounts it allows. Each replica has its own key policy, which KMS does not keep in step with the primary's.",
+            ),
             derived(
                 "MaterialExpiresInDays",
                 "Imported key material that expires (`ExpirationModel: KEY_MATERIAL_EXPIRES`): whole days from the scan (or `--as-of`) to `ValidTo`, negative once it has expired (KMS then deletes the material and the key becomes `PendingImport`).",
@@ -266,11 +283,16 @@ pub static KINDS: &[KindDoc] = &[
             ),
             derived(
                 "DependentResources",
-                "ARNs of the volumes, snapshots, buckets, trails and EBS defaults in the scan encrypted with the key.",
+                "ARNs of the resources of the scan, of every kind, encrypted with the key (that name it through their `KmsKey` link): what disabling or deleting it breaks.",
             ),
             derived("DependentResourceCount", "How many there are."),
         ],
-        links: &[],
+        links: &[Link {
+            name: "PrimaryKey",
+            to: Kind::KmsKey,
+            doc: "A multi-Region replica's primary key, when it is in the scan (its rotation is the replica's: rotation is set on the primary).",
+            via: Some("/MultiRegionConfiguration/PrimaryKey/Arn"),
+        }],
     },
     KindDoc {
         kind: Kind::KmsAlias,

@@ -109,10 +109,10 @@ def main(argv):
     keys = {k.get("KeyId") for k in v.get("Keys", [])}
     check("kms/list-keys.json lists both keys", {ids["rotation_off_key"], ids["disabled_key"]} <= keys, keys)
     for key in (ids["rotation_off_key"], ids["disabled_key"]):
-        missing = [api for api in ("describe-key", "get-key-policy", "get-key-rotation-status", "list-grants",
-                                   "list-resource-tags")
+        missing = [api for api in ("describe-key", "get-key-policy", "get-key-rotation-status",
+                                   "list-key-rotations", "list-grants", "list-resource-tags")
                    if load(f"kms/{api}--{key}.json") is None and load(f"kms/{api}--{key}.error.json") is None]
-        check(f"the five per-key files of {key} exist", not missing, missing)
+        check(f"the six per-key files of {key} exist", not missing, missing)
 
     v = load(f"kms/describe-key--{ids['disabled_key']}.json") or {}
     check("describe-key of the disabled key has KeyMetadata.KeyState == Disabled",

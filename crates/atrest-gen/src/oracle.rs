@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::time::NOW_MS;
+
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
 use crate::plan::snapshots::Snapshot;
@@ -16,7 +18,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 50] = [
+pub const RULES: [&str; 55] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -33,6 +35,11 @@ pub const RULES: [&str; 50] = [
     "kms-key-policy-public",
     "kms-key-policy-cross-account",
     "kms-key-admins-can-use",
+    "kms-key-pending-import",
+    "kms-key-material-expiring",
+    "kms-key-rotation-period-long",
+    "kms-replica-key-unusable",
+    "kms-replica-policy-wider",
     "ebs-volume-unencrypted",
     "ebs-snapshot-unencrypted",
     "ebs-volume-key-unusable",
@@ -71,7 +78,15 @@ pub const RULES: [&str; 50] = [
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 21] = [
+pub const UNPLANTED: [(&str, &str); 23] = [
+    (
+        "kms-replica-key-unusable",
+        "the generated keys are single-Region",
+    ),
+    (
+        "kms-replica-policy-wider",
+        "the generated keys are single-Region",
+    ),
     (
         "cloudtrail-trail-key-unusable",
         "a trail is only ever encrypted with an enabled key of its home region",
@@ -198,6 +213,20 @@ fn key(key: &Key, hit: Hit) {
     }
     if key.state == KeyState::PendingDeletion {
         hit("kms-key-pending-deletion");
+    }
+    if key.state == KeyState::PendingImport {
+        hit("kms-key-pending-import");
+    }
+    // Material is set to expire long before the export or in 2100 (FAR_OFF_MS).
+    if key.valid_to.is_some_and(|t| t < NOW_MS) && key.state != KeyState::PendingImport {
+        hit("kms-key-material-expiring");
+    }
+    if key.rotation
+        && key.kind == KeyKind::Symmetric
+        && key.state != KeyState::PendingDeletion
+        && key.rotation_days > 365
+    {
+        hit("kms-key-rotation-period-long");
     }
     let has = |f: &dyn Fn(&KeyStmt) -> bool| key.statements.iter().any(f);
     if has(&|s| matches!(s, KeyStmt::Public { .. })) {

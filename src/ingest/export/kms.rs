@@ -78,6 +78,19 @@ pub const APIS: &[Api] = &[
             opt("KeyMetadata/KeySpec", Ty::Str),
             opt("KeyMetadata/Origin", Ty::Str),
             opt("KeyMetadata/MultiRegion", Ty::Bool),
+            opt("KeyMetadata/MultiRegionConfiguration", Ty::Obj),
+            opt(
+                "KeyMetadata/MultiRegionConfiguration/MultiRegionKeyType",
+                Ty::Str,
+            ),
+            opt("KeyMetadata/MultiRegionConfiguration/PrimaryKey", Ty::Obj),
+            opt(
+                "KeyMetadata/MultiRegionConfiguration/PrimaryKey/Arn",
+                Ty::Str,
+            ),
+            opt("KeyMetadata/MultiRegionConfiguration/ReplicaKeys", Ty::Arr),
+            opt("KeyMetadata/ValidTo", Ty::Time),
+            opt("KeyMetadata/ExpirationModel", Ty::Str),
         ],
         describe_key,
     ),
@@ -100,8 +113,8 @@ pub const APIS: &[Api] = &[
             },
             ErrorFact {
                 code: "UnsupportedOperationException",
-                means: "rotation does not apply (asymmetric, HMAC, imported or custom key store keys)",
-                read: nothing,
+                means: "automatic rotation is not supported (asymmetric, HMAC, imported or custom key store keys): `RotationSupported` false",
+                read: rotation_unsupported,
             },
         ],
         ..key_api(
@@ -117,6 +130,35 @@ pub const APIS: &[Api] = &[
                 opt("OnDemandRotationStartDate", Ty::Time),
             ],
             rotation_status,
+        )
+    },
+    Api {
+        // The history of rotations; keys that cannot rotate answer as for the status.
+        errors: &[
+            ErrorFact {
+                code: "KMSInvalidStateException",
+                means: "no rotation history (a key pending deletion)",
+                read: nothing,
+            },
+            ErrorFact {
+                code: "UnsupportedOperationException",
+                means: "automatic rotation is not supported: `RotationSupported` false",
+                read: rotation_unsupported,
+            },
+        ],
+        ..key_api(
+            "list-key-rotations",
+            "ListKeyRotations",
+            "aws kms list-key-rotations --key-id K",
+            &[&["Rotations"]],
+            &[
+                req("Rotations", Ty::Arr),
+                req("Rotations/*", Ty::Obj),
+                opt("Rotations/*/KeyId", Ty::Str),
+                opt("Rotations/*/RotationDate", Ty::Time),
+                opt("Rotations/*/RotationType", Ty::Str),
+            ],
+            |obj, ctx| list_member(obj, ctx, "Rotations"),
         )
     },
     key_api(
@@ -260,10 +302,18 @@ fn rotation_status(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>,
     Ok(vec![Item::Piece(piece)])
 }
 
-/// `list-grants` and `list-resource-tags`: one list member of the key.
+/// `get-key-rotation-status` or `list-key-rotations` answered that the key cannot rotate
+/// automatically.
+fn rotation_unsupported(ctx: &Ctx, at: crate::model::Loc) -> Result<Vec<Item>, String> {
+    let piece = key_of(ctx, None)?.field("RotationSupported", Value::Bool(false), at);
+    Ok(vec![Item::Piece(piece)])
+}
+
+/// `list-grants`, `list-key-rotations` and `list-resource-tags`: one list member of the key.
 fn list_member(obj: &mut Map<String, Value>, ctx: &Ctx, field: &str) -> Result<Vec<Item>, String> {
-    let named = obj
-        .get("Grants")
+    let named = ["Grants", "Rotations"]
+        .iter()
+        .find_map(|list| obj.get(*list))
         .and_then(|g| g.get(0))
         .and_then(|g| str_of(g, "KeyId"));
     let piece = key_of(ctx, named)?;

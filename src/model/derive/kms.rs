@@ -2,8 +2,11 @@
 
 use serde_json::json;
 
+use serde_json::Value;
+
 use crate::model::Resource;
 use crate::model::keyref::KeyRef;
+use crate::model::policy::PolicyFacts;
 use crate::model::policy::{analyze, parse_document};
 
 use super::{Ctx, Derived, loc};
@@ -22,10 +25,15 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         d.set("Aliases", json!(aliases), None);
     }
     material_expiry(r, ctx, d);
+    last_rotation(r, d);
+    let primary = primary_key(r, ctx, d);
     let Some(doc) = r.get("Policy").and_then(parse_document) else {
         return;
     };
     let facts = analyze(&doc, &r.account);
+    if let Some(primary) = primary {
+        wider_than_primary(r, primary, &facts, d);
+    }
     let statement = |i: usize| loc(r, &format!("/Policy/Statement/{i}"));
     let whole = loc(r, "/Policy");
     d.set(
@@ -81,4 +89,72 @@ fn material_expiry(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     };
     let days = (valid_to.as_second() - ctx.now.as_second()).div_euclid(86_400);
     d.set("MaterialExpiresInDays", json!(days), loc(r, "/ValidTo"));
+}
+
+/// A multi-Region replica's `PrimaryKey` link, when the primary is in the scan.
+fn primary_key<'a>(r: &Resource, ctx: &Ctx<'a>, d: &mut Derived) -> Option<&'a Resource> {
+    let config = r.get("MultiRegionConfiguration")?;
+    if config.get("MultiRegionKeyType").and_then(Value::as_str) != Some("REPLICA") {
+        return None;
+    }
+    let arn = config.pointer("/PrimaryKey/Arn").and_then(Value::as_str)?;
+    let KeyRef::Resolved(i) = ctx.keys.resolve(arn, &r.account, &r.region) else {
+        return None;
+    };
+    d.link("PrimaryKey", i);
+    Some(&ctx.inv.resources[i])
+}
+
+/// `PolicyWiderThanPrimary`: what a replica's key policy opens that its primary's does not
+/// (`public`, or other accounts' ids). A replica's policy is its own: KMS does not keep it in
+/// step with the primary's.
+fn wider_than_primary(r: &Resource, primary: &Resource, facts: &PolicyFacts, d: &mut Derived) {
+    let Some(theirs) = primary
+        .get("Policy")
+        .and_then(parse_document)
+        .map(|doc| analyze(&doc, &primary.account))
+    else {
+        return;
+    };
+    let mut wider = Vec::new();
+    let mut evidence = None;
+    if let Some(&i) = facts.public_statements.first()
+        && theirs.public_statements.is_empty()
+    {
+        wider.push("public".to_owned());
+        evidence = Some(i);
+    }
+    for (account, &i) in &facts.cross_accounts {
+        if !theirs.cross_accounts.contains_key(account) {
+            wider.push(account.clone());
+            evidence.get_or_insert(i);
+        }
+    }
+    let at = evidence.map_or_else(
+        || loc(r, "/Policy"),
+        |i| loc(r, &format!("/Policy/Statement/{i}")),
+    );
+    d.set("PolicyWiderThanPrimary", json!(wider), at);
+}
+
+/// `LastRotationDate`: the latest rotation `list-key-rotations` lists, and its type.
+fn last_rotation(r: &Resource, d: &mut Derived) {
+    let Some(list) = r.get("Rotations").and_then(Value::as_array) else {
+        return;
+    };
+    let latest = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let date = e.get("RotationDate").and_then(Value::as_str)?;
+            Some((date.parse::<jiff::Timestamp>().ok()?, i, e))
+        })
+        .max_by_key(|(date, _, _)| *date);
+    if let Some((_, i, e)) = latest {
+        let at = loc(r, &format!("/Rotations/{i}/RotationDate"));
+        d.set("LastRotationDate", e["RotationDate"].clone(), at.clone());
+        if let Some(kind) = e.get("RotationType") {
+            d.set("LastRotationType", kind.clone(), at);
+        }
+    }
 }

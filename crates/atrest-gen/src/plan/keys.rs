@@ -10,6 +10,8 @@ pub(crate) enum KeyState {
     Enabled,
     Disabled,
     PendingDeletion,
+    /// Imported key material that was deleted or expired (`EXTERNAL` keys only).
+    PendingImport,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +61,15 @@ pub(crate) struct Key {
     pub(crate) statements: Vec<KeyStmt>,
     pub(crate) tags: Vec<(&'static str, String)>,
     pub(crate) grants: usize,
+    /// Imported key material that expires: `ValidTo`. Always long past or far off, so that
+    /// the verdict does not depend on the day the export is scanned.
+    pub(crate) valid_to: Option<i64>,
+    /// `RotationPeriodInDays` of a rotating key.
+    pub(crate) rotation_days: usize,
 }
+
+/// `ValidTo` of material that does not expire before the end of the century.
+pub(crate) const FAR_OFF_MS: i64 = 4_102_444_800_000; // 2100-01-01
 
 impl Key {
     /// A key EBS and S3 can encrypt with.
@@ -159,6 +169,30 @@ pub(crate) fn plan_key(
     } else {
         0
     };
+    // Drawn last, so that the draws above give what they gave before these facts existed.
+    let mut state = state;
+    let mut valid_to = None;
+    if kind == KeyKind::External && rng.chance(50.0) {
+        // Expired a while before the export (at 14 to 60 days), or set for 2100.
+        valid_to = Some(if rng.chance(50.0) {
+            NOW_MS - rng.range(14, 60) * DAY_MS
+        } else {
+            FAR_OFF_MS
+        });
+    }
+    let expired = valid_to.is_some_and(|t| t < NOW_MS);
+    if kind == KeyKind::External
+        && state != KeyState::PendingDeletion
+        && (expired || (state == KeyState::Enabled && rng.chance(25.0)))
+    {
+        // KMS deletes expired material: the key waits for an import.
+        state = KeyState::PendingImport;
+    }
+    let rotation_days = if rotation && rng.chance(6.0) {
+        *rng.pick(&[730usize, 1825])
+    } else {
+        365
+    };
     Key {
         arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),
         id,
@@ -173,6 +207,8 @@ pub(crate) fn plan_key(
         statements,
         tags,
         grants,
+        valid_to,
+        rotation_days,
     }
 }
 
@@ -210,5 +246,7 @@ pub(crate) fn aws_managed_key(
         statements: vec![KeyStmt::AwsManaged { service }],
         tags: Vec::new(),
         grants: 0,
+        valid_to: None,
+        rotation_days: 365,
     }
 }

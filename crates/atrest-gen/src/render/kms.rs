@@ -198,33 +198,37 @@ pub(super) fn render(
                 "GetKeyRotationStatus",
                 &format!("{} is pending deletion.", key.arn),
             )?;
-        } else if key.kind == KeyKind::Asymmetric {
+        } else if key.kind != KeyKind::Symmetric {
+            let why = if key.kind == KeyKind::Asymmetric {
+                "key usage is SIGN_VERIFY"
+            } else {
+                "origin is EXTERNAL"
+            };
             sink.error(
                 dir,
                 &stem,
                 "UnsupportedOperationException",
                 "GetKeyRotationStatus",
                 &format!(
-                    "{} key usage is SIGN_VERIFY which is not valid for GetKeyRotationStatus.",
+                    "{} {why} which is not valid for GetKeyRotationStatus.",
                     key.arn
                 ),
             )?;
         } else {
             let on = key.rotation && key.kind == KeyKind::Symmetric;
-            let next = on.then(|| {
-                let year = 365 * DAY_MS;
-                key.created + ((NOW_MS - key.created) / year + 1) * year
-            });
+            let period = key.rotation_days as i64 * DAY_MS;
+            let next = on.then(|| key.created + ((NOW_MS - key.created) / period + 1) * period);
             sink.json(
                 &path("get-key-rotation-status"),
                 &obj! {
                     "KeyRotationEnabled" => on,
                     "KeyId" => &key.id,
-                    "RotationPeriodInDays" => on.then_some(365usize),
+                    "RotationPeriodInDays" => on.then_some(key.rotation_days),
                     "NextRotationDate" => next.map(iso),
                 },
             )?;
         }
+        rotations(dir, key, sink)?;
         let grants: Vec<J> = (0..key.grants)
             .map(|g| {
                 let gid = format!("{:016x}{:016x}", mix(key.created as u64 + g as u64), mix(g as u64));
@@ -250,6 +254,51 @@ pub(super) fn render(
     Ok(())
 }
 
+/// `list-key-rotations`: one automatic rotation per full period since the key was created;
+/// keys that cannot rotate answer as `get-key-rotation-status` does.
+fn rotations(dir: &Path, key: &Key, sink: &mut Sink) -> io::Result<()> {
+    let stem = file("list-key-rotations", &key.id);
+    if key.state == KeyState::PendingDeletion {
+        let msg = format!("{} is pending deletion.", key.arn);
+        return sink.error(
+            dir,
+            &stem,
+            "KMSInvalidStateException",
+            "ListKeyRotations",
+            &msg,
+        );
+    }
+    if key.kind != KeyKind::Symmetric {
+        let msg = format!("{} is not valid for ListKeyRotations.", key.arn);
+        return sink.error(
+            dir,
+            &stem,
+            "UnsupportedOperationException",
+            "ListKeyRotations",
+            &msg,
+        );
+    }
+    let period = key.rotation_days as i64 * DAY_MS;
+    let done = if key.rotation {
+        (NOW_MS - key.created) / period
+    } else {
+        0
+    };
+    let list: Vec<J> = (1..=done)
+        .map(|n| {
+            obj! {
+                "KeyId" => &key.arn,
+                "RotationDate" => iso(key.created + n * period),
+                "RotationType" => "AUTOMATIC",
+            }
+        })
+        .collect();
+    sink.json(
+        &dir.join(format!("{stem}.json")),
+        &obj! { "Rotations" => list },
+    )
+}
+
 fn key_metadata(account: &Account, key: &Key) -> J {
     let (usage, spec) = match key.kind {
         KeyKind::Asymmetric => ("SIGN_VERIFY", "RSA_2048"),
@@ -259,6 +308,7 @@ fn key_metadata(account: &Account, key: &Key) -> J {
         KeyState::Enabled => "Enabled",
         KeyState::Disabled => "Disabled",
         KeyState::PendingDeletion => "PendingDeletion",
+        KeyState::PendingImport => "PendingImport",
     };
     let origin = if key.kind == KeyKind::External {
         "EXTERNAL"
@@ -290,8 +340,13 @@ fn key_metadata(account: &Account, key: &Key) -> J {
         "KeyUsage" => usage,
         "KeyState" => state,
         "DeletionDate" => key.deletion.map(iso),
+        "ValidTo" => key.valid_to.map(iso),
         "Origin" => origin,
-        "ExpirationModel" => (key.kind == KeyKind::External).then_some("KEY_MATERIAL_DOES_NOT_EXPIRE"),
+        "ExpirationModel" => (key.kind == KeyKind::External).then_some(if key.valid_to.is_some() {
+            "KEY_MATERIAL_EXPIRES"
+        } else {
+            "KEY_MATERIAL_DOES_NOT_EXPIRE"
+        }),
         "KeyManager" => if key.customer { "CUSTOMER" } else { "AWS" },
         "CustomerMasterKeySpec" => spec,
         "KeySpec" => spec,
