@@ -460,15 +460,15 @@ def key_metadata(key_id, k, region=L.REGION):
         meta["DeletionDate"] = ts(k["deletion"])
     if "valid_to" in k:
         meta["ValidTo"] = ts(k["valid_to"])
+    meta["Origin"] = k.get("origin", "AWS_KMS")
+    if "valid_to" in k:
+        meta["ExpirationModel"] = "KEY_MATERIAL_EXPIRES"
     meta.update({
-        "Origin": k.get("origin", "AWS_KMS"),
         "KeyManager": k["manager"],
         "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
         "KeySpec": "SYMMETRIC_DEFAULT",
         "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
     })
-    if "valid_to" in k:
-        meta["ExpirationModel"] = "KEY_MATERIAL_EXPIRES"
     meta["MultiRegion"] = "multi_region" in k
     if "multi_region" in k:
         meta["MultiRegionConfiguration"] = multi_region_configuration(k["multi_region"], key_id)
