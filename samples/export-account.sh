@@ -194,6 +194,11 @@ for region in "${region_list[@]}"; do
         call "$base/ec2" "describe-snapshot-attribute--$(encode_name "$snapshot")" ec2 describe-snapshot-attribute \
             --snapshot-id "$snapshot" --attribute createVolumePermission --region "$region"
     done
+    call "$base/ec2" describe-images ec2 describe-images --owners self --region "$region"
+    for image in $(ids ec2 describe-images --owners self --query 'Images[].ImageId' --region "$region"); do
+        call "$base/ec2" "describe-image-attribute--$(encode_name "$image")" ec2 describe-image-attribute \
+            --image-id "$image" --attribute launchPermission --region "$region"
+    done
     call "$base/ec2" describe-instances ec2 describe-instances --region "$region"
     call "$base/ec2" get-ebs-encryption-by-default ec2 get-ebs-encryption-by-default --region "$region"
     call "$base/ec2" get-ebs-default-kms-key-id ec2 get-ebs-default-kms-key-id --region "$region"

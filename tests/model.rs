@@ -223,6 +223,94 @@ fn imported_and_multi_region_keys_of_the_lab() {
     assert_eq!(primary.get("Rotations"), Some(&json!([])));
 }
 
+/// AMIs: their snapshots' keys, who may launch them, and whether those accounts can use the
+/// keys; a key policy that admits the account clears the share.
+#[test]
+fn images_and_shares_of_the_lab() {
+    let inv = lab();
+    let golden = find(&inv, Kind::Ec2Image, "image/ami-0d5e8f1a2b3c4d5e6");
+    let key = linked(&inv, golden, "KmsKey").expect("the snapshot's key");
+    assert_eq!(key.get("Aliases"), Some(&json!(["alias/lab-volume-key"])));
+    assert!(
+        key.get("DependentResources")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(|a| a.as_str() == Some(golden.arn.as_str())))
+    );
+    assert_eq!(
+        golden.get("UnusableKeySnapshots"),
+        Some(&json!(["snap-0e839d96c9181bce1"]))
+    );
+    assert_eq!(
+        golden.get("AccountsWithoutKeyAccess"),
+        Some(&json!(["210987654321"]))
+    );
+    let scratch = find(&inv, Kind::Ec2Image, "image/ami-09a8b7c6d5e4f3a21");
+    assert_eq!(
+        scratch.get("AwsManagedKeySnapshots"),
+        Some(&json!(["snap-0a7d3c91e5b2f4068"]))
+    );
+    assert_eq!(scratch.str("KeyKind"), Some("aws_managed"));
+    // Shared with no one: no account lacks the key.
+    assert_eq!(scratch.get("AccountsWithoutKeyAccess"), Some(&json!([])));
+    let data = find(&inv, Kind::Ec2Image, "image/ami-0f1e2d3c4b5a69788");
+    assert_eq!(data.get("LaunchPublic"), Some(&json!(true)));
+    assert!(data.link("KmsKey").is_none());
+
+    // The same lab, with the partner account let into the key's policy.
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(
+        &root().join("samples/lab/123456789012"),
+        &dir.path().join("123456789012"),
+    );
+    let policy_file = dir.path().join(
+        "123456789012/us-east-1/kms/get-key-policy--b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd.json",
+    );
+    let mut out: Value =
+        serde_json::from_str(&std::fs::read_to_string(&policy_file).expect("read")).expect("json");
+    let mut policy: Value =
+        serde_json::from_str(out["Policy"].as_str().expect("text")).expect("doc");
+    policy["Statement"]
+        .as_array_mut()
+        .expect("list")
+        .push(json!({
+            "Sid": "Partner", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+            "Action": ["kms:DescribeKey", "kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant"],
+            "Resource": "*"
+        }));
+    out["Policy"] = Value::from(policy.to_string());
+    std::fs::write(&policy_file, out.to_string()).expect("write");
+    let outcome = scan(&[dir.path().to_path_buf()], &Registry::default());
+    let golden = find(
+        &outcome.inventory,
+        Kind::Ec2Image,
+        "image/ami-0d5e8f1a2b3c4d5e6",
+    );
+    assert_eq!(golden.get("AccountsWithoutKeyAccess"), Some(&json!([])));
+    let root_snapshot = find(
+        &outcome.inventory,
+        Kind::EbsSnapshot,
+        "snap-0e839d96c9181bce1",
+    );
+    assert_eq!(
+        root_snapshot.get("AccountsWithoutKeyAccess"),
+        Some(&json!([]))
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
 /// `MaterialExpiresInDays` is judged at `--as-of`: whole days to `ValidTo`, negative after.
 #[test]
 fn material_expiry_is_judged_at_the_given_time() {

@@ -76,6 +76,11 @@ SNAP_ROOT = "snap-0e839d96c9181bce1"  # of VOL_ROOT, lab-volume-key
 SNAP_DATA = "snap-0e24b26a267b2f0b1"  # of VOL_DATA, unencrypted, public
 SNAP_BACKUP = "snap-0e06adb53e1ae844b"  # copy under old-backup-key
 SNAP_BACKUP_SOURCE = "snap-0bc9345c1ad9bf882"
+SNAP_SCRATCH = "snap-0a7d3c91e5b2f4068"  # of VOL_EBS, aws/ebs
+# AMIs the account made (describe-images --owners self), from the snapshots above.
+AMI_GOLDEN = "ami-0d5e8f1a2b3c4d5e6"  # from SNAP_ROOT (lab-volume-key), shared with OTHER_ACCOUNT
+AMI_DATA = "ami-0f1e2d3c4b5a69788"  # from SNAP_DATA (unencrypted), public
+AMI_SCRATCH = "ami-09a8b7c6d5e4f3a21"  # from SNAP_SCRATCH (aws/ebs), private
 ENI = "eni-002ae243b99cac375"
 SECURITY_GROUP = "sg-0e4491efd741ba1b8"
 SUBNET = "subnet-0f731e0c0f20f32b5"

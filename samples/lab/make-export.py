@@ -648,6 +648,56 @@ def snapshot(snap_id, vol_id, size, started, completed, description, tags, kms_k
     return s
 
 
+def image(image_id, name, created, description, snap_id, size, kms_key, public):
+    ebs = {"DeleteOnTermination": True, "SnapshotId": snap_id, "VolumeSize": size, "VolumeType": "gp3"}
+    if kms_key:
+        ebs["KmsKeyId"] = L.key_arn(kms_key)
+    ebs["Encrypted"] = kms_key is not None
+    return {
+        "PlatformDetails": "Linux/UNIX",
+        "UsageOperation": "RunInstances",
+        "BlockDeviceMappings": [{"Ebs": ebs, "DeviceName": "/dev/xvda"}],
+        "Description": description,
+        "EnaSupport": True,
+        "Hypervisor": "xen",
+        "Name": name,
+        "RootDeviceName": "/dev/xvda",
+        "RootDeviceType": "ebs",
+        "SriovNetSupport": "simple",
+        "VirtualizationType": "hvm",
+        "BootMode": "uefi-preferred",
+        "ImdsSupport": "v2.0",
+        "SourceInstanceId": L.INSTANCE,
+        "DeregistrationProtection": "disabled",
+        "ImageId": image_id,
+        "ImageLocation": f"{L.ACCOUNT}/{name}",
+        "State": "available",
+        "OwnerId": L.ACCOUNT,
+        "CreationDate": ts(created),
+        "Public": public,
+        "Architecture": "x86_64",
+        "ImageType": "machine",
+    }
+
+
+def images():
+    made = [
+        (image(L.AMI_GOLDEN, "lab-app-golden-2026-10", "2026-10-01T12:05:44.000Z",
+               "LabInstance after patching", L.SNAP_ROOT, 8, L.KEY_VOLUME, False),
+         [{"UserId": L.OTHER_ACCOUNT}]),
+        (image(L.AMI_DATA, "lab-data-image", "2026-10-03T08:47:02.000Z",
+               "lab-data for the class", L.SNAP_DATA, 10, None, True),
+         [{"Group": "all"}]),
+        (image(L.AMI_SCRATCH, "lab-scratch", "2026-10-20T10:18:30.000Z",
+               "", L.SNAP_SCRATCH, 5, L.KEY_AWS_EBS, False),
+         []),
+    ]
+    write("ec2", "describe-images", None, {"Images": [i for i, _ in made]})
+    for i, perms in made:
+        write("ec2", "describe-image-attribute", i["ImageId"],
+              {"ImageId": i["ImageId"], "LaunchPermissions": perms})
+
+
 def ec2():
     write("ec2", "describe-volumes", None, {"Volumes": [
         volume(L.VOL_ROOT, 8, "2026-09-14T10:35:18.911Z", L.AMI_SNAPSHOT, [],
@@ -667,12 +717,19 @@ def ec2():
         snapshot(L.SNAP_BACKUP, "vol-ffffffff", 8, "2026-06-15T02:00:14.117Z", "2026-06-15T02:06:52.930Z",
                  f"[Copied {L.SNAP_BACKUP_SOURCE} from us-east-1]", [{"Key": "Name", "Value": "nightly-2026-06-15"}],
                  L.KEY_BACKUP, full_size=1937768448, copy=True),
+        snapshot(L.SNAP_SCRATCH, L.VOL_EBS, 5, "2026-10-20T10:15:07.330Z", "2026-10-20T10:16:41.902Z",
+                 "lab-scratch image", [], L.KEY_AWS_EBS, full_size=402653184),
     ]
     write("ec2", "describe-snapshots", None, {"Snapshots": snapshots})
+    shared = {
+        L.SNAP_DATA: [{"Group": "all"}],
+        # Shared for the partner's restore tests; the key's policy does not let it in.
+        L.SNAP_ROOT: [{"UserId": L.OTHER_ACCOUNT}],
+    }
     for s in snapshots:
-        perms = [{"Group": "all"}] if s["SnapshotId"] == L.SNAP_DATA else []
         write("ec2", "describe-snapshot-attribute", s["SnapshotId"],
-              {"SnapshotId": s["SnapshotId"], "CreateVolumePermissions": perms})
+              {"SnapshotId": s["SnapshotId"], "CreateVolumePermissions": shared.get(s["SnapshotId"], [])})
+    images()
 
     public_dns = f"ec2-{L.PUBLIC_IP.replace('.', '-')}.compute-1.amazonaws.com"
     private_dns = f"ip-{L.PRIVATE_IP.replace('.', '-')}.ec2.internal"

@@ -70,6 +70,11 @@ pub fn snapshot_arn(region: &str, id: &str) -> String {
     format!("arn:{}:ec2:{region}::snapshot/{id}", partition(region))
 }
 
+/// AMI ARNs carry no account either.
+pub fn image_arn(region: &str, id: &str) -> String {
+    format!("arn:{}:ec2:{region}::image/{id}", partition(region))
+}
+
 pub fn instance_arn(region: &str, account: &str, id: &str) -> String {
     format!(
         "arn:{}:ec2:{region}:{account}:instance/{id}",

@@ -43,6 +43,7 @@ kinds! {
     Ec2Instance => "ec2_instance", Some("AWS::EC2::Instance");
     EbsDefaults => "ebs_defaults", None;
     CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
+    Ec2Image => "ec2_image", None;
 }
 
 impl Kind {

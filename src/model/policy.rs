@@ -247,6 +247,12 @@ impl<'a> Statement<'a> {
             .collect()
     }
 
+    /// A condition on an account key (`kms:CallerAccount`, ...) whatever its values.
+    fn pins_account_keys(&self) -> bool {
+        self.conditions()
+            .any(|(_, key, _)| ACCOUNT_KEYS.contains(&key.as_str()))
+    }
+
     fn denies_without_kms(&self) -> bool {
         self.conditions().any(|(op, key, values)| {
             let negated = op.starts_with("stringnot") || op.starts_with("arnnot");
@@ -271,6 +277,51 @@ impl<'a> Statement<'a> {
                 && values.iter().any(|v| v.eq_ignore_ascii_case("false"))
         })
     }
+}
+
+/// What an account needs on a KMS key to use an EBS snapshot or AMI encrypted with it that is
+/// shared with it: copy it, create volumes from it, launch from it.
+pub const SHARED_SNAPSHOT_ACTIONS: [&str; 5] = [
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+];
+
+/// Whether a key policy lets principals of `account` call `action`: an `Allow` that covers
+/// it, to principals of that account (its root, a role or user of it, or everyone without a
+/// condition that pins other accounts), and no unconditional `Deny` of it to them. An `Allow`
+/// to everyone narrowed by a condition that is not about accounts (`kms:ViaService`, a VPC
+/// endpoint) is taken to admit the account: the policy alone cannot tell.
+pub fn admits(document: &Value, account: &str, action: &str) -> bool {
+    let statements: Vec<&Value> = match document.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    let mut allowed = false;
+    for st in statements.iter().filter_map(|raw| Statement::read(raw)) {
+        if !st.covers(action) {
+            continue;
+        }
+        let names = match &st.principals {
+            Principals::Everyone => {
+                let pinned = st.condition_accounts();
+                pinned.is_empty() && !st.pins_account_keys() || pinned.contains(&account)
+            }
+            Principals::Named { aws } => aws.iter().any(|p| account_of(p) == Some(account)),
+        };
+        if !names {
+            continue;
+        }
+        if st.allow {
+            allowed = true;
+        } else if st.condition.is_none() {
+            return false;
+        }
+    }
+    allowed
 }
 
 fn read_principals(p: &Value) -> Principals<'_> {
@@ -354,6 +405,47 @@ mod tests {
             &json!({"Version": "2012-10-17", "Statement": statements}),
             "111122223333",
         )
+    }
+
+    #[test]
+    fn admits_an_account_by_its_principals_or_an_open_statement() {
+        let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+        let other = "444455556666";
+        let root = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"});
+        assert!(!admits(&doc(json!([root])), other, "kms:Decrypt"));
+        let share = json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{other}:root")},
+            "Action": ["kms:Decrypt", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant"], "Resource": "*"});
+        let shared = doc(json!([root, share]));
+        for action in SHARED_SNAPSHOT_ACTIONS {
+            assert!(admits(&shared, other, action), "{action}");
+        }
+        assert!(!admits(&shared, other, "kms:Encrypt"));
+        assert!(!admits(&shared, "777788889999", "kms:Decrypt"));
+        // A role of the account, or a bare account id, names the account too.
+        let role = json!({"Effect": "Allow", "Principal": {"AWS": [format!("arn:aws:iam::{other}:role/backup"), "999988887777"]}, "Action": "kms:Decrypt"});
+        assert!(admits(&doc(json!([role])), other, "kms:Decrypt"));
+        assert!(admits(&doc(json!([role])), "999988887777", "kms:Decrypt"));
+        // An AWS managed key: everyone, but only callers of its own account.
+        let managed = json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Decrypt", "kms:CreateGrant"],
+            "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "ec2.us-east-1.amazonaws.com"}}});
+        assert!(!admits(&doc(json!([managed])), other, "kms:Decrypt"));
+        assert!(admits(
+            &doc(json!([managed])),
+            "111122223333",
+            "kms:Decrypt"
+        ));
+        // Open to everyone through a service only: the policy cannot tell, so it admits.
+        let via = json!({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+            "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}});
+        assert!(admits(&doc(json!([via])), other, "kms:Decrypt"));
+        // An unconditional Deny wins.
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt"});
+        assert!(!admits(&doc(json!([share, deny])), other, "kms:Decrypt"));
+        assert!(!admits(
+            &json!({"Statement": "nonsense"}),
+            other,
+            "kms:Decrypt"
+        ));
     }
 
     #[test]

@@ -76,6 +76,11 @@ const KEY_KIND: Field = derived(
     "Who manages the key that protects the resource: `customer_managed`, `aws_managed` (`KeyManager: AWS`, or named by an `alias/aws/...` alias), `aws_owned` (a key AWS owns that never appears in KMS: SSE-S3, SSE-SQS, DynamoDB's default), or `unknown` (the key was not exported and its name does not tell). Another account's key is customer managed: AWS managed keys cannot be used across accounts. Absent on an unencrypted resource.",
 );
 
+const ACCOUNTS_WITHOUT_KEY: Field = derived(
+    "AccountsWithoutKeyAccess",
+    "Accounts the resource is shared with that cannot use its KMS key, so cannot copy it, create volumes from it or launch from it: all of them for an AWS managed key (its policy admits only its own account), else those that neither the key policy nor a grant allows `kms:DescribeKey`, `kms:CreateGrant`, `kms:Decrypt` and `kms:ReEncrypt*`. Absent when it cannot be told (the key or its policy not exported).",
+);
+
 const POLICY_FIELDS: [Field; 3] = [
     derived(
         "PolicyDocument",
@@ -401,6 +406,7 @@ pub static KINDS: &[KindDoc] = &[
                 "SharedWithAccounts",
                 "The account ids in `CreateVolumePermissions`.",
             ),
+            ACCOUNTS_WITHOUT_KEY,
         ],
         links: &[
             Link {
@@ -536,6 +542,71 @@ pub static KINDS: &[KindDoc] = &[
                 via: Some("/S3BucketName"),
             },
         ],
+    },
+    KindDoc {
+        kind: Kind::Ec2Image,
+        arn: "arn:aws:ec2:REGION::image/IMAGE_ID",
+        doc: "An AMI the account owns, from `ec2 describe-images --owners self` and `describe-image-attribute --attribute launchPermission` (AWS Config does not record AMIs). Its snapshots are the account's EBS snapshots (`describe-snapshots --owner-ids self`).",
+        fields: &[
+            aws("ImageId", "describe-images"),
+            aws("Name", "describe-images"),
+            aws("Description", "describe-images"),
+            aws("ImageLocation", "describe-images"),
+            aws("State", "describe-images"),
+            aws("OwnerId", "describe-images"),
+            aws("CreationDate", "describe-images"),
+            aws("Public", "describe-images"),
+            aws("Architecture", "describe-images"),
+            aws("ImageType", "describe-images"),
+            aws("RootDeviceType", "describe-images"),
+            aws("RootDeviceName", "describe-images"),
+            aws("BlockDeviceMappings", "describe-images"),
+            aws("VirtualizationType", "describe-images"),
+            aws("Hypervisor", "describe-images"),
+            aws("EnaSupport", "describe-images"),
+            aws("PlatformDetails", "describe-images"),
+            aws("UsageOperation", "describe-images"),
+            aws("BootMode", "describe-images"),
+            aws("ImdsSupport", "describe-images"),
+            aws("SourceInstanceId", "describe-images"),
+            aws("SriovNetSupport", "describe-images"),
+            aws("DeregistrationProtection", "describe-images"),
+            aws("DeprecationTime", "describe-images"),
+            aws("Tags", "describe-images"),
+            aws("LaunchPermissions", "describe-image-attribute"),
+            derived("Region", "The AMI's region."),
+            derived(
+                "LaunchPublic",
+                "Anyone can launch the AMI: `Public` is true, or a launch permission names the group `all`.",
+            ),
+            derived(
+                "SharedWithAccounts",
+                "The account ids in `LaunchPermissions`.",
+            ),
+            derived(
+                "SharedWithOrganizations",
+                "The organization and organizational unit ARNs in `LaunchPermissions`.",
+            ),
+            derived("SnapshotIds", "The EBS snapshots behind its block devices."),
+            derived("UnencryptedSnapshots", "Those that are not encrypted."),
+            derived(
+                "AwsManagedKeySnapshots",
+                "Those encrypted with an AWS managed key (`aws/ebs`): an AMI with such a snapshot cannot be shared with another account.",
+            ),
+            derived(
+                "UnusableKeySnapshots",
+                "Those whose key is disabled, pending deletion, without key material or gone from the account: the AMI cannot be launched or copied.",
+            ),
+            KEY_RESOLUTION,
+            KEY_KIND,
+            ACCOUNTS_WITHOUT_KEY,
+        ],
+        links: &[Link {
+            name: "KmsKey",
+            to: Kind::KmsKey,
+            doc: "The key of its first encrypted snapshot (every snapshot key is linked for the key's `DependentResources`).",
+            via: Some("/BlockDeviceMappings"),
+        }],
     },
 ];
 

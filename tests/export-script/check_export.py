@@ -135,6 +135,12 @@ def main(argv):
           any(s.get("SnapshotId") == ids["snapshot"] for s in v.get("Snapshots", [])), v)
     v = load(f"ec2/describe-snapshot-attribute--{ids['snapshot']}.json") or {}
     check("describe-snapshot-attribute--S.json has CreateVolumePermissions", "CreateVolumePermissions" in v, v)
+    v = load("ec2/describe-images.json") or {}
+    check("ec2/describe-images.json has the image",
+          ids["image"] in {i.get("ImageId") for i in v.get("Images", [])}, v)
+    v = load(f"ec2/describe-image-attribute--{ids['image']}.json") or {}
+    check("describe-image-attribute--I.json makes the image public",
+          {"Group": "all"} in v.get("LaunchPermissions", []), v)
     v = load("ec2/describe-instances.json") or {}
     check("ec2/describe-instances.json has Reservations", "Reservations" in v, v)
     v = load("ec2/get-ebs-encryption-by-default.json") or {}

@@ -83,6 +83,10 @@ aws s3api put-bucket-acl --bucket "$public_bucket" --acl public-read
 volume=$(aws ec2 create-volume --availability-zone us-east-1a --size 8 --volume-type gp3 --encrypted \
     --kms-key-id "$disabled_key" --query VolumeId --output text)
 snapshot=$(aws ec2 create-snapshot --volume-id "$volume" --query SnapshotId --output text)
+# A public AMI of that snapshot.
+image=$(aws ec2 register-image --name atrest-image --root-device-name /dev/xvda \
+    --block-device-mappings "DeviceName=/dev/xvda,Ebs={SnapshotId=$snapshot}" --query ImageId --output text)
+aws ec2 modify-image-attribute --image-id "$image" --launch-permission 'Add=[{Group=all}]'
 aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev/null
 
 # The export, as a user would run it.
@@ -91,7 +95,7 @@ aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev
 python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
     rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
-    snapshot="$snapshot" trail="$trail" s3control_reachable="$s3control_reachable"
+    snapshot="$snapshot" image="$image" trail="$trail" s3control_reachable="$s3control_reachable"
 
 # The files must also match the AWS API models, where the corpus is present.
 corpus="$root/../shared/corpus/botocore"
@@ -112,7 +116,7 @@ import json, sys
 report, code, volume, key = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ids = {f["rule_id"] for f in report["findings"]}
 # (Not the snapshot on the disabled key: moto's snapshots of encrypted volumes carry no KmsKeyId.)
-want = {"ebs-volume-key-unusable", "kms-key-disabled",
+want = {"ebs-volume-key-unusable", "kms-key-disabled", "ec2-image-public",
         "kms-key-rotation-disabled", "s3-bucket-acl-public", "s3-bucket-kms-without-bucket-key",
         "cloudtrail-trail-not-kms-encrypted"}
 missing = want - ids

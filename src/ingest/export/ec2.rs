@@ -3,7 +3,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::ingest::layout::region_of_zone;
-use crate::model::arn::{ebs_defaults_arn as defaults_arn, instance_arn, snapshot_arn, volume_arn};
+use crate::model::arn::{
+    ebs_defaults_arn as defaults_arn, image_arn, instance_arn, snapshot_arn, volume_arn,
+};
 use crate::model::{Ident, Item, Kind, Piece};
 
 use super::shape::{Ty, opt, req};
@@ -85,6 +87,49 @@ pub const APIS: &[Api] = &[
                 opt("ProductCodes", Ty::Arr),
             ],
             describe_snapshot_attribute,
+        )
+    },
+    ec2_api(
+        "describe-images",
+        "DescribeImages",
+        "aws ec2 describe-images --owners self",
+        Kind::Ec2Image,
+        &[&["Images"]],
+        &[
+            req("Images", Ty::Arr),
+            req("Images/*", Ty::Obj),
+            req("Images/*/ImageId", Ty::Str),
+            opt("Images/*/OwnerId", Ty::Str),
+            opt("Images/*/Public", Ty::Bool),
+            opt("Images/*/State", Ty::Str),
+            opt("Images/*/BlockDeviceMappings", Ty::Arr),
+            opt("Images/*/BlockDeviceMappings/*", Ty::Obj),
+            opt("Images/*/BlockDeviceMappings/*/DeviceName", Ty::Str),
+            opt("Images/*/BlockDeviceMappings/*/Ebs", Ty::Obj),
+            opt("Images/*/BlockDeviceMappings/*/Ebs/SnapshotId", Ty::Str),
+            opt("Images/*/BlockDeviceMappings/*/Ebs/Encrypted", Ty::Bool),
+            opt("Images/*/BlockDeviceMappings/*/Ebs/KmsKeyId", Ty::Str),
+        ],
+        describe_images,
+    ),
+    Api {
+        names: Names::ImageId,
+        ..ec2_api(
+            "describe-image-attribute",
+            "DescribeImageAttribute",
+            "aws ec2 describe-image-attribute --image-id I --attribute launchPermission",
+            Kind::Ec2Image,
+            &[&["LaunchPermissions"]],
+            &[
+                opt("ImageId", Ty::Str),
+                opt("LaunchPermissions", Ty::Arr),
+                opt("LaunchPermissions/*", Ty::Obj),
+                opt("LaunchPermissions/*/Group", Ty::Str),
+                opt("LaunchPermissions/*/UserId", Ty::Str),
+                opt("LaunchPermissions/*/OrganizationArn", Ty::Str),
+                opt("LaunchPermissions/*/OrganizationalUnitArn", Ty::Str),
+            ],
+            describe_image_attribute,
         )
     },
     ec2_api(
@@ -235,6 +280,44 @@ fn describe_snapshot_attribute(
         if let Some(v) = obj.remove(field) {
             piece = piece.field(field, v, ctx.at(&format!("/{field}")));
         }
+    }
+    Ok(vec![Item::Piece(piece)])
+}
+
+fn describe_images(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let mut items = Vec::new();
+    for (i, image) in take_list(obj, "Images").into_iter().enumerate() {
+        let Some(id) = str_of(&image, "ImageId") else {
+            continue;
+        };
+        let account = str_of(&image, "OwnerId")
+            .unwrap_or(ctx.account())
+            .to_owned();
+        let piece = Piece::new(
+            Kind::Ec2Image,
+            Ident::Arn(image_arn(ctx.region(), id)),
+            &account,
+            ctx.region(),
+        )
+        .whole(members(image), ctx.at(&format!("/Images/{i}")));
+        items.push(Item::Piece(piece));
+    }
+    Ok(items)
+}
+
+fn describe_image_attribute(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, String> {
+    let id = match obj.get("ImageId").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => ctx.resource(Names::ImageId)?.to_owned(),
+    };
+    let mut piece = Piece::new(
+        Kind::Ec2Image,
+        Ident::Arn(image_arn(ctx.region(), &id)),
+        ctx.account(),
+        ctx.region(),
+    );
+    if let Some(v) = obj.remove("LaunchPermissions") {
+        piece = piece.field("LaunchPermissions", v, ctx.at("/LaunchPermissions"));
     }
     Ok(vec![Item::Piece(piece)])
 }

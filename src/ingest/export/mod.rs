@@ -33,6 +33,7 @@ pub enum Names {
     KeyId,
     SnapshotId,
     TrailName,
+    ImageId,
 }
 
 impl Names {
@@ -44,6 +45,7 @@ impl Names {
             Names::KeyId => Some("K"),
             Names::SnapshotId => Some("S"),
             Names::TrailName => Some("T"),
+            Names::ImageId => Some("I"),
         }
     }
 
@@ -54,6 +56,7 @@ impl Names {
             Names::KeyId => "key-id",
             Names::SnapshotId => "snapshot-id",
             Names::TrailName => "trail-name",
+            Names::ImageId => "image-id",
         }
     }
 }

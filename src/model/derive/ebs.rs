@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use crate::model::arn::{ebs_defaults_arn, instance_arn, volume_arn};
 use crate::model::{Kind, Resource};
 
+use super::sharing::accounts_without_key;
 use super::{Ctx, Derived, loc};
 
 /// `KmsKeyId` resolved to a `KmsKey` link (encrypted resources only).
@@ -52,6 +53,16 @@ pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             json!(accounts),
             loc(r, "/CreateVolumePermissions"),
         );
+        if r.get("Encrypted").and_then(Value::as_bool) == Some(true)
+            && let Some(reference) = r.str("KmsKeyId")
+            && let Some(denied) = accounts_without_key(ctx, r, reference, &accounts)
+        {
+            d.set(
+                "AccountsWithoutKeyAccess",
+                json!(denied),
+                loc(r, "/CreateVolumePermissions"),
+            );
+        }
     }
     if let Some(i) = ctx
         .inv

@@ -3,8 +3,10 @@
 //! location of the evidence it was computed from, so a finding on it points at that line.
 
 mod ebs;
+mod image;
 mod kms;
 mod s3;
+mod sharing;
 mod trail;
 
 use std::collections::HashSet;
@@ -88,6 +90,7 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EbsSnapshot => ebs::snapshot(r, &ctx, &mut d),
                     Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
                     Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
+                    Kind::Ec2Image => image::image(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
                 }
                 d
@@ -101,10 +104,11 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
     // Facts that need every resource's links: which resources depend on each key.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); inv.resources.len()];
     for (i, r) in inv.resources.iter().enumerate() {
-        if let Some(key) = r.link("KmsKey")
-            && r.kind != Kind::KmsAlias
-        {
-            dependents[key].push(i);
+        // An AMI links every key of its snapshots.
+        for key in r.links.iter().filter(|l| l.name == "KmsKey") {
+            if r.kind != Kind::KmsAlias && !dependents[key.target].contains(&i) {
+                dependents[key.target].push(i);
+            }
         }
     }
     for (key, deps) in dependents.into_iter().enumerate() {
