@@ -345,3 +345,24 @@ fn a_closed_pipe_ends_rules_list_explain_and_test_quietly() {
     let (code, stderr) = common::with_closed_stdout(&["rules", "test", &rules]);
     assert_eq!((code, stderr.as_str()), (1, ""));
 }
+
+/// A rule nested past the loader's depth is refused with its position, on any thread's
+/// stack (the loader used to need megabytes of stack for such a file).
+#[test]
+fn a_deeply_nested_rule_is_refused_with_its_position() {
+    let deep = format!("{}1{}", "[".repeat(30), "]".repeat(30));
+    let text = RULE.replace(
+        "    VolumeType: gp2\n",
+        &format!("    VolumeType: {deep}\n"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "deep.yml", &text);
+    let run = atrest(&["rules", "test", &path]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{path}:8:")), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nests deeper than 24 levels"),
+        "{}",
+        run.stderr
+    );
+}

@@ -292,14 +292,14 @@ fn files_outside_the_layout() {
     // Another call's output in the export layout is skipped with a warning, not an error.
     write(
         d,
-        "111122223333/us-east-1/ec2/describe-images.json",
-        "{\"Images\": []}",
+        "111122223333/us-east-1/ec2/describe-vpcs.json",
+        "{\"Vpcs\": []}",
     );
     let outcome = scan_dir(d);
     let skipped = outcome
         .diagnostics
         .iter()
-        .find(|d| d.path.ends_with("describe-images.json"))
+        .find(|d| d.path.ends_with("describe-vpcs.json"))
         .expect("reported");
     assert_eq!(skipped.level, Level::Warning);
     let v = find(&outcome, Kind::EbsVolume, "vol-1");

@@ -74,14 +74,26 @@ pub(super) fn parse_document(
     compile(path, file.value, top, whole, builtin).map_err(|e| LoadError::at(path, e))
 }
 
+/// How deeply a rule document may nest (Sigma's rules and atrest's own stay under 10).
+pub const MAX_RULE_DEPTH: usize = 24;
+
 /// Deserializes YAML the way every rule document is read (`yes` is not a boolean).
 pub(super) fn from_yaml<'de, T: serde::Deserialize<'de>>(
     path: &str,
     text: &'de str,
 ) -> Result<T, LoadError> {
-    let options = serde_saphyr::options! { strict_booleans: true };
+    // A rule is a shallow document; a deeper one is refused before its nodes, each several
+    // stack frames deep while read with positions, could exhaust a thread's stack.
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! { max_depth: MAX_RULE_DEPTH },
+    };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let mut err = LoadError::new(path, yaml_message(&e));
+        let mut message = yaml_message(&e);
+        if message.contains("budget breached: Depth") {
+            message = format!("the document nests deeper than {MAX_RULE_DEPTH} levels");
+        }
+        let mut err = LoadError::new(path, message);
         if let Some(loc) = e.location().filter(|l| l.line() > 0) {
             err.line = usize::try_from(loc.line()).ok();
             err.column = usize::try_from(loc.column()).ok();

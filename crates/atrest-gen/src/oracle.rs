@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::time::NOW_MS;
+use crate::plan::keys::SCANNED_AFTER_MS;
 
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
@@ -18,7 +18,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 55] = [
+pub const RULES: [&str; 60] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -40,11 +40,16 @@ pub const RULES: [&str; 55] = [
     "kms-key-rotation-period-long",
     "kms-replica-key-unusable",
     "kms-replica-policy-wider",
+    "ec2-image-public",
+    "ec2-image-unencrypted",
+    "ec2-image-key-unusable",
+    "ec2-image-shared-key-not-shared",
     "ebs-volume-unencrypted",
     "ebs-snapshot-unencrypted",
     "ebs-volume-key-unusable",
     "ebs-snapshot-key-unusable",
     "ebs-snapshot-public",
+    "ebs-snapshot-shared-key-not-shared",
     "ebs-encryption-by-default-off",
     "ebs-volume-aws-managed-key",
     "cloudtrail-trail-not-kms-encrypted",
@@ -78,7 +83,20 @@ pub const RULES: [&str; 55] = [
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 23] = [
+pub const UNPLANTED: [(&str, &str); 27] = [
+    ("ec2-image-public", "the generated accounts have no AMIs"),
+    (
+        "ec2-image-unencrypted",
+        "the generated accounts have no AMIs",
+    ),
+    (
+        "ec2-image-key-unusable",
+        "the generated accounts have no AMIs",
+    ),
+    (
+        "ec2-image-shared-key-not-shared",
+        "the generated accounts have no AMIs",
+    ),
     (
         "kms-replica-key-unusable",
         "the generated keys are single-Region",
@@ -217,8 +235,8 @@ fn key(key: &Key, hit: Hit) {
     if key.state == KeyState::PendingImport {
         hit("kms-key-pending-import");
     }
-    // Material is set to expire long before the export or in 2100 (FAR_OFF_MS).
-    if key.valid_to.is_some_and(|t| t < NOW_MS) && key.state != KeyState::PendingImport {
+    // Material expires before the export, within months of it, or in 2100 (FAR_OFF_MS).
+    if key.valid_to.is_some_and(|t| t < SCANNED_AFTER_MS) && key.state != KeyState::PendingImport {
         hit("kms-key-material-expiring");
     }
     if key.rotation
@@ -310,6 +328,11 @@ fn snapshot(snapshot: &Snapshot, region: &Region, hit: Hit) {
     }
     if snapshot.public {
         hit("ebs-snapshot-public");
+    }
+    // No generated key policy gives another account kms:CreateGrant, and aws/ebs admits no
+    // other account: an encrypted snapshot shared with one is always out of its reach.
+    if snapshot.shared_with.is_some() && snapshot.enc != Enc::None {
+        hit("ebs-snapshot-shared-key-not-shared");
     }
 }
 

@@ -68,6 +68,10 @@ pub(crate) struct Key {
     pub(crate) rotation_days: usize,
 }
 
+/// The oracle takes every scan of a generated export to run after this time (2026-01-01):
+/// material set to expire within months of the export (`NOW_MS`) has expired by then.
+pub(crate) const SCANNED_AFTER_MS: i64 = 1_767_225_600_000;
+
 /// `ValidTo` of material that does not expire before the end of the century.
 pub(crate) const FAR_OFF_MS: i64 = 4_102_444_800_000; // 2100-01-01
 
@@ -93,9 +97,9 @@ pub(crate) fn plan_key(
     let mut rng = Rng::stream(seed, TAG_KEY, a, r, k);
     let id = key_uuid(seed, a, r, k);
     let kind = rng.weighted(&[
-        (92, KeyKind::Symmetric),
+        (88, KeyKind::Symmetric),
         (4, KeyKind::Asymmetric),
-        (4, KeyKind::External),
+        (8, KeyKind::External),
     ]);
     let state = match kind {
         KeyKind::Symmetric => rng.weighted(&[
@@ -172,12 +176,13 @@ pub(crate) fn plan_key(
     // Drawn last, so that the draws above give what they gave before these facts existed.
     let mut state = state;
     let mut valid_to = None;
-    if kind == KeyKind::External && rng.chance(50.0) {
-        // Expired a while before the export (at 14 to 60 days), or set for 2100.
-        valid_to = Some(if rng.chance(50.0) {
-            NOW_MS - rng.range(14, 60) * DAY_MS
-        } else {
-            FAR_OFF_MS
+    if kind == KeyKind::External && rng.chance(80.0) {
+        // Expired before the export (14 to 60 days), expiring within months of it (so past
+        // at any scan after 2026: see SCANNED_AFTER_MS), or set for 2100.
+        valid_to = Some(match rng.below(5) {
+            0 => NOW_MS - rng.range(14, 60) * DAY_MS,
+            1..=3 => NOW_MS + rng.range(10, 180) * DAY_MS,
+            _ => FAR_OFF_MS,
         });
     }
     let expired = valid_to.is_some_and(|t| t < NOW_MS);

@@ -187,6 +187,7 @@ fn counts_match_a_hand_count() -> io::Result<()> {
             ("kms-key-disabled", 2),
             ("kms-key-pending-deletion", 1),
             ("kms-key-rotation-disabled", 1),
+            ("kms-key-rotation-period-long", 1),
             ("s3-bucket-acl-public", 1),
             ("s3-bucket-acls-enabled", 1),
             ("s3-bucket-default-encryption-not-kms", 1),

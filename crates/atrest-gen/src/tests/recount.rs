@@ -42,6 +42,26 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// A key policy lets `account` use a snapshot shared with it: one statement naming the
+/// account allows every call a share needs.
+fn admits_share(doc: &Value, account: &str) -> bool {
+    let needed = [
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+    ];
+    doc["Statement"].as_array().into_iter().flatten().any(|st| {
+        st["Effect"] == "Allow"
+            && texts(&st["Principal"]["AWS"])
+                .iter()
+                .any(|p| *p == account || p.split(':').nth(4) == Some(account))
+            && needed
+                .iter()
+                .all(|a| texts(&st["Action"]).iter().any(|p| glob(p, a)))
+    })
+}
+
 #[derive(Default)]
 struct Facts {
     public: bool,
@@ -129,6 +149,7 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
         // (region, key id) -> KeyMetadata; key ARN -> KeyMetadata; (region, alias) -> key id.
         let mut keys: BTreeMap<(String, String), Value> = BTreeMap::new();
         let mut by_arn: BTreeMap<String, Value> = BTreeMap::new();
+        let mut policies: BTreeMap<String, Value> = BTreeMap::new();
         let mut aliases: BTreeMap<(String, String), String> = BTreeMap::new();
         for r in &regions {
             let kms = adir.join(r).join("kms");
@@ -164,7 +185,9 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     && md["KeySpec"] == "SYMMETRIC_DEFAULT"
                     && md["Origin"] == "AWS_KMS"
                     && md["KeyState"] == "Enabled"
-                    && rotation.is_some_and(|r| r["KeyRotationEnabled"] == false)
+                    && rotation
+                        .as_ref()
+                        .is_some_and(|r| r["KeyRotationEnabled"] == false)
                 {
                     hit("kms-key-rotation-disabled");
                 }
@@ -173,6 +196,22 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                 }
                 if md["KeyState"] == "PendingDeletion" {
                     hit("kms-key-pending-deletion");
+                }
+                if md["KeyState"] == "PendingImport" {
+                    hit("kms-key-pending-import");
+                }
+                // Generated material expires before 2026 or in 2100; the scan runs later.
+                if md["ExpirationModel"] == "KEY_MATERIAL_EXPIRES"
+                    && md["ValidTo"].as_str().is_some_and(|t| t < "2026")
+                    && md["KeyState"] != "PendingImport"
+                {
+                    hit("kms-key-material-expiring");
+                }
+                if let Some(r) = &rotation
+                    && r["KeyRotationEnabled"] == true
+                    && r["RotationPeriodInDays"].as_u64().is_some_and(|d| d > 365)
+                {
+                    hit("kms-key-rotation-period-long");
                 }
                 if f.public {
                     hit("kms-key-policy-public");
@@ -187,6 +226,7 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     md["Arn"].as_str().unwrap_or_default().to_owned(),
                     md.clone(),
                 );
+                policies.insert(md["Arn"].as_str().unwrap_or_default().to_owned(), doc);
                 keys.insert((r.clone(), id.to_owned()), md);
             }
         }
@@ -202,7 +242,10 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
             }
         };
         let unusable = |md: Option<&Value>| {
-            md.is_some_and(|m| m["KeyState"] == "Disabled" || m["KeyState"] == "PendingDeletion")
+            md.is_some_and(|m| {
+                ["Disabled", "PendingDeletion", "PendingImport"]
+                    .contains(&m["KeyState"].as_str().unwrap_or_default())
+            })
         };
 
         let first = regions
@@ -366,6 +409,25 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     .any(|p| p["Group"] == "all")
                 {
                     hit("ebs-snapshot-public");
+                }
+                let shared: Vec<&str> = attr["CreateVolumePermissions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["UserId"].as_str())
+                    .collect();
+                let key = s["KmsKeyId"].as_str().and_then(|k| resolve(r, k));
+                if s["Encrypted"] == true
+                    && let Some(md) = key
+                    && shared.iter().any(|account| {
+                        md["KeyManager"] == "AWS"
+                            || !admits_share(
+                                &policies[md["Arn"].as_str().unwrap_or_default()],
+                                account,
+                            )
+                    })
+                {
+                    hit("ebs-snapshot-shared-key-not-shared");
                 }
             }
             if must(&ec2.join("get-ebs-encryption-by-default.json"))?["EbsEncryptionByDefault"]
