@@ -43,6 +43,9 @@ kinds! {
     Ec2Instance => "ec2_instance", Some("AWS::EC2::Instance");
     EbsDefaults => "ebs_defaults", None;
     CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
+    EfsFileSystem => "efs_file_system", Some("AWS::EFS::FileSystem");
+    SecretsmanagerSecret => "secretsmanager_secret", Some("AWS::SecretsManager::Secret");
+    SsmParameter => "ssm_parameter", None;
 }
 
 impl Kind {

@@ -3,8 +3,11 @@
 //! location of the evidence it was computed from, so a finding on it points at that line.
 
 mod ebs;
+mod efs;
 mod kms;
 mod s3;
+mod secrets;
+mod ssm;
 mod trail;
 
 use std::collections::HashSet;
@@ -88,6 +91,9 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EbsSnapshot => ebs::snapshot(r, &ctx, &mut d),
                     Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
                     Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
+                    Kind::EfsFileSystem => efs::file_system(r, &ctx, &mut d),
+                    Kind::SecretsmanagerSecret => secrets::secret(r, &ctx, &mut d),
+                    Kind::SsmParameter => ssm::parameter(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
                 }
                 d
