@@ -44,6 +44,11 @@ KEY_BACKUP = "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882"  # alias/old-backup-key (Pen
 KEY_APP = "e7755221-61d3-4995-bdc2-aec4872733df"  # alias/app-data-key (rotation off)
 KEY_AWS_EBS = "c30cb97c-f02e-4666-9000-7e87ce45ed9d"  # alias/aws/ebs (AWS managed)
 KEY_AWS_S3 = "05a09a0f-1781-47fc-a901-d574abf2e752"  # alias/aws/s3 (AWS managed)
+KEY_AWS_EFS = "7d3e51c2-9a84-4f0b-b6d1-2c8e0f4a9b63"  # alias/aws/elasticfilesystem (AWS managed)
+KEY_AWS_SECRETS = "a41f6e08-3c2d-4b97-8e5a-d0b7c9f21e34"  # alias/aws/secretsmanager (AWS managed)
+KEY_AWS_SSM = "e9b20c7d-5f16-4a3e-9d84-7b1c3a6f0e52"  # alias/aws/ssm (AWS managed)
+# A key deleted in October: list-keys no longer shows it, a parameter still names it.
+KEY_DELETED = "3c5a9e1f-0b72-4d68-a4e3-81f6d2b9c07a"
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -51,6 +56,9 @@ KEY_MATERIAL = {
     KEY_APP: "01958649451cff5f28183edf1a8feba18beb8daac6a27805dada8dc3ad79c8a4",
     KEY_AWS_EBS: "7c987177422ee984adcacd517d557c303796ba0004383e5e65c71607755ad156",
     KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
+    KEY_AWS_EFS: "5be0c4a18f7d2e69c31b0a8f47d6e25c9b18a3f0e7d4c62b85a19f3e0d7c4b2a",
+    KEY_AWS_SECRETS: "c2f8a05d6e13b947a0d5c8e2f71b4a69d3e0b5c87f2a1d64e9b03c5a8f7d2e10",
+    KEY_AWS_SSM: "91d4e7b20a5c8f36e1b9d4a7c02f5e83b6a1d9c4e7f02b5a8d3c6e9f1a4b7d20",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -79,3 +87,24 @@ EC2_INFRA_SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-infrastruc
 # CloudTrail.
 TRAIL_NAME = "lab-trail"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}"
+
+# EFS file systems (fs- and 17 hex digits).
+FS_SCRATCH = "fs-0b7e2c94d1a35f608"  # lab-scratch: not encrypted
+FS_HOME = "fs-04d9a1f3e6c82b571"  # lab-home: alias/MyKMSKey
+FS_MEDIA = "fs-0e3c58b1a7d9f2046"  # lab-media: aws/elasticfilesystem
+FS_ARCHIVE = "fs-09a6f1d4c2e7b8305"  # lab-archive: alias/old-backup-key (PendingDeletion)
+
+# Secrets Manager: name and the six random characters of its ARN.
+SECRET_DB = ("lab/db/credentials", "Hq3Zk9")  # no KmsKeyId: aws/secretsmanager
+SECRET_API = ("lab/app/partner-api", "p0Xw2M")  # alias/lab-volume-key (Disabled)
+SECRET_REPORTS = ("lab/reports/smtp", "7TnqLd")  # alias/MyKMSKey, rotated every 30 days
+
+
+def secret_arn(secret):
+    name, suffix = secret
+    return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"
+
+
+# When the lab was exported (make-export.py): the Expiration policy of the cut-over
+# parameter was due before it, so the parameter is past its expiry at any later scan.
+EXPORTED = "2026-11-20T14:27:00.000Z"

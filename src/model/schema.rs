@@ -644,6 +644,10 @@ pub static KINDS: &[KindDoc] = &[
                 "ExpirationPassed",
                 "`ExpirationDate` is at or before the time facts are judged at (`--as-of`, else the scan's start): Parameter Store should have deleted the parameter.",
             ),
+            derived(
+                "ExpirationPolicyStatus",
+                "The `PolicyStatus` of that `Expiration` policy (`Pending`, `Finished`, `InProgress`, `Failed`).",
+            ),
         ],
         links: &[Link {
             name: "KmsKey",

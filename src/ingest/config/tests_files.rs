@@ -229,3 +229,70 @@ fn odd_items_do_not_panic() {
         }
     }
 }
+
+/// samples/config records the lab's file systems and secrets as the export describes them.
+#[test]
+fn the_lab_sample_matches_the_lab_export() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let registry = crate::rules::Registry::default();
+    let config = crate::scan::scan(&[root.join("samples/config")], &registry);
+    assert!(!config.has_errors(), "{:?}", config.diagnostics);
+    let export = crate::scan::scan(&[root.join("samples/lab/123456789012")], &registry);
+    let stale =
+        "samples/config is out of date with samples/lab: run python3 samples/config/make-config.py";
+    let compared: [(Kind, &[&str]); 2] = [
+        (
+            Kind::EfsFileSystem,
+            &[
+                "FileSystemId",
+                "FileSystemArn",
+                "OwnerId",
+                "Name",
+                "Encrypted",
+                "KmsKeyId",
+                "PerformanceMode",
+                "ThroughputMode",
+                "Tags",
+                "Region",
+                "KmsKeyResolution",
+                "KeyKind",
+            ],
+        ),
+        (
+            Kind::SecretsmanagerSecret,
+            &[
+                "ARN",
+                "Name",
+                "Description",
+                "KmsKeyId",
+                "RotationLambdaARN",
+                "RotationRules",
+                "Tags",
+                "EncryptionKey",
+                "KmsKeyResolution",
+                "KeyKind",
+            ],
+        ),
+    ];
+    for (kind, fields) in compared {
+        let ours: Vec<_> = config.inventory.of_kind(kind).collect();
+        let theirs: Vec<_> = export.inventory.of_kind(kind).collect();
+        assert!(!ours.is_empty(), "{kind}: {stale}");
+        assert_eq!(ours.len(), theirs.len(), "{kind}: {stale}");
+        for ((_, c), (_, e)) in ours.iter().zip(&theirs) {
+            assert_eq!(c.arn, e.arn, "{stale}");
+            for f in fields {
+                assert_eq!(c.get(f), e.get(f), "{} {f}: {stale}", c.arn);
+            }
+            let key = |inv: &crate::model::Inventory, r: &crate::model::Resource| {
+                r.link("KmsKey").map(|i| inv.resources[i].arn.clone())
+            };
+            assert_eq!(
+                key(&config.inventory, c),
+                key(&export.inventory, e),
+                "{}",
+                c.arn
+            );
+        }
+    }
+}

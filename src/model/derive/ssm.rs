@@ -106,14 +106,14 @@ fn words(segment: &str) -> Vec<String> {
     words
 }
 
-/// `ExpirationDate` and `ExpirationPassed` from the parameter's `Expiration` policy (its
+/// `ExpirationDate`, `ExpirationPassed` and `ExpirationPolicyStatus` from the parameter's `Expiration` policy (its
 /// `PolicyText` is a JSON string: `{"Type": "Expiration", "Attributes": {"Timestamp": ...}}`).
 /// A policy whose text is not JSON, or whose timestamp does not parse, says nothing.
 fn expiration(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     let Some(policies) = r.get("Policies").and_then(Value::as_array) else {
         return;
     };
-    let mut earliest: Option<(usize, jiff::Timestamp)> = None;
+    let mut earliest: Option<(usize, jiff::Timestamp, Option<&str>)> = None;
     for (i, policy) in policies.iter().enumerate() {
         let Some(text) = policy.get("PolicyText").and_then(Value::as_str) else {
             continue;
@@ -134,16 +134,20 @@ fn expiration(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         let Some(at) = parse_time(stamp) else {
             continue;
         };
-        if earliest.is_none_or(|(_, t)| at < t) {
-            earliest = Some((i, at));
+        if earliest.is_none_or(|(_, t, _)| at < t) {
+            earliest = Some((i, at, policy.get("PolicyStatus").and_then(Value::as_str)));
         }
     }
-    let Some((i, at)) = earliest else {
+    let Some((i, at, status)) = earliest else {
         return;
     };
     let evidence = loc(r, &format!("/Policies/{i}/PolicyText/Attributes/Timestamp"));
     d.set("ExpirationDate", json!(at.to_string()), evidence.clone());
     d.set("ExpirationPassed", json!(at <= ctx.now), evidence);
+    if let Some(status) = status {
+        let at = loc(r, &format!("/Policies/{i}/PolicyStatus"));
+        d.set("ExpirationPolicyStatus", json!(status), at);
+    }
 }
 
 /// An ISO 8601 time as Parameter Store accepts it: with an offset (`2026-11-01T00:00:00.000Z`),

@@ -142,6 +142,7 @@ fn expiration_is_judged_at_the_given_time() {
     let after = derived(p.clone(), now());
     assert_eq!(after["ExpirationPassed"], json!(true));
     assert_eq!(after["ExpirationDate"], json!("2026-11-01T00:00:00Z"));
+    assert_eq!(after["ExpirationPolicyStatus"], json!("Pending"));
     let before = derived(p, "2026-10-31T23:59:59Z".parse().expect("time"));
     assert_eq!(before["ExpirationPassed"], json!(false));
     // Without an offset the time is UTC; a date alone is its midnight.
