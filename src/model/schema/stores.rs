@@ -121,7 +121,7 @@ pub(super) const SSM_PARAMETER: KindDoc = KindDoc {
         },
         derived(
             "NameLooksSecret",
-            "The last segment of the name (after the last `/`) holds a word that names a secret: `password`, `passwd`, `secret`, `token`, `apikey` or `privatekey`, read across separators and case (`DB_PASSWORD`, `GitHubToken`, `x-api-key`, `private_key`), a plural too; not when its last word says it is about a secret (`arn`, `name`, `id`, `path`, `url`, `uri`, `length`, `ttl`, `policy`, `expiry`: `db-password-arn`). Earlier segments are namespaces and are not read.",
+            "In the last segment of the name (after the last `/`), a word, or two adjacent words joined, ends in `password`, `passwd`, `secret`, `token`, `apikey` or `privatekey` (or its plural), words being split at separators and case changes (`DB_PASSWORD`, `dbpassword`, `GitHubToken`, `x-api-key`, `private_key`; not `tokenizer`); not when its last word says it is about a secret (`arn`, `name`, `id`, `path`, `url`, `uri`, `length`, `ttl`, `policy`, `expiry`: `db-password-arn`). Earlier segments are namespaces and are not read.",
         ),
         derived(
             "NameSecretWord",
