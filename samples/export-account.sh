@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # export-account.sh: writes an atrest export directory (docs/export-format.md) for one AWS
-# account with the AWS CLI. Read-only: it only calls get-, list- and describe- operations.
+# account with the AWS CLI. Read-only: it only calls get-, list- and describe- operations,
+# and reads no secret or parameter value (metadata only).
 #
 #   samples/export-account.sh --out DIR [--regions r1,r2] [--profile NAME]
 #
@@ -210,6 +211,12 @@ for region in "${region_list[@]}"; do
         call "$base/cloudtrail" "get-trail-status--$t" cloudtrail get-trail-status --name "$trail" --region "$region"
         call "$base/cloudtrail" "get-event-selectors--$t" cloudtrail get-event-selectors --trail-name "$trail" --region "$region"
     done
+
+    # Metadata only: list-secrets and describe-parameters never return a value (no
+    # get-secret-value, no get-parameter, no --with-decryption, anywhere).
+    call "$base/efs" describe-file-systems efs describe-file-systems --region "$region"
+    call "$base/secretsmanager" list-secrets secretsmanager list-secrets --region "$region"
+    call "$base/ssm" describe-parameters ssm describe-parameters --region "$region"
 done
 
 echo "export-account.sh: account $account, regions ${region_list[*]}: wrote $files files to $out/$account ($errors failed calls kept as .error.json)"

@@ -19,11 +19,13 @@ as `{"value": ...}`), `supplementaryConfiguration` as objects, except the S3
 What Config records and what it does not, and so what this snapshot cannot say:
   recorded   S3 buckets (with default encryption, public access block, policy, ACL,
              versioning), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
-             instances, CloudTrail trails (describe-trails fields only)
+             instances, CloudTrail trails (describe-trails fields only), EFS file systems and
+             Secrets Manager secrets (CloudFormation's shape, metadata only)
   not here   EBS snapshots and the EBS encryption defaults (no Config resource type), KMS key
              policies and grants, S3 ownership controls and policy status, the account's S3
              public access block (the lab account has none, so there is no
-             AWS::S3::AccountPublicAccessBlock item), the trail's status and event selectors
+             AWS::S3::AccountPublicAccessBlock item), the trail's status and event selectors,
+             SSM parameters (no Config resource type)
 """
 
 import json
@@ -326,8 +328,56 @@ def cloudtrail():
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# EFS and Secrets Manager: Config writes both in CloudFormation's shape (PascalCase members).
+
+
+def efs():
+    out = []
+    for f in load("efs", "describe-file-systems.json").get("FileSystems", []):
+        configuration = {
+            "FileSystemId": f["FileSystemId"],
+            "Arn": f["FileSystemArn"],
+            "Encrypted": f["Encrypted"],
+            "KmsKeyId": f.get("KmsKeyId"),
+            "PerformanceMode": f["PerformanceMode"],
+            "ThroughputMode": f["ThroughputMode"],
+            "BackupPolicy": {"Status": "DISABLED"},
+            "LifecyclePolicies": [],
+            "FileSystemProtection": f.get("FileSystemProtection"),
+            "FileSystemTags": f.get("Tags", []),
+        }
+        created = z(f["CreationTime"])
+        out.append(item("AWS::EFS::FileSystem", f["FileSystemId"], f.get("Name"), f["FileSystemArn"],
+                        configuration, later(created, 31), created,
+                        tags={t["Key"]: t["Value"] for t in f.get("Tags", [])}))
+    return out
+
+
+def secrets():
+    out = []
+    for sec in load("secretsmanager", "list-secrets.json").get("SecretList", []):
+        rules = sec.get("RotationRules")
+        configuration = {
+            "ARN": sec["ARN"],
+            "Name": sec["Name"],
+            "Description": sec.get("Description"),
+            "KMSKeyId": sec.get("KmsKeyId"),
+            "RotationEnabled": sec.get("RotationEnabled", False),
+            "RotationLambdaARN": sec.get("RotationLambdaARN"),
+            "RotationRules": rules and {"AutomaticallyAfterDays": rules.get("AutomaticallyAfterDays")},
+            "RotationOccurringAsScheduled": True if rules else None,
+            "Deleted": False,
+        }
+        created = z(sec["CreatedDate"])
+        out.append(item("AWS::SecretsManager::Secret", sec["ARN"], sec["Name"], sec["ARN"],
+                        configuration, later(z(sec["LastChangedDate"]), 42), created,
+                        tags={t["Key"]: t["Value"] for t in sec.get("Tags", [])}))
+    return out
+
+
 def main():
-    items = s3() + s3_account() + kms() + ec2() + cloudtrail()
+    items = s3() + s3_account() + kms() + ec2() + cloudtrail() + efs() + secrets()
     snapshot = {"fileVersion": "1.0", "configSnapshotId": SNAPSHOT_ID, "configurationItems": items}
     name = f"{ACCOUNT}_Config_{REGION}_ConfigSnapshot_{SNAPSHOT_TIME}_{SNAPSHOT_ID}.json"
     for old in os.listdir(HERE):

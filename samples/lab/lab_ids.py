@@ -50,6 +50,11 @@ KEY_MRK = "mrk-8d2f41c07b5e4a9c93e6f1a2b4c7d905"  # alias/lab-dr-key
 VOL_DR = "vol-0c4b7e21d9a35f608"  # eu-west-1, encrypted with the replica of KEY_MRK
 REPLICA_REGION = "eu-west-1"
 REPLICA_AZ = "eu-west-1a"
+KEY_AWS_EFS = "7d3e51c2-9a84-4f0b-b6d1-2c8e0f4a9b63"  # alias/aws/elasticfilesystem (AWS managed)
+KEY_AWS_SECRETS = "a41f6e08-3c2d-4b97-8e5a-d0b7c9f21e34"  # alias/aws/secretsmanager (AWS managed)
+KEY_AWS_SSM = "e9b20c7d-5f16-4a3e-9d84-7b1c3a6f0e52"  # alias/aws/ssm (AWS managed)
+# A key deleted in October: list-keys no longer shows it, a parameter still names it.
+KEY_DELETED = "3c5a9e1f-0b72-4d68-a4e3-81f6d2b9c07a"
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -59,6 +64,9 @@ KEY_MATERIAL = {
     KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
     KEY_IMPORTED: "a4b1f0c3d2e5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
     KEY_MRK: "5e0d7c3b9a8f6e4d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d",
+    KEY_AWS_EFS: "5be0c4a18f7d2e69c31b0a8f47d6e25c9b18a3f0e7d4c62b85a19f3e0d7c4b2a",
+    KEY_AWS_SECRETS: "c2f8a05d6e13b947a0d5c8e2f71b4a69d3e0b5c87f2a1d64e9b03c5a8f7d2e10",
+    KEY_AWS_SSM: "91d4e7b20a5c8f36e1b9d4a7c02f5e83b6a1d9c4e7f02b5a8d3c6e9f1a4b7d20",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -92,3 +100,24 @@ EC2_INFRA_SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-infrastruc
 # CloudTrail.
 TRAIL_NAME = "lab-trail"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}"
+
+# EFS file systems (fs- and 17 hex digits).
+FS_SCRATCH = "fs-0b7e2c94d1a35f608"  # lab-scratch: not encrypted
+FS_HOME = "fs-04d9a1f3e6c82b571"  # lab-home: alias/MyKMSKey
+FS_MEDIA = "fs-0e3c58b1a7d9f2046"  # lab-media: aws/elasticfilesystem
+FS_ARCHIVE = "fs-09a6f1d4c2e7b8305"  # lab-archive: alias/old-backup-key (PendingDeletion)
+
+# Secrets Manager: name and the six random characters of its ARN.
+SECRET_DB = ("lab/db/credentials", "Hq3Zk9")  # no KmsKeyId: aws/secretsmanager
+SECRET_API = ("lab/app/partner-api", "p0Xw2M")  # alias/lab-volume-key (Disabled)
+SECRET_REPORTS = ("lab/reports/smtp", "7TnqLd")  # alias/MyKMSKey, rotated every 30 days
+
+
+def secret_arn(secret):
+    name, suffix = secret
+    return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"
+
+
+# When the lab was exported (make-export.py): the Expiration policy of the cut-over
+# parameter was due before it, so the parameter is past its expiry at any later scan.
+EXPORTED = "2026-11-20T14:27:00.000Z"

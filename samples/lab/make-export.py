@@ -28,6 +28,17 @@ UTC), exported at about 14:27 UTC:
   i-0af971c3c6aea78d2   running t3.micro; vol root (lab-volume-key), vol /dev/sdf (aws/ebs)
   vol-07ac84538bda72190 available, unencrypted; its snapshot is public
   EBS encryption by default off; trail lab-trail single-Region, no validation, no KMS key.
+  alias/aws/elasticfilesystem, alias/aws/secretsmanager, alias/aws/ssm  AWS managed (first used in October)
+  EFS lab-scratch unencrypted; lab-home on alias/MyKMSKey; lab-media on aws/elasticfilesystem;
+      lab-archive on alias/old-backup-key (PendingDeletion)
+  secrets lab/db/credentials on aws/secretsmanager (no KmsKeyId); lab/app/partner-api on
+      alias/lab-volume-key (Disabled); lab/reports/smtp on alias/MyKMSKey, rotated every 30 days
+  parameters /lab/app/api-token SecureString on alias/aws/ssm; /lab/app/signing-key SecureString on
+      alias/app-data-key; /lab/app/cutover-credentials past its Expiration policy (2026-11-15, before
+      the export: past at any later scan); /lab/app/legacy-ldap-bind SecureString on a key deleted
+      in October; /lab/db/password a plain String; /lab/db/host a String (clean)
+  No secret value and no parameter value is anywhere in the export: list-secrets and
+  describe-parameters print metadata only.
 """
 
 import json
@@ -309,18 +320,31 @@ def api_default_key_policy():
     })
 
 
+# What each AWS managed key's policy lets the account do through its service: the statement's
+# service name, its actions, the policy id, and the metadata actions for the root.
+AWS_MANAGED_POLICIES = {
+    "ebs": ("EBS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                    "kms:CreateGrant", "kms:DescribeKey"], "ec2", "auto-ebs-2",
+            ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
+    "s3": ("S3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                  "kms:DescribeKey"], "s3", "auto-s3-2",
+           ["kms:Describe*", "kms:Get*", "kms:List*"]),
+    "elasticfilesystem": ("EFS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                  "kms:CreateGrant", "kms:DescribeKey"], "elasticfilesystem",
+                          "auto-elasticfilesystem-1", ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
+    "secretsmanager": ("AWS Secrets Manager", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                               "kms:CreateGrant", "kms:DescribeKey"], "secretsmanager",
+                       "auto-secretsmanager-2", ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
+    "ssm": ("AWS Systems Manager", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                    "kms:CreateGrant", "kms:DescribeKey"], "ssm", "auto-ssm-2",
+            ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
+}
+
+
 def aws_managed_key_policy(service):
-    """The policy of an AWS managed key (alias/aws/ebs or alias/aws/s3), as KMS returns it."""
-    if service == "ebs":
-        sid, actions, via, policy_id = ("EBS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-                                                "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-                                        f"ec2.{L.REGION}.amazonaws.com", "auto-ebs-2")
-        meta = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]
-    else:
-        sid, actions, via, policy_id = ("S3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-                                               "kms:GenerateDataKey*", "kms:DescribeKey"],
-                                        f"s3.{L.REGION}.amazonaws.com", "auto-s3-2")
-        meta = ["kms:Describe*", "kms:Get*", "kms:List*"]
+    """The policy of an AWS managed key (alias/aws/<service>), as KMS returns it."""
+    sid, actions, endpoint, policy_id, meta = AWS_MANAGED_POLICIES[service]
+    via = f"{endpoint}.{L.REGION}.amazonaws.com"
     return jackson({
         "Version": "2012-10-17",
         "Id": policy_id,
@@ -416,14 +440,34 @@ KEYS = {
         "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("s3"),
         "rotation": {"enabled": "2026-10-08T11:49:02.337Z"}, "grants": [], "tags": [],
     },
+    # Created by AWS at the first use of each service's default key (efs(), secretsmanager(),
+    # ssm() below).
+    L.KEY_AWS_EFS: {
+        "alias": "alias/aws/elasticfilesystem", "created": "2026-10-05T09:12:41.226Z",
+        "description": "Default key that protects my EFS filesystems when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("elasticfilesystem"),
+        "rotation": {"enabled": "2026-10-05T09:12:41.226Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SECRETS: {
+        "alias": "alias/aws/secretsmanager", "created": "2026-10-12T09:41:26.915Z",
+        "description": "Default key that protects my Secrets Manager data when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("secretsmanager"),
+        "rotation": {"enabled": "2026-10-12T09:41:26.915Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SSM: {
+        "alias": "alias/aws/ssm", "created": "2026-10-12T10:03:55.480Z",
+        "description": "Default key that protects my SSM parameters when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("ssm"),
+        "rotation": {"enabled": "2026-10-12T10:03:55.480Z"}, "grants": [], "tags": [],
+    },
 }
 
 # Aliases of AWS managed keys that AWS has not created yet: list-aliases shows them without a
 # target key or dates.
 UNUSED_AWS_ALIASES = [
-    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/elasticfilesystem", "alias/aws/es",
+    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/es",
     "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/rds",
-    "alias/aws/redshift", "alias/aws/secretsmanager", "alias/aws/sns", "alias/aws/ssm", "alias/aws/xray",
+    "alias/aws/redshift", "alias/aws/sns", "alias/aws/xray",
 ]
 
 
@@ -889,6 +933,132 @@ def cloudtrail():
     })
 
 
+# ---------------------------------------------------------------------------------------------
+# EFS, Secrets Manager, Systems Manager Parameter Store: metadata only, never a value.
+
+
+def file_system(fs_id, name, created, size, kms_key=None, mount_targets=1):
+    """One entry of describe-file-systems, in the API model's member order."""
+    f = {
+        "OwnerId": L.ACCOUNT,
+        "CreationToken": f"console-{name}",
+        "FileSystemId": fs_id,
+        "FileSystemArn": f"arn:aws:elasticfilesystem:{L.REGION}:{L.ACCOUNT}:file-system/{fs_id}",
+        "CreationTime": ts(created),
+        "LifeCycleState": "available",
+        "Name": name,
+        "NumberOfMountTargets": mount_targets,
+        "SizeInBytes": {"Value": size, "ValueInIA": 0, "ValueInStandard": size, "ValueInArchive": 0},
+        "PerformanceMode": "generalPurpose",
+        "Encrypted": kms_key is not None,
+    }
+    if kms_key is not None:  # EFS names the key of every encrypted file system by its ARN
+        f["KmsKeyId"] = L.key_arn(kms_key)
+    f.update({
+        "ThroughputMode": "elastic",
+        "Tags": [{"Key": "Name", "Value": name}],
+        "FileSystemProtection": {"ReplicationOverwriteProtection": "ENABLED"},
+    })
+    return f
+
+
+def efs():
+    write("efs", "describe-file-systems", None, {"FileSystems": [
+        # Created with the CLI before encryption was the console's default: not encrypted.
+        file_system(L.FS_SCRATCH, "lab-scratch", "2026-09-22T15:31:08.000Z", 18432),
+        file_system(L.FS_HOME, "lab-home", "2026-10-05T09:08:52.000Z", 1073741824, L.KEY_MY, 2),
+        # Encrypted without naming a key: aws/elasticfilesystem.
+        file_system(L.FS_MEDIA, "lab-media", "2026-10-05T09:12:41.000Z", 6144, L.KEY_AWS_EFS),
+        # The old backups' file system, on the key scheduled for deletion at 14:06:20.
+        file_system(L.FS_ARCHIVE, "lab-archive", "2026-03-02T08:20:13.000Z", 524288000, L.KEY_BACKUP),
+    ]})
+
+
+def secret(s, created, description, version, kms_key=None, rotation=None, accessed=None, tags=()):
+    """One entry of list-secrets, in the API model's member order (no value: list-secrets
+    never returns one)."""
+    name, _ = s
+    e = {"ARN": L.secret_arn(s), "Name": name, "Description": description}
+    if kms_key is not None:  # list-secrets leaves KmsKeyId out for aws/secretsmanager
+        e["KmsKeyId"] = L.key_arn(kms_key)
+    if rotation is not None:
+        e.update({
+            "RotationEnabled": True,
+            "RotationLambdaARN": f"arn:aws:lambda:{L.REGION}:{L.ACCOUNT}:function:lab-rotate-smtp",
+            "RotationRules": {"AutomaticallyAfterDays": 30},
+            "LastRotatedDate": ts(rotation["last"]),
+        })
+    e["LastChangedDate"] = ts(rotation["last"] if rotation else created)
+    if accessed is not None:  # Secrets Manager keeps the day only
+        e["LastAccessedDate"] = ts(accessed + "T00:00:00.000Z")
+    if rotation is not None:
+        e["NextRotationDate"] = ts(rotation["next"])
+    if tags:
+        e["Tags"] = [{"Key": k, "Value": v} for k, v in tags]
+    e["SecretVersionsToStages"] = {version: ["AWSCURRENT"]}
+    e["CreatedDate"] = ts(created)
+    return e
+
+
+def secretsmanager():
+    write("secretsmanager", "list-secrets", None, {"SecretList": [
+        # Created in the console without choosing a key: aws/secretsmanager.
+        secret(L.SECRET_DB, "2026-10-12T09:41:27.771Z", "Lab database login",
+               "d2b7e4a1-6c3f-4e98-b05d-9a1c7f3e2b64", accessed="2026-11-20",
+               tags=[("Project", "lab-app")]),
+        # On lab-volume-key, disabled at 14:06:11: nothing can read it any more.
+        secret(L.SECRET_API, "2026-10-14T16:22:05.108Z", "Partner API credentials",
+               "0a9c3e5f-7b21-4d86-9e4c-5f8b2d1a6c37", kms_key=L.KEY_VOLUME, accessed="2026-11-19"),
+        secret(L.SECRET_REPORTS, "2026-09-14T11:02:47.630Z", "SMTP login of the report mailer",
+               "6f1e9c2a-84d3-4b57-a0e6-2c9d7b3f5a18", kms_key=L.KEY_MY, accessed="2026-11-20",
+               rotation={"last": "2026-11-13T11:02:51.204Z", "next": "2026-12-13T23:59:59.000Z"}),
+    ]})
+
+
+def parameter(name, ptype, modified, version=1, key_id=None, description=None, policies=()):
+    """One entry of describe-parameters, in the API model's member order."""
+    p = {"Name": name, "ARN": f"arn:aws:ssm:{L.REGION}:{L.ACCOUNT}:parameter{name}", "Type": ptype}
+    if key_id is not None:
+        p["KeyId"] = key_id
+    p.update({"LastModifiedDate": ts(modified), "LastModifiedUser": L.SESSION_ARN})
+    if description is not None:
+        p["Description"] = description
+    p.update({
+        "Version": version,
+        "Tier": "Advanced" if policies else "Standard",
+        "Policies": [{"PolicyText": json.dumps(text, separators=(",", ":")), "PolicyType": text["Type"],
+                      "PolicyStatus": status} for text, status in policies],
+        "DataType": "text",
+    })
+    return p
+
+
+def ssm():
+    write("ssm", "describe-parameters", None, {"Parameters": [
+        parameter("/lab/app/api-token", "SecureString", "2026-10-12T10:03:56.012Z", key_id="alias/aws/ssm",
+                  description="Token of the lab app's upstream API"),
+        # Cut-over credentials meant to be gone by 2026-11-15: the Expiration policy failed.
+        parameter("/lab/app/cutover-credentials", "SecureString", "2026-11-02T08:44:19.337Z",
+                  key_id="alias/app-data-key", description="Temporary credentials for the data migration",
+                  policies=[
+                      ({"Type": "Expiration", "Version": "1.0",
+                        "Attributes": {"Timestamp": "2026-11-15T00:00:00.000Z"}}, "Failed"),
+                      ({"Type": "ExpirationNotification", "Version": "1.0",
+                        "Attributes": {"Before": "5", "Unit": "Days"}}, "Finished"),
+                  ]),
+        parameter("/lab/app/signing-key", "SecureString", "2026-10-02T16:41:30.925Z", version=3,
+                  key_id="alias/app-data-key"),
+        # Still under a key deleted in October: nothing can decrypt it.
+        parameter("/lab/app/legacy-ldap-bind", "SecureString", "2026-03-02T08:31:02.418Z",
+                  key_id=L.key_arn(L.KEY_DELETED)),
+        # A password typed into the console as a plain String.
+        parameter("/lab/db/password", "String", "2026-10-12T09:58:14.662Z", version=2),
+        parameter("/lab/db/host", "String", "2026-10-12T09:57:40.207Z",
+                  policies=[({"Type": "NoChangeNotification", "Version": "1.0",
+                              "Attributes": {"After": "90", "Unit": "Days"}}, "Pending")]),
+    ]})
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     shutil.rmtree(os.path.join(HERE, L.ACCOUNT, L.REPLICA_REGION), ignore_errors=True)
@@ -898,6 +1068,9 @@ def main():
     kms()
     ec2()
     cloudtrail()
+    efs()
+    secretsmanager()
+    ssm()
     replica_region()
     account = os.path.join(HERE, L.ACCOUNT)
     count = sum(len(files) for _, _, files in os.walk(account))

@@ -21,15 +21,19 @@
 //!   Ownership controls are read when present, but their absence says nothing.
 
 mod ec2;
+mod efs;
 mod item;
 mod kms;
 mod names;
 mod s3;
+mod secrets;
 mod time;
 mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_files;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -135,7 +139,7 @@ type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;
 
 /// The reader of a resource type, or `None` for types atrest does not model.
 fn reader(resource_type: &str) -> Option<Reader> {
-    const READERS: [(&str, Reader); 8] = [
+    const READERS: [(&str, Reader); 10] = [
         ("AWS::S3::Bucket", s3::bucket),
         ("AWS::S3::AccountPublicAccessBlock", s3::account_block),
         ("AWS::KMS::Key", kms::key),
@@ -144,6 +148,8 @@ fn reader(resource_type: &str) -> Option<Reader> {
         ("AWS::EC2::Instance", ec2::instance),
         ("AWS::EC2::SnapshotBlockPublicAccess", ec2::snapshot_block),
         ("AWS::CloudTrail::Trail", trail::trail),
+        ("AWS::EFS::FileSystem", efs::file_system),
+        ("AWS::SecretsManager::Secret", secrets::secret),
     ];
     READERS
         .iter()

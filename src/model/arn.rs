@@ -97,6 +97,23 @@ pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
     )
 }
 
+pub fn efs_file_system_arn(region: &str, account: &str, id: &str) -> String {
+    format!(
+        "arn:{}:elasticfilesystem:{region}:{account}:file-system/{id}",
+        partition(region)
+    )
+}
+
+/// A parameter's ARN: its name after `parameter`, with one `/` between them whether or not
+/// the name starts with one (`/lab/db/password` and `MyParam` are both valid names).
+pub fn ssm_parameter_arn(region: &str, account: &str, name: &str) -> String {
+    let name = name.strip_prefix('/').unwrap_or(name);
+    format!(
+        "arn:{}:ssm:{region}:{account}:parameter/{name}",
+        partition(region)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +130,21 @@ mod tests {
         );
         assert_eq!(Arn::parse("alias/x"), None);
         assert_eq!(Arn::parse("arn:aws:kms"), None);
+    }
+
+    #[test]
+    fn parameter_arns_have_one_slash() {
+        assert_eq!(
+            ssm_parameter_arn("us-east-1", "123456789012", "/lab/db/password"),
+            "arn:aws:ssm:us-east-1:123456789012:parameter/lab/db/password"
+        );
+        assert_eq!(
+            ssm_parameter_arn("cn-north-1", "123456789012", "MyParam"),
+            "arn:aws-cn:ssm:cn-north-1:123456789012:parameter/MyParam"
+        );
+        assert_eq!(
+            efs_file_system_arn("eu-west-1", "123456789012", "fs-1"),
+            "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-1"
+        );
     }
 }

@@ -44,6 +44,9 @@ kinds! {
     EbsDefaults => "ebs_defaults", None;
     CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
     Ec2Image => "ec2_image", None;
+    EfsFileSystem => "efs_file_system", Some("AWS::EFS::FileSystem");
+    SecretsmanagerSecret => "secretsmanager_secret", Some("AWS::SecretsManager::Secret");
+    SsmParameter => "ssm_parameter", None;
 }
 
 impl Kind {

@@ -5,6 +5,8 @@
 
 use super::Kind;
 
+mod stores;
+
 /// Where a field comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum From {
@@ -608,6 +610,9 @@ pub static KINDS: &[KindDoc] = &[
             via: Some("/BlockDeviceMappings"),
         }],
     },
+    stores::EFS_FILE_SYSTEM,
+    stores::SECRETSMANAGER_SECRET,
+    stores::SSM_PARAMETER,
 ];
 
 /// The field through which a resource of `kind` names its `link` target.

@@ -157,6 +157,33 @@ def main(argv):
     v = load(f"cloudtrail/get-event-selectors--{ids['trail']}.json") or {}
     check("get-event-selectors--T.json has the TrailARN", v.get("TrailARN", "").endswith(f":trail/{ids['trail']}"), v)
 
+    v = load("efs/describe-file-systems.json") or {}
+    systems = {f.get("FileSystemId"): f for f in v.get("FileSystems", [])}
+    clear, disabled = systems.get(ids["clear_fs"], {}), systems.get(ids["disabled_fs"], {})
+    check("efs/describe-file-systems.json has the unencrypted file system, Encrypted false",
+          clear.get("Encrypted") is False and "KmsKeyId" not in clear, v)
+    check("efs/describe-file-systems.json has the file system on the disabled key",
+          disabled.get("Encrypted") is True and disabled.get("KmsKeyId", "").endswith(ids["disabled_key"]), v)
+
+    v = load("secretsmanager/list-secrets.json") or {}
+    secrets = {s.get("Name"): s for s in v.get("SecretList", [])}
+    check("secretsmanager/list-secrets.json lists both secrets, the default one without KmsKeyId",
+          ids["default_secret"] in secrets and "KmsKeyId" not in secrets[ids["default_secret"]]
+          and secrets.get(ids["disabled_secret"], {}).get("KmsKeyId", "").endswith(ids["disabled_key"]), v)
+    check("list-secrets holds no secret value",
+          all("SecretString" not in s and "SecretBinary" not in s for s in secrets.values()), v)
+
+    v = load("ssm/describe-parameters.json") or {}
+    params = {p.get("Name"): p for p in v.get("Parameters", [])}
+    check("ssm/describe-parameters.json lists the String password parameter",
+          params.get(ids["password_param"], {}).get("Type") == "String", v)
+    check("describe-parameters holds no parameter value", all("Value" not in p for p in params.values()), v)
+    exported = []
+    for dirpath, _, names in os.walk(root):
+        exported += names
+    check("no file of the export is a value-reading call",
+          not any(n.startswith(("get-secret-value", "get-parameter")) for n in exported), exported)
+
     passed = sum(results)
     print(f"export-script: {passed} passed, {len(results) - passed} failed")
     return 0 if passed == len(results) else 1

@@ -64,7 +64,7 @@ fi
 
 # The account: a bucket with SSE-KMS under a customer key, a bucket made public by its ACL,
 # a key with rotation off, a disabled key, a volume (and its snapshot) under the disabled key,
-# and a trail.
+# a trail, EFS file systems, secrets and parameters.
 kms_bucket=atrest-kms-bucket
 public_bucket=atrest-public-bucket
 trail=atrest-trail
@@ -88,6 +88,25 @@ image=$(aws ec2 register-image --name atrest-image --root-device-name /dev/xvda 
     --block-device-mappings "DeviceName=/dev/xvda,Ebs={SnapshotId=$snapshot}" --query ImageId --output text)
 aws ec2 modify-image-attribute --image-id "$image" --launch-permission 'Add=[{Group=all}]'
 aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev/null
+# EFS: one file system unencrypted, one on the disabled key, one encrypted without a key (moto
+# then prints no KmsKeyId, where EFS names aws/elasticfilesystem's key).
+clear_fs=$(aws efs create-file-system --creation-token atrest-clear --no-encrypted --query FileSystemId --output text)
+disabled_fs=$(aws efs create-file-system --creation-token atrest-disabled --encrypted --kms-key-id "$disabled_key" \
+    --query FileSystemId --output text)
+aws efs create-file-system --creation-token atrest-default --encrypted >/dev/null
+# Secrets Manager: one on aws/secretsmanager (no KmsKeyId), one on the disabled key. The values
+# are throw-away; the export never reads them back.
+default_secret=atrest/db
+disabled_secret=atrest/api
+aws secretsmanager create-secret --name "$default_secret" --secret-string throwaway >/dev/null
+aws secretsmanager create-secret --name "$disabled_secret" --secret-string throwaway --kms-key-id "$disabled_key" >/dev/null
+# Parameter Store: a password as a plain String, a SecureString on alias/aws/ssm, one on the
+# disabled key. (No parameter policies: moto prints PolicyText and PolicyType as objects, where
+# AWS prints JSON strings, and atrest would rightly refuse the file.)
+password_param=/atrest/db/password
+aws ssm put-parameter --name "$password_param" --type String --value throwaway >/dev/null
+aws ssm put-parameter --name /atrest/app/token --type SecureString --value throwaway >/dev/null
+aws ssm put-parameter --name /atrest/app/signing --type SecureString --key-id "$disabled_key" --value throwaway >/dev/null
 
 # The export, as a user would run it.
 "$root/samples/export-account.sh" --out "$tmp/export" --regions us-east-1 | tee "$tmp/summary.txt"
@@ -95,7 +114,9 @@ aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev
 python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
     rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
-    snapshot="$snapshot" image="$image" trail="$trail" s3control_reachable="$s3control_reachable"
+    snapshot="$snapshot" image="$image" trail="$trail" s3control_reachable="$s3control_reachable" \
+    clear_fs="$clear_fs" disabled_fs="$disabled_fs" default_secret="$default_secret" \
+    disabled_secret="$disabled_secret" password_param="$password_param"
 
 # The files must also match the AWS API models, where the corpus is present.
 corpus="$root/../shared/corpus/botocore"
@@ -118,7 +139,10 @@ ids = {f["rule_id"] for f in report["findings"]}
 # (Not the snapshot on the disabled key: moto's snapshots of encrypted volumes carry no KmsKeyId.)
 want = {"ebs-volume-key-unusable", "kms-key-disabled", "ec2-image-public",
         "kms-key-rotation-disabled", "s3-bucket-acl-public", "s3-bucket-kms-without-bucket-key",
-        "cloudtrail-trail-not-kms-encrypted"}
+        "cloudtrail-trail-not-kms-encrypted",
+        "efs-file-system-unencrypted", "efs-file-system-key-unusable", "efs-file-system-aws-managed-key",
+        "secretsmanager-secret-aws-managed-key", "secretsmanager-secret-key-unusable",
+        "ssm-parameter-secret-name-unencrypted", "ssm-parameter-aws-managed-key", "ssm-parameter-key-unusable"}
 missing = want - ids
 if missing:
     sys.exit(f"atrest on the export: missing {sorted(missing)}; found {sorted(ids)}")

@@ -35,6 +35,9 @@ SERVICE_MODELS = {
     "kms": "kms",
     "ec2": "ec2",
     "cloudtrail": "cloudtrail",
+    "efs": "efs",
+    "secretsmanager": "secretsmanager",
+    "ssm": "ssm",
     "config": "config",
     "configservice": "config",
     "sts": None,  # never checked: the brief export has no STS model

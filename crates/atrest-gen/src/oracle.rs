@@ -12,13 +12,14 @@ use crate::plan::keys::SCANNED_AFTER_MS;
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
 use crate::plan::snapshots::Snapshot;
+use crate::plan::stores::{FileSystem, ParamType, Parameter, Policies, Protection, Secret};
 use crate::plan::trails::{Selectors, Trail, TrailBucket};
 use crate::plan::volumes::{Enc, Volume};
 use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 60] = [
+pub const RULES: [&str; 69] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -58,6 +59,15 @@ pub const RULES: [&str; 60] = [
     "cloudtrail-trail-not-logging",
     "cloudtrail-trail-no-s3-data-events",
     "cloudtrail-trail-bucket-public",
+    "efs-file-system-unencrypted",
+    "efs-file-system-aws-managed-key",
+    "efs-file-system-key-unusable",
+    "secretsmanager-secret-aws-managed-key",
+    "secretsmanager-secret-key-unusable",
+    "ssm-parameter-aws-managed-key",
+    "ssm-parameter-key-unusable",
+    "ssm-parameter-secret-name-unencrypted",
+    "ssm-parameter-expired",
     "cloudtrail-trail-key-unusable",
     "event-cloudtrail-logging-stopped",
     "event-ebs-encryption-by-default-disabled",
@@ -204,7 +214,7 @@ fn findings(account: &Account, hit: Hit) {
         bucket(b, account, hit);
     }
     for r in &account.regions {
-        for k in r.keys.iter().chain([&r.aws_ebs, &r.aws_s3]) {
+        for k in r.all_keys() {
             key(k, hit);
         }
         for v in &r.volumes {
@@ -215,6 +225,15 @@ fn findings(account: &Account, hit: Hit) {
         }
         if !r.ebs_default {
             hit("ebs-encryption-by-default-off");
+        }
+        for f in &r.file_systems {
+            file_system(f, r, hit);
+        }
+        for s in &r.secrets {
+            secret(s, r, hit);
+        }
+        for p in &r.parameters {
+            parameter(p, r, hit);
         }
     }
     trail(&account.trail, account, hit);
@@ -333,6 +352,47 @@ fn snapshot(snapshot: &Snapshot, region: &Region, hit: Hit) {
     // other account: an encrypted snapshot shared with one is always out of its reach.
     if snapshot.shared_with.is_some() && snapshot.enc != Enc::None {
         hit("ebs-snapshot-shared-key-not-shared");
+    }
+}
+
+/// A customer key that is not enabled, or a key that is gone.
+fn unusable(p: &Protection, region: &Region) -> bool {
+    match p {
+        Protection::Customer { key, .. } => region.keys[*key].unusable(),
+        Protection::Deleted(_) => true,
+        Protection::None | Protection::AwsManaged => false,
+    }
+}
+
+fn file_system(f: &FileSystem, region: &Region, hit: Hit) {
+    match &f.protection {
+        Protection::None => hit("efs-file-system-unencrypted"),
+        Protection::AwsManaged => hit("efs-file-system-aws-managed-key"),
+        p if unusable(p, region) => hit("efs-file-system-key-unusable"),
+        _ => {}
+    }
+}
+
+fn secret(s: &Secret, region: &Region, hit: Hit) {
+    match &s.protection {
+        Protection::AwsManaged => hit("secretsmanager-secret-aws-managed-key"),
+        p if unusable(p, region) => hit("secretsmanager-secret-key-unusable"),
+        _ => {}
+    }
+}
+
+fn parameter(p: &Parameter, region: &Region, hit: Hit) {
+    match &p.protection {
+        Protection::AwsManaged => hit("ssm-parameter-aws-managed-key"),
+        k if unusable(k, region) => hit("ssm-parameter-key-unusable"),
+        _ => {}
+    }
+    if p.kind != ParamType::SecureString && p.secret_name {
+        hit("ssm-parameter-secret-name-unencrypted");
+    }
+    // Every planted expiration is before the export, so it is past at any scan.
+    if matches!(p.policies, Policies::Expired { .. }) {
+        hit("ssm-parameter-expired");
     }
 }
 

@@ -12,6 +12,12 @@ pub struct Spec {
     pub volumes: usize,
     pub snapshots: usize,
     pub instances: usize,
+    /// EFS file systems.
+    pub file_systems: usize,
+    /// Secrets Manager secrets.
+    pub secrets: usize,
+    /// Parameter Store parameters.
+    pub parameters: usize,
     pub seed: u64,
 }
 
@@ -19,9 +25,10 @@ pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
 pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 impl Spec {
-    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 70%
-    /// volumes, 10% snapshots, 5% instances (plus one trail per account and the AWS managed
-    /// keys), one account, regions `us-east-1` and `eu-west-1`.
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 63%
+    /// volumes, 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters
+    /// (plus one trail per account and the AWS managed keys), one account, regions
+    /// `us-east-1` and `eu-west-1`.
     pub fn scaled(total: usize) -> Spec {
         let part = |percent: usize| total / 100 * percent + (total % 100 * percent + 50) / 100;
         Spec {
@@ -29,9 +36,12 @@ impl Spec {
             regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
             buckets: part(10),
             keys: part(5),
-            volumes: part(70),
+            volumes: part(63),
             snapshots: part(10),
             instances: part(5),
+            file_systems: part(2),
+            secrets: part(2),
+            parameters: part(3),
             seed: DEFAULT_SEED,
         }
     }
@@ -67,6 +77,9 @@ pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
         spec.volumes,
         spec.snapshots,
         spec.instances,
+        spec.file_systems,
+        spec.secrets,
+        spec.parameters,
     ] {
         if n > most {
             return bad(format!("at most {most} resources of a kind"));
@@ -84,10 +97,15 @@ mod tests {
         let s = Spec::scaled(100_000);
         assert_eq!(
             (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
-            (10_000, 5_000, 70_000, 10_000, 5_000)
+            (10_000, 5_000, 63_000, 10_000, 5_000)
+        );
+        assert_eq!(
+            (s.file_systems, s.secrets, s.parameters),
+            (2_000, 2_000, 3_000)
         );
         let s = Spec::scaled(1_234);
-        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 864));
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 777));
+        assert_eq!((s.file_systems, s.secrets, s.parameters), (25, 25, 37));
     }
 
     #[test]

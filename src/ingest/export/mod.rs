@@ -8,10 +8,13 @@
 //! name breaking ties.
 
 mod ec2;
+mod efs;
 mod kms;
 mod other;
 mod s3;
+mod secretsmanager;
 pub mod shape;
+mod ssm;
 mod trail;
 
 pub use ec2::INSTANCE_FIELDS;
@@ -139,6 +142,9 @@ const TABLES: &[&[Api]] = &[
     ec2::APIS,
     trail::APIS,
     other::CONFIG,
+    efs::APIS,
+    secretsmanager::APIS,
+    ssm::APIS,
 ];
 
 /// Every call atrest reads.

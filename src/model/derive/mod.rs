@@ -3,10 +3,13 @@
 //! location of the evidence it was computed from, so a finding on it points at that line.
 
 mod ebs;
+mod efs;
 mod image;
 mod kms;
 mod s3;
+mod secrets;
 mod sharing;
+mod ssm;
 mod trail;
 
 use std::collections::HashSet;
@@ -91,6 +94,9 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
                     Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
                     Kind::Ec2Image => image::image(r, &ctx, &mut d),
+                    Kind::EfsFileSystem => efs::file_system(r, &ctx, &mut d),
+                    Kind::SecretsmanagerSecret => secrets::secret(r, &ctx, &mut d),
+                    Kind::SsmParameter => ssm::parameter(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
                 }
                 d

@@ -1,5 +1,6 @@
 //! KMS keys: customer managed keys with their states, rotation and key policy statements,
-//! and the AWS managed `aws/ebs` and `aws/s3` keys of every region.
+//! the AWS managed `aws/ebs` and `aws/s3` keys of every region, and those of EFS, Secrets
+//! Manager and Systems Manager where a resource uses them.
 
 use crate::ids::{TAG_KEY, key_uuid, outside_account};
 use crate::rng::Rng;
@@ -225,18 +226,30 @@ pub(crate) fn aws_managed_key(
     region: &str,
     service: &'static str,
 ) -> Key {
-    let index = if service == "ebs" {
-        0xFFFF_FFFE
-    } else {
-        0xFFFF_FFFD
+    let (index, description) = match service {
+        "ebs" => (
+            0xFFFF_FFFE,
+            "Default key that protects my EBS volumes when no other key is defined",
+        ),
+        "s3" => (
+            0xFFFF_FFFD,
+            "Default key that protects my S3 objects when no other key is defined",
+        ),
+        "elasticfilesystem" => (
+            0xFFFF_FFFC,
+            "Default key that protects my EFS filesystems when no other key is defined",
+        ),
+        "secretsmanager" => (
+            0xFFFF_FFFB,
+            "Default key that protects my Secrets Manager data when no other key is defined",
+        ),
+        _ => (
+            0xFFFF_FFFA,
+            "Default key that protects my SSM parameters when no other key is defined",
+        ),
     };
     let mut rng = Rng::stream(seed, TAG_KEY, a, r, index);
     let id = key_uuid(seed, a, r, index);
-    let description = if service == "ebs" {
-        "Default key that protects my EBS volumes when no other key is defined"
-    } else {
-        "Default key that protects my S3 objects when no other key is defined"
-    };
     Key {
         arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),
         id,

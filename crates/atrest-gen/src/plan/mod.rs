@@ -5,6 +5,7 @@ pub(crate) mod buckets;
 pub(crate) mod instances;
 pub(crate) mod keys;
 pub(crate) mod snapshots;
+pub(crate) mod stores;
 pub(crate) mod trails;
 pub(crate) mod volumes;
 
@@ -15,6 +16,9 @@ use buckets::{Bucket, plan_bucket};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
 use snapshots::{Snapshot, plan_snapshot};
+use stores::{
+    FileSystem, Keys, Parameter, Protection, Secret, plan_file_system, plan_parameter, plan_secret,
+};
 use trails::{Trail, plan_trail};
 use volumes::{Attachment, Enc, Volume, plan_volume};
 
@@ -28,6 +32,14 @@ pub(crate) struct Region {
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
     pub(crate) instances: Vec<Instance>,
+    pub(crate) file_systems: Vec<FileSystem>,
+    pub(crate) secrets: Vec<Secret>,
+    pub(crate) parameters: Vec<Parameter>,
+    /// The AWS managed keys of EFS, Secrets Manager and Systems Manager, which AWS creates on
+    /// their first use: none in a region where nothing uses them.
+    pub(crate) aws_efs: Option<Key>,
+    pub(crate) aws_secrets: Option<Key>,
+    pub(crate) aws_ssm: Option<Key>,
     /// `EbsEncryptionByDefault`.
     pub(crate) ebs_default: bool,
     /// `get-ebs-default-kms-key-id`: a customer key (index) or `alias/aws/ebs`.
@@ -47,6 +59,16 @@ impl Region {
     /// The ARN of a customer key or, for `None`, of `aws/ebs`.
     pub(crate) fn ebs_key_arn(&self, enc: Enc) -> Option<&str> {
         enc.key(self).map(|k| k.arn.as_str())
+    }
+
+    /// Every KMS key of the region: customer managed, then AWS managed.
+    pub(crate) fn all_keys(&self) -> impl Iterator<Item = &Key> {
+        self.keys
+            .iter()
+            .chain([&self.aws_ebs, &self.aws_s3])
+            .chain(self.aws_efs.iter())
+            .chain(self.aws_secrets.iter())
+            .chain(self.aws_ssm.iter())
     }
 }
 
@@ -72,7 +94,15 @@ impl Account {
         let regional: usize = self
             .regions
             .iter()
-            .map(|r| r.keys.len() + 2 + r.volumes.len() + r.snapshots.len() + r.instances.len())
+            .map(|r| {
+                r.all_keys().count()
+                    + r.volumes.len()
+                    + r.snapshots.len()
+                    + r.instances.len()
+                    + r.file_systems.len()
+                    + r.secrets.len()
+                    + r.parameters.len()
+            })
             .sum();
         self.buckets.len() + regional + 1
     }
@@ -116,7 +146,14 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.snapshots, pairs, p),
                 share(spec.instances, pairs, p),
             ];
-            plan_region(seed, a, &id, r, name, counts)
+            let mut region = plan_region(seed, a, &id, r, name, counts);
+            let stores = [
+                share(spec.file_systems, pairs, p),
+                share(spec.secrets, pairs, p),
+                share(spec.parameters, pairs, p),
+            ];
+            plan_stores(seed, a, &id, r, &mut region, stores);
+            region
         })
         .collect();
     let mut buckets: Vec<Bucket> = (0..share(spec.buckets, spec.accounts, a))
@@ -169,6 +206,12 @@ fn plan_region(
         volumes: Vec::new(),
         snapshots: Vec::new(),
         instances: Vec::new(),
+        file_systems: Vec::new(),
+        secrets: Vec::new(),
+        parameters: Vec::new(),
+        aws_efs: None,
+        aws_secrets: None,
+        aws_ssm: None,
         ebs_default,
         ebs_default_key: None,
         vpc: net(0, 0, "vpc"),
@@ -226,4 +269,49 @@ fn plan_region(
         .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
         .collect();
     region
+}
+
+/// The region's file systems, secrets and parameters, and the AWS managed keys they use.
+fn plan_stores(
+    seed: u64,
+    a: usize,
+    account: &str,
+    r: usize,
+    region: &mut Region,
+    [n_fs, n_secrets, n_params]: [usize; 3],
+) {
+    let usable = region.symmetric_keys(true);
+    let unusable = region.symmetric_keys(false);
+    let aliased = |k: usize| region.keys[k].alias.is_some();
+    let keys = Keys {
+        usable: &usable,
+        unusable: &unusable,
+        aliased: &aliased,
+    };
+    let scope = (region.name.as_str(), account);
+    let file_systems: Vec<FileSystem> = (0..n_fs)
+        .map(|i| plan_file_system(seed, (a, r, i), scope, &keys))
+        .collect();
+    let secrets: Vec<Secret> = (0..n_secrets)
+        .map(|i| plan_secret(seed, (a, r, i), scope, &keys))
+        .collect();
+    let parameters: Vec<Parameter> = (0..n_params)
+        .map(|i| plan_parameter(seed, (a, r, i), scope, &keys))
+        .collect();
+    let on_aws = |p: &Protection| *p == Protection::AwsManaged;
+    let name = region.name.clone();
+    let managed =
+        |used: bool, service| used.then(|| aws_managed_key(seed, a, account, r, &name, service));
+    region.aws_efs = managed(
+        file_systems.iter().any(|f| on_aws(&f.protection)),
+        "elasticfilesystem",
+    );
+    region.aws_secrets = managed(
+        secrets.iter().any(|s| on_aws(&s.protection)),
+        "secretsmanager",
+    );
+    region.aws_ssm = managed(parameters.iter().any(|p| on_aws(&p.protection)), "ssm");
+    region.file_systems = file_systems;
+    region.secrets = secrets;
+    region.parameters = parameters;
 }

@@ -5,6 +5,7 @@ mod cloudtrail;
 mod ec2;
 mod kms;
 mod s3;
+mod stores;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -31,6 +32,8 @@ pub(crate) fn account(account: &Account, dir: &Path, sink: &mut Sink) -> io::Res
         kms::render(account, region, &sub("kms")?, sink)?;
         ec2::render(account, region, &sub("ec2")?, sink)?;
         cloudtrail::render(account, r, &sub("cloudtrail")?, sink)?;
+        let stores = [sub("efs")?, sub("secretsmanager")?, sub("ssm")?];
+        stores::render(account, region, [&stores[0], &stores[1], &stores[2]], sink)?;
     }
     Ok(())
 }

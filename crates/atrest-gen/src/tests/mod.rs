@@ -67,6 +67,9 @@ fn small(seed: u64) -> Spec {
         volumes: 240,
         snapshots: 90,
         instances: 30,
+        file_systems: 24,
+        secrets: 36,
+        parameters: 60,
         seed,
     }
 }
@@ -163,6 +166,9 @@ fn counts_match_a_hand_count() -> io::Result<()> {
         volumes: 12,
         snapshots: 6,
         instances: 3,
+        file_systems: 0,
+        secrets: 0,
+        parameters: 0,
         seed: 49,
     };
     let summary = generate(&spec, &dir.0)?;

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod stores;
+
 fn read(path: &Path) -> io::Result<Option<Value>> {
     match fs::read(path) {
         Ok(bytes) if bytes.is_empty() => Ok(Some(Value::Object(Default::default()))),
@@ -435,6 +437,15 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
             {
                 hit("ebs-encryption-by-default-off");
             }
+            let lookup = |reference: &str| -> Option<Value> {
+                if reference.starts_with("alias/") {
+                    let id = aliases.get(&(r.clone(), reference.to_owned()))?;
+                    keys.get(&(r.clone(), id.clone())).cloned()
+                } else {
+                    resolve(r, reference).cloned()
+                }
+            };
+            stores::recount(&adir.join(r), &lookup, &mut hit)?;
             let ct = adir.join(r).join("cloudtrail");
             for t in must(&ct.join("describe-trails.json"))?["trailList"]
                 .as_array()
