@@ -20,9 +20,11 @@
 //!   setting off), and `{"policyText": null}` is [`Fact::NoBucketPolicy`](crate::model::Fact).
 //!   Ownership controls are read when present, but their absence says nothing.
 
+mod dynamodb;
 mod ec2;
 mod item;
 mod kms;
+mod messaging;
 mod names;
 mod s3;
 mod time;
@@ -30,6 +32,8 @@ mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_data;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -135,7 +139,7 @@ type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;
 
 /// The reader of a resource type, or `None` for types atrest does not model.
 fn reader(resource_type: &str) -> Option<Reader> {
-    const READERS: [(&str, Reader); 8] = [
+    const READERS: [(&str, Reader); 11] = [
         ("AWS::S3::Bucket", s3::bucket),
         ("AWS::S3::AccountPublicAccessBlock", s3::account_block),
         ("AWS::KMS::Key", kms::key),
@@ -144,6 +148,9 @@ fn reader(resource_type: &str) -> Option<Reader> {
         ("AWS::EC2::Instance", ec2::instance),
         ("AWS::EC2::SnapshotBlockPublicAccess", ec2::snapshot_block),
         ("AWS::CloudTrail::Trail", trail::trail),
+        ("AWS::DynamoDB::Table", dynamodb::table),
+        ("AWS::SQS::Queue", messaging::queue),
+        ("AWS::SNS::Topic", messaging::topic),
     ];
     READERS
         .iter()

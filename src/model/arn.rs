@@ -92,6 +92,32 @@ pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
     )
 }
 
+pub fn dynamodb_table_arn(region: &str, account: &str, name: &str) -> String {
+    format!(
+        "arn:{}:dynamodb:{region}:{account}:table/{name}",
+        partition(region)
+    )
+}
+
+pub fn sqs_queue_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:{}:sqs:{region}:{account}:{name}", partition(region))
+}
+
+pub fn sns_topic_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:{}:sns:{region}:{account}:{name}", partition(region))
+}
+
+/// The name of an SQS queue from its URL (`https://sqs.REGION.amazonaws.com/ACCOUNT/NAME`),
+/// with the account the URL names, when it names one.
+pub fn queue_of_url(url: &str) -> Option<(&str, Option<&str>)> {
+    let mut segments = url.trim_end_matches('/').rsplit('/');
+    let name = segments
+        .next()
+        .filter(|n| !n.is_empty() && !n.contains(':'))?;
+    let account = segments.next().filter(|a| is_account_id(a));
+    Some((name, account))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +134,19 @@ mod tests {
         );
         assert_eq!(Arn::parse("alias/x"), None);
         assert_eq!(Arn::parse("arn:aws:kms"), None);
+    }
+
+    #[test]
+    fn queue_names_from_urls() {
+        assert_eq!(
+            queue_of_url("https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo"),
+            Some(("orders.fifo", Some("123456789012")))
+        );
+        assert_eq!(
+            queue_of_url("http://localhost:5000/123456789012/q/"),
+            Some(("q", Some("123456789012")))
+        );
+        assert_eq!(queue_of_url("q"), Some(("q", None)));
+        assert_eq!(queue_of_url("https://sqs.us-east-1.amazonaws.com/"), None);
     }
 }

@@ -43,6 +43,9 @@ kinds! {
     Ec2Instance => "ec2_instance", Some("AWS::EC2::Instance");
     EbsDefaults => "ebs_defaults", None;
     CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
+    DynamodbTable => "dynamodb_table", Some("AWS::DynamoDB::Table");
+    SqsQueue => "sqs_queue", Some("AWS::SQS::Queue");
+    SnsTopic => "sns_topic", Some("AWS::SNS::Topic");
 }
 
 impl Kind {

@@ -7,11 +7,14 @@
 //! says, or it is an error. Outside the layout a file is recognised by its content, the file
 //! name breaking ties.
 
+mod dynamodb;
 mod ec2;
 mod kms;
 mod other;
 mod s3;
 pub mod shape;
+mod sns;
+mod sqs;
 mod trail;
 
 pub use ec2::INSTANCE_FIELDS;
@@ -33,6 +36,9 @@ pub enum Names {
     KeyId,
     SnapshotId,
     TrailName,
+    TableName,
+    QueueName,
+    TopicName,
 }
 
 impl Names {
@@ -44,6 +50,9 @@ impl Names {
             Names::KeyId => Some("K"),
             Names::SnapshotId => Some("S"),
             Names::TrailName => Some("T"),
+            Names::TableName => Some("D"),
+            Names::QueueName => Some("Q"),
+            Names::TopicName => Some("N"),
         }
     }
 
@@ -54,6 +63,9 @@ impl Names {
             Names::KeyId => "key-id",
             Names::SnapshotId => "snapshot-id",
             Names::TrailName => "trail-name",
+            Names::TableName => "table-name",
+            Names::QueueName => "queue-name",
+            Names::TopicName => "topic-name",
         }
     }
 }
@@ -135,6 +147,9 @@ const TABLES: &[&[Api]] = &[
     kms::APIS,
     ec2::APIS,
     trail::APIS,
+    dynamodb::APIS,
+    sqs::APIS,
+    sns::APIS,
     other::CONFIG,
 ];
 

@@ -2,9 +2,12 @@
 //! added to the resource's document under a documented name (docs/resources.md) with the
 //! location of the evidence it was computed from, so a finding on it points at that line.
 
+mod dynamodb;
 mod ebs;
 mod kms;
 mod s3;
+mod sns;
+mod sqs;
 mod trail;
 
 use std::collections::HashSet;
@@ -88,6 +91,9 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EbsSnapshot => ebs::snapshot(r, &ctx, &mut d),
                     Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
                     Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
+                    Kind::DynamodbTable => dynamodb::table(r, &ctx, &mut d),
+                    Kind::SqsQueue => sqs::queue(r, &ctx, &mut d),
+                    Kind::SnsTopic => sns::topic(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
                 }
                 d

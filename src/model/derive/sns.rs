@@ -1,0 +1,37 @@
+//! SNS topics: encrypted with a KMS key or not.
+
+use serde_json::json;
+
+use crate::model::Resource;
+use crate::model::arn::Arn;
+
+use super::{Ctx, Derived, loc};
+
+/// Attributes that `get-topic-attributes` always returns (and AWS Config records): one of them
+/// says the topic's attributes were read, so a missing `KmsMasterKeyId` means no key. A topic
+/// known from `list-topics` alone has only `TopicArn`.
+const READ: [&str; 5] = [
+    "Owner",
+    "Policy",
+    "EffectiveDeliveryPolicy",
+    "SubscriptionsConfirmed",
+    "DisplayName",
+];
+
+pub fn topic(r: &Resource, ctx: &Ctx, d: &mut Derived) {
+    if let Some(arn) = Arn::parse(&r.arn) {
+        d.set("TopicName", json!(arn.resource), loc(r, "/TopicArn"));
+    }
+    d.set("Region", json!(r.region), loc(r, "/TopicArn"));
+    if let Some(key) = r.str("KmsMasterKeyId").filter(|k| !k.is_empty()) {
+        d.set("Encrypted", json!(true), loc(r, "/KmsMasterKeyId"));
+        d.key_link(ctx, r, key, loc(r, "/KmsMasterKeyId"));
+    } else if let Some(field) = READ.iter().find(|f| r.get(f).is_some()) {
+        // No key among the attributes: the evidence is the attributes read.
+        let at = loc(r, &format!("/{field}")).map(|l| match l.pointer.rsplit_once('/') {
+            Some((parent, _)) => crate::model::Loc::new(l.source, parent),
+            None => l,
+        });
+        d.set("Encrypted", json!(false), at);
+    }
+}
