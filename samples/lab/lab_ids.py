@@ -44,6 +44,9 @@ KEY_BACKUP = "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882"  # alias/old-backup-key (Pen
 KEY_APP = "e7755221-61d3-4995-bdc2-aec4872733df"  # alias/app-data-key (rotation off)
 KEY_AWS_EBS = "c30cb97c-f02e-4666-9000-7e87ce45ed9d"  # alias/aws/ebs (AWS managed)
 KEY_AWS_S3 = "05a09a0f-1781-47fc-a901-d574abf2e752"  # alias/aws/s3 (AWS managed)
+KEY_AWS_DYNAMODB = "bb97beea-71f3-4b7d-9551-33cb3b967c62"  # alias/aws/dynamodb (AWS managed)
+KEY_AWS_SQS = "1e7281a3-e5a4-498d-ad64-2c356a30e55d"  # alias/aws/sqs (AWS managed)
+KEY_AWS_SNS = "e630aa38-4e36-443e-9153-37a347dafa5f"  # alias/aws/sns (AWS managed)
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -51,6 +54,9 @@ KEY_MATERIAL = {
     KEY_APP: "01958649451cff5f28183edf1a8feba18beb8daac6a27805dada8dc3ad79c8a4",
     KEY_AWS_EBS: "7c987177422ee984adcacd517d557c303796ba0004383e5e65c71607755ad156",
     KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
+    KEY_AWS_DYNAMODB: "9f17dff4af2a8a9ecbe622a5fedce4b1fd4ccd69391e7182b1570b3d793f824b",
+    KEY_AWS_SQS: "9a692fa909e2e3fd24dcd04d8f97366593d103cf8bcf4bb1e82675485eea7287",
+    KEY_AWS_SNS: "00b6e38e34d3c1f61c06148366c24fe5c13b8b654daf278fa30768d7f43538ba",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -79,3 +85,40 @@ EC2_INFRA_SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-infrastruc
 # CloudTrail.
 TRAIL_NAME = "lab-trail"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}"
+
+# DynamoDB tables.
+TABLE_ORDERS = "lab-orders"  # DynamoDB's default, the AWS owned key
+TABLE_SESSIONS = "lab-sessions"  # alias/app-data-key (customer managed)
+TABLE_CARTS = "lab-carts"  # alias/aws/dynamodb (AWS managed)
+TABLE_AUDIT = "lab-audit-log"  # alias/lab-volume-key (Disabled): INACCESSIBLE_ENCRYPTION_CREDENTIALS
+
+
+def table_arn(name):
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+
+
+# SQS queues.
+QUEUE_JOBS = "lab-jobs"  # SSE-SQS
+QUEUE_EVENTS = "lab-events"  # alias/aws/sqs
+QUEUE_SCRATCH = "lab-scratch"  # not encrypted
+QUEUE_ORDERS = "lab-orders-queue"  # alias/MyKMSKey (customer managed)
+QUEUE_ARCHIVE = "lab-archive-queue"  # alias/lab-volume-key (Disabled)
+
+
+def queue_url(name):
+    return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
+
+
+def queue_arn(name):
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+
+
+# SNS topics.
+TOPIC_ALERTS = "lab-alerts"  # no KMS key
+TOPIC_BACKUPS = "lab-backup-notices"  # alias/lab-volume-key (Disabled)
+TOPIC_DEPLOYS = "lab-deploys"  # alias/aws/sns
+TOPIC_ORDERS = "lab-order-events"  # alias/MyKMSKey (customer managed)
+
+
+def topic_arn(name):
+    return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"

@@ -24,10 +24,17 @@ UTC), exported at about 14:27 UTC:
   alias/lab-volume-key  Disabled (encrypts the running instance's root volume and a snapshot)
   alias/old-backup-key  PendingDeletion (encrypts a snapshot)
   alias/app-data-key    Enabled, rotation off
-  alias/aws/ebs, alias/aws/s3  AWS managed
+  alias/aws/ebs, alias/aws/s3, alias/aws/dynamodb, alias/aws/sqs, alias/aws/sns  AWS managed
   i-0af971c3c6aea78d2   running t3.micro; vol root (lab-volume-key), vol /dev/sdf (aws/ebs)
   vol-07ac84538bda72190 available, unencrypted; its snapshot is public
   EBS encryption by default off; trail lab-trail single-Region, no validation, no KMS key.
+  table lab-orders      DynamoDB's default (AWS owned key); lab-sessions on alias/app-data-key;
+                        lab-carts on aws/dynamodb; lab-audit-log on lab-volume-key, which DynamoDB
+                        reports inaccessible (INACCESSIBLE_ENCRYPTION_CREDENTIALS)
+  queue lab-jobs        SSE-SQS; lab-events on alias/aws/sqs; lab-scratch unencrypted;
+                        lab-orders-queue on alias/MyKMSKey; lab-archive-queue on lab-volume-key
+  topic lab-alerts      no KMS key; lab-backup-notices on lab-volume-key; lab-deploys on
+                        alias/aws/sns; lab-order-events on alias/MyKMSKey
 """
 
 import json
@@ -310,16 +317,26 @@ def api_default_key_policy():
 
 
 def aws_managed_key_policy(service):
-    """The policy of an AWS managed key (alias/aws/ebs or alias/aws/s3), as KMS returns it."""
+    """The policy of an AWS managed key (alias/aws/ebs, s3, dynamodb, sqs, sns), as KMS returns it."""
     if service == "ebs":
         sid, actions, via, policy_id = ("EBS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
                                                 "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
                                         f"ec2.{L.REGION}.amazonaws.com", "auto-ebs-2")
         meta = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]
-    else:
+    elif service == "s3":
         sid, actions, via, policy_id = ("S3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
                                                "kms:GenerateDataKey*", "kms:DescribeKey"],
                                         f"s3.{L.REGION}.amazonaws.com", "auto-s3-2")
+        meta = ["kms:Describe*", "kms:Get*", "kms:List*"]
+    else:
+        sid, policy_id = {
+            "dynamodb": ("Amazon DynamoDB", "auto-dynamodb-1"),
+            "sqs": ("Amazon SQS", "auto-sqs-1"),
+            "sns": ("Amazon SNS", "auto-sns-1"),
+        }[service]
+        actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                   "kms:CreateGrant", "kms:DescribeKey"]
+        via = f"{service}.{L.REGION}.amazonaws.com"
         meta = ["kms:Describe*", "kms:Get*", "kms:List*"]
     return jackson({
         "Version": "2012-10-17",
@@ -400,14 +417,32 @@ KEYS = {
         "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("s3"),
         "rotation": {"enabled": "2026-10-08T11:49:02.337Z"}, "grants": [], "tags": [],
     },
+    L.KEY_AWS_DYNAMODB: {
+        "alias": "alias/aws/dynamodb", "created": "2026-10-12T15:20:41.508Z",
+        "description": "Default key that protects my DynamoDB data when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("dynamodb"),
+        "rotation": {"enabled": "2026-10-12T15:20:41.508Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SQS: {
+        "alias": "alias/aws/sqs", "created": "2026-10-14T09:03:17.226Z",
+        "description": "Default key that protects my SQS messages when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("sqs"),
+        "rotation": {"enabled": "2026-10-14T09:03:17.226Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SNS: {
+        "alias": "alias/aws/sns", "created": "2026-10-14T09:27:55.841Z",
+        "description": "Default key that protects my SNS data when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("sns"),
+        "rotation": {"enabled": "2026-10-14T09:27:55.841Z"}, "grants": [], "tags": [],
+    },
 }
 
 # Aliases of AWS managed keys that AWS has not created yet: list-aliases shows them without a
 # target key or dates.
 UNUSED_AWS_ALIASES = [
-    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/elasticfilesystem", "alias/aws/es",
+    "alias/aws/acm", "alias/aws/elasticfilesystem", "alias/aws/es",
     "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/rds",
-    "alias/aws/redshift", "alias/aws/secretsmanager", "alias/aws/sns", "alias/aws/ssm", "alias/aws/xray",
+    "alias/aws/redshift", "alias/aws/secretsmanager", "alias/aws/ssm", "alias/aws/xray",
 ]
 
 
@@ -734,6 +769,153 @@ def cloudtrail():
     })
 
 
+# ---------------------------------------------------------------------------------------------
+# DynamoDB
+
+
+def epoch(value):
+    """An epoch-seconds timestamp (SQS attributes) of a wire timestamp."""
+    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return str(int(dt.timestamp()))
+
+
+# name: (created, table id, key (None: the AWS owned key), status, inaccessible since)
+TABLES = {
+    L.TABLE_ORDERS: ("2026-09-21T10:14:03.117Z", "3c1b7f52-8e0d-4a96-b2f1-6d4e9a0c5b17", None, "ACTIVE", None),
+    L.TABLE_SESSIONS: ("2026-10-02T16:41:29.604Z", "9e45a0d3-27bc-4f18-8a6e-c03f5b91d2e4", L.KEY_APP, "ACTIVE", None),
+    L.TABLE_CARTS: ("2026-10-12T15:20:40.772Z", "b2d8c6e1-4f3a-49e7-9c05-71a8e3f2d6b0", L.KEY_AWS_DYNAMODB, "ACTIVE", None),
+    # lab-volume-key was disabled at 14:06:11 (make-cloudtrail.py); DynamoDB noticed soon after.
+    L.TABLE_AUDIT: ("2026-09-14T10:06:52.380Z", "5f7e2a9c-b13d-4c68-a4e0-8d2b6c1f9e73", L.KEY_VOLUME,
+                    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", "2026-11-20T14:16:38.000Z"),
+}
+
+
+def dynamodb():
+    write("dynamodb", "list-tables", None, {"TableNames": sorted(TABLES)})
+    for name, (created, table_id, key, status, inaccessible) in TABLES.items():
+        t = {
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "TableName": name,
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "TableStatus": status,
+            "CreationDateTime": ts(created),
+            "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0,
+                                      "WriteCapacityUnits": 0},
+            "TableSizeBytes": 0,
+            "ItemCount": 0,
+            "TableArn": L.table_arn(name),
+            "TableId": table_id,
+            "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST",
+                                   "LastUpdateToPayPerRequestDateTime": ts(created)},
+        }
+        if key is not None:
+            sse = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": L.key_arn(key)}
+            if inaccessible:
+                sse["InaccessibleEncryptionDateTime"] = ts(inaccessible)
+            t["SSEDescription"] = sse
+        t.update({
+            "DeletionProtectionEnabled": False,
+            "WarmThroughput": {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000,
+                               "Status": "ACTIVE"},
+        })
+        write("dynamodb", "describe-table", name, {"Table": t})
+
+
+# ---------------------------------------------------------------------------------------------
+# SQS
+
+# name: (created, "sse-sqs" | key alias | None)
+QUEUES = {
+    L.QUEUE_JOBS: ("2026-09-21T10:20:44.000Z", "sse-sqs"),
+    L.QUEUE_EVENTS: ("2026-10-14T09:03:16.000Z", "alias/aws/sqs"),
+    L.QUEUE_SCRATCH: ("2026-09-20T13:10:02.000Z", None),
+    L.QUEUE_ORDERS: ("2026-09-21T10:22:09.000Z", "alias/MyKMSKey"),
+    L.QUEUE_ARCHIVE: ("2026-09-14T10:07:31.000Z", "alias/lab-volume-key"),
+}
+
+
+def sqs():
+    write("sqs", "list-queues", None, {"QueueUrls": [L.queue_url(n) for n in sorted(QUEUES)]})
+    for name, (created, enc) in QUEUES.items():
+        a = {
+            "QueueArn": L.queue_arn(name),
+            "ApproximateNumberOfMessages": "0",
+            "ApproximateNumberOfMessagesNotVisible": "0",
+            "ApproximateNumberOfMessagesDelayed": "0",
+            "CreatedTimestamp": epoch(created),
+            "LastModifiedTimestamp": epoch(created),
+            "VisibilityTimeout": "30",
+            "MaximumMessageSize": "1048576",
+            "MessageRetentionPeriod": "345600",
+            "DelaySeconds": "0",
+            "ReceiveMessageWaitTimeSeconds": "0",
+        }
+        if enc not in (None, "sse-sqs"):
+            a["KmsMasterKeyId"] = enc
+            a["KmsDataKeyReusePeriodSeconds"] = "300"
+        a["SqsManagedSseEnabled"] = "true" if enc == "sse-sqs" else "false"
+        write("sqs", "get-queue-attributes", name, {"Attributes": a})
+
+
+# ---------------------------------------------------------------------------------------------
+# SNS
+
+# name: (display name, key alias or None, confirmed subscriptions)
+TOPICS = {
+    L.TOPIC_ALERTS: ("Lab alerts", None, 1),
+    L.TOPIC_BACKUPS: ("", "alias/lab-volume-key", 1),
+    L.TOPIC_DEPLOYS: ("", "alias/aws/sns", 0),
+    L.TOPIC_ORDERS: ("", "alias/MyKMSKey", 2),
+}
+
+SNS_DELIVERY_POLICY = compact({"http": {
+    "defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
+                                  "numMaxDelayRetries": 0, "numNoDelayRetries": 0,
+                                  "numMinDelayRetries": 0, "backoffFunction": "linear"},
+    "disableSubscriptionOverrides": False,
+    "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"},
+}})
+
+
+def sns_default_policy(arn):
+    """The policy SNS gives a new topic: the owner account may manage and publish."""
+    return compact({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            "Resource": arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": L.ACCOUNT}},
+        }],
+    })
+
+
+def sns():
+    write("sns", "list-topics", None, {"Topics": [{"TopicArn": L.topic_arn(n)} for n in sorted(TOPICS)]})
+    for name, (display, key, confirmed) in TOPICS.items():
+        arn = L.topic_arn(name)
+        a = {
+            "Policy": sns_default_policy(arn),
+            "Owner": L.ACCOUNT,
+            "SubscriptionsPending": "0",
+        }
+        if key is not None:
+            a["KmsMasterKeyId"] = key
+        a.update({
+            "TopicArn": arn,
+            "EffectiveDeliveryPolicy": SNS_DELIVERY_POLICY,
+            "SubscriptionsConfirmed": str(confirmed),
+            "DisplayName": display,
+            "SubscriptionsDeleted": "0",
+        })
+        write("sns", "get-topic-attributes", name, {"Attributes": a})
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     sts()
@@ -742,6 +924,9 @@ def main():
     kms()
     ec2()
     cloudtrail()
+    dynamodb()
+    sqs()
+    sns()
     count = sum(len(files) for _, _, files in os.walk(OUT))
     print(f"wrote {count} files under {os.path.relpath(OUT)}")
 

@@ -19,11 +19,8 @@ pub fn table(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     // No SSEDescription, or encryption DISABLED: DynamoDB's default, an AWS owned key.
     let disabled = matches!(status, Some("DISABLED" | "DISABLING"));
     if sse.is_none() || disabled || !on_kms {
-        let at = if sse.is_some() {
-            "/SSEDescription"
-        } else {
-            "/TableArn"
-        };
+        // Without an SSEDescription, the evidence is the description as a whole.
+        let at = if sse.is_some() { "/SSEDescription" } else { "" };
         d.aws_owned_key(loc(r, at));
         return;
     }
