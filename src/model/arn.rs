@@ -110,7 +110,12 @@ pub fn sns_topic_arn(region: &str, account: &str, name: &str) -> String {
 /// The name of an SQS queue from its URL (`https://sqs.REGION.amazonaws.com/ACCOUNT/NAME`),
 /// with the account the URL names, when it names one.
 pub fn queue_of_url(url: &str) -> Option<(&str, Option<&str>)> {
-    let mut segments = url.trim_end_matches('/').rsplit('/');
+    let path = match url.split_once("://") {
+        // `https://host/ACCOUNT/NAME`: the path after the host.
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
+        None => url,
+    };
+    let mut segments = path.trim_end_matches('/').rsplit('/');
     let name = segments
         .next()
         .filter(|n| !n.is_empty() && !n.contains(':'))?;

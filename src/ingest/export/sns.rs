@@ -12,7 +12,7 @@ use crate::model::{Arn, Ident, Item, Kind, Piece};
 
 use super::shape::{Ty, opt, req};
 use super::sqs::attribute_fields;
-use super::{Api, Ctx, Names, Reader, str_of, take_list};
+use super::{Api, Ctx, ErrorFact, Names, Reader, nothing, str_of, take_list};
 
 pub const APIS: &[Api] = &[
     Api {
@@ -40,6 +40,12 @@ pub const APIS: &[Api] = &[
             opt("Attributes/Owner", Ty::Str),
             opt("Attributes/Policy", Ty::Str),
         ],
+        // SNS's code for `NotFoundException` (also among the not-found codes of every call).
+        errors: &[ErrorFact {
+            code: "NotFound",
+            means: "the topic was deleted since it was listed: nothing to add",
+            read: nothing,
+        }],
         read: Reader::Export(get_topic_attributes),
         ..Api::base("sns", Names::TopicName, Some(Kind::SnsTopic))
     },
