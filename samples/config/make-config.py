@@ -361,7 +361,7 @@ def sqs():
         a = load("sqs", f"get-queue-attributes--{name}.json").get("Attributes", {})
         configuration = {"QueueUrl": url, "QueueName": name}
         for k, v in a.items():
-            if k.startswith("Approximate"):
+            if k.startswith("Approximate") or k == "Policy":
                 continue  # not recorded
             configuration[k] = int(v) if v.isdigit() and not k.endswith("Timestamp") else v
         created = datetime.fromtimestamp(int(a["CreatedTimestamp"]), timezone.utc).isoformat()

@@ -31,10 +31,12 @@ UTC), exported at about 14:27 UTC:
   table lab-orders      DynamoDB's default (AWS owned key); lab-sessions on alias/app-data-key;
                         lab-carts on aws/dynamodb; lab-audit-log on lab-volume-key, which DynamoDB
                         reports inaccessible (INACCESSIBLE_ENCRYPTION_CREDENTIALS)
-  queue lab-jobs        SSE-SQS; lab-events on alias/aws/sqs; lab-scratch unencrypted;
+  queue lab-jobs        SSE-SQS (policy: only lab-order-events may send); lab-events on
+                        alias/aws/sqs, policy lets anyone send; lab-scratch unencrypted;
                         lab-orders-queue on alias/MyKMSKey; lab-archive-queue on lab-volume-key
-  topic lab-alerts      no KMS key; lab-backup-notices on lab-volume-key; lab-deploys on
-                        alias/aws/sns; lab-order-events on alias/MyKMSKey
+  topic lab-alerts      no KMS key, policy lets anyone subscribe; lab-backup-notices on
+                        lab-volume-key; lab-deploys on alias/aws/sns; lab-order-events on
+                        alias/MyKMSKey
 """
 
 import json
@@ -834,6 +836,42 @@ QUEUES = {
 }
 
 
+# lab-events lets anyone send (public); lab-jobs lets only the lab-order-events topic send
+# (Principal "*" narrowed by aws:SourceArn).
+QUEUE_POLICIES = {
+    L.QUEUE_EVENTS: {
+        "Version": "2012-10-17",
+        "Id": "lab-events-policy",
+        "Statement": [{
+            "Sid": "AnyoneCanSend",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_EVENTS),
+        }],
+    },
+    L.QUEUE_JOBS: {
+        "Version": "2012-10-17",
+        "Id": "lab-jobs-policy",
+        "Statement": [{
+            "Sid": "OrderEventsTopicSends",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_JOBS),
+            "Condition": {"ArnEquals": {"aws:SourceArn": L.topic_arn(L.TOPIC_ORDERS)}},
+        }, {
+            "Sid": "AnyoneFromTheTopic",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_JOBS),
+            "Condition": {"ArnEquals": {"aws:SourceArn": L.topic_arn(L.TOPIC_ORDERS)}},
+        }],
+    },
+}
+
+
 def sqs():
     write("sqs", "list-queues", None, {"QueueUrls": [L.queue_url(n) for n in sorted(QUEUES)]})
     for name, (created, enc) in QUEUES.items():
@@ -850,6 +888,8 @@ def sqs():
             "DelaySeconds": "0",
             "ReceiveMessageWaitTimeSeconds": "0",
         }
+        if name in QUEUE_POLICIES:
+            a["Policy"] = compact(QUEUE_POLICIES[name])
         if enc not in (None, "sse-sqs"):
             a["KmsMasterKeyId"] = enc
             a["KmsDataKeyReusePeriodSeconds"] = "300"
@@ -877,8 +917,16 @@ SNS_DELIVERY_POLICY = compact({"http": {
 }})
 
 
-def sns_default_policy(arn):
-    """The policy SNS gives a new topic: the owner account may manage and publish."""
+def sns_default_policy(arn, public_subscribe=False):
+    """The policy SNS gives a new topic: the owner account may manage and publish; with
+    `public_subscribe`, a statement someone added that lets anyone subscribe."""
+    extra = [{
+        "Sid": "AnyoneCanSubscribe",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "SNS:Subscribe",
+        "Resource": arn,
+    }] if public_subscribe else []
     return compact({
         "Version": "2008-10-17",
         "Id": "__default_policy_ID",
@@ -891,7 +939,7 @@ def sns_default_policy(arn):
                        "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
             "Resource": arn,
             "Condition": {"StringEquals": {"AWS:SourceOwner": L.ACCOUNT}},
-        }],
+        }] + extra,
     })
 
 
@@ -900,7 +948,7 @@ def sns():
     for name, (display, key, confirmed) in TOPICS.items():
         arn = L.topic_arn(name)
         a = {
-            "Policy": sns_default_policy(arn),
+            "Policy": sns_default_policy(arn, public_subscribe=name == L.TOPIC_ALERTS),
             "Owner": L.ACCOUNT,
             "SubscriptionsPending": "0",
         }

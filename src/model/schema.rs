@@ -266,7 +266,7 @@ pub static KINDS: &[KindDoc] = &[
             ),
             derived(
                 "DependentResources",
-                "ARNs of the volumes, snapshots, buckets, trails and EBS defaults in the scan encrypted with the key.",
+                "ARNs of the volumes, snapshots, buckets, trails, EBS defaults, DynamoDB tables, SQS queues and SNS topics in the scan encrypted with the key.",
             ),
             derived("DependentResourceCount", "How many there are."),
         ],
@@ -616,6 +616,12 @@ pub static KINDS: &[KindDoc] = &[
                 "Encrypted",
                 "The queue is encrypted at rest: SSE-KMS (`KmsMasterKeyId`) or SSE-SQS (`SqsManagedSseEnabled: \"true\"`). Absent when the queue's attributes were not exported.",
             ),
+            POLICY_FIELDS[0],
+            Field {
+                doc: "An `Allow` statement of the queue policy applies to every principal (`\"*\"`, `{\"AWS\": \"*\"}`, or `NotPrincipal`) without a condition that pins a narrowing key (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, ...) to fixed values. False when `get-queue-attributes --attribute-names All` printed no `Policy` (only the owner has access); absent when that is not known (AWS Config records no queue policy).",
+                ..POLICY_FIELDS[1]
+            },
+            POLICY_FIELDS[2],
             KEY_RESOLUTION,
             KEY_KIND,
         ],
@@ -656,6 +662,12 @@ pub static KINDS: &[KindDoc] = &[
                 "Encrypted",
                 "The topic is encrypted at rest with a KMS key (`KmsMasterKeyId`). False when its attributes name none; absent when they were not exported.",
             ),
+            POLICY_FIELDS[0],
+            Field {
+                doc: "An `Allow` statement of the topic policy applies to every principal (`\"*\"`, `{\"AWS\": \"*\"}`, or `NotPrincipal`) without a condition that pins a narrowing key (`aws:SourceOwner`, `aws:SourceArn`, `aws:SourceAccount`, ...) to fixed values, as SNS's default policy does with `AWS:SourceOwner`. Absent without the `Policy` attribute (AWS Config records none).",
+                ..POLICY_FIELDS[1]
+            },
+            POLICY_FIELDS[2],
             KEY_RESOLUTION,
             KEY_KIND,
         ],

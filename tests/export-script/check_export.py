@@ -177,6 +177,12 @@ def main(argv):
     check("the unencrypted queue has SqsManagedSseEnabled \"false\" and no KmsMasterKeyId",
           attributes[ids["plain_queue"]].get("SqsManagedSseEnabled") == "false"
           and "KmsMasterKeyId" not in attributes[ids["plain_queue"]], attributes[ids["plain_queue"]])
+    try:
+        statements = json.loads(attributes[ids["aws_sqs_queue"]].get("Policy", "{}")).get("Statement", [])
+    except ValueError:
+        statements = []
+    check("the queue with a policy has it as a JSON string in Attributes.Policy",
+          any(st.get("Principal") == "*" for st in statements), attributes[ids["aws_sqs_queue"]])
     check("the queues on KMS keys have KmsMasterKeyId alias/aws/sqs and the disabled key",
           attributes[ids["aws_sqs_queue"]].get("KmsMasterKeyId") == "alias/aws/sqs"
           and attributes[ids["disabled_queue"]].get("KmsMasterKeyId") == ids["disabled_key"], attributes)

@@ -102,7 +102,9 @@ aws_sqs_queue=atrest-aws-sqs
 plain_queue=atrest-plain
 disabled_queue=atrest-disabled-key-queue
 sqs create-queue --queue-name "$sse_sqs_queue" --attributes SqsManagedSseEnabled=true >/dev/null
-sqs create-queue --queue-name "$aws_sqs_queue" --attributes KmsMasterKeyId=alias/aws/sqs >/dev/null
+# The queue on alias/aws/sqs also has a policy that lets anyone send.
+public_policy="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:$account:$aws_sqs_queue\"}]}"
+sqs create-queue --queue-name "$aws_sqs_queue" --attributes "$(python3 -c 'import json, sys; print(json.dumps({"KmsMasterKeyId": "alias/aws/sqs", "Policy": sys.argv[1]}))' "$public_policy")" >/dev/null
 sqs create-queue --queue-name "$plain_queue" --attributes SqsManagedSseEnabled=false >/dev/null
 sqs create-queue --queue-name "$disabled_queue" --attributes "KmsMasterKeyId=$disabled_key" >/dev/null
 plain_topic=atrest-plain-topic
@@ -145,7 +147,8 @@ want = {"ebs-volume-key-unusable", "kms-key-disabled",
         "cloudtrail-trail-not-kms-encrypted",
         "dynamodb-table-aws-owned-key", "dynamodb-table-key-unusable",
         "sqs-queue-aws-owned-key", "sqs-queue-aws-managed-key", "sqs-queue-unencrypted",
-        "sqs-queue-key-unusable", "sns-topic-not-kms-encrypted", "sns-topic-key-unusable"}
+        "sqs-queue-key-unusable", "sqs-queue-policy-public", "sns-topic-not-kms-encrypted",
+        "sns-topic-key-unusable"}
 missing = want - ids
 if missing:
     sys.exit(f"atrest on the export: missing {sorted(missing)}; found {sorted(ids)}")
@@ -159,7 +162,8 @@ for rule in ("dynamodb-table-key-unusable", "sqs-queue-key-unusable", "sns-topic
         sys.exit(f"{rule}: want one finding naming {key}: {hit}")
 by_rule = lambda r: sorted(f["resource"]["arn"] for f in report["findings"] if f["rule_id"] == r)
 for rule, want_one in (("sqs-queue-unencrypted", "atrest-plain"), ("sqs-queue-aws-owned-key", "atrest-sse-sqs"),
-                       ("sqs-queue-aws-managed-key", "atrest-aws-sqs"), ("sns-topic-not-kms-encrypted", "atrest-plain-topic"),
+                       ("sqs-queue-aws-managed-key", "atrest-aws-sqs"), ("sqs-queue-policy-public", "atrest-aws-sqs"),
+                       ("sns-topic-not-kms-encrypted", "atrest-plain-topic"),
                        ("dynamodb-table-aws-owned-key", "table/atrest-owned-table")):
     got = by_rule(rule)
     if len(got) != 1 or not got[0].endswith(want_one):

@@ -32,7 +32,8 @@ pub const APIS: &[Api] = &[
         command: "get-topic-attributes",
         operation: "GetTopicAttributes",
         invocation: "aws sns get-topic-attributes --topic-arn ARN",
-        signature: &[],
+        // `{"Attributes": ...}` is SQS's or SNS's: the file name decides.
+        signature: &[&["Attributes"]],
         shape: &[
             req("Attributes", Ty::Obj),
             opt("Attributes/TopicArn", Ty::Str),

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::model::arn::{queue_of_url, sqs_queue_arn};
-use crate::model::{Arn, Ident, Item, Kind, Piece, push_token};
+use crate::model::{Arn, Fact, Ident, Item, Kind, Piece};
 
 use super::shape::{Ty, opt, req};
 use super::{Api, Ctx, ErrorFact, Names, Reader, nothing, take_list};
@@ -31,7 +31,8 @@ pub const APIS: &[Api] = &[
         command: "get-queue-attributes",
         operation: "GetQueueAttributes",
         invocation: "aws sqs get-queue-attributes --queue-url URL --attribute-names All",
-        signature: &[],
+        // `{"Attributes": ...}` is SQS's or SNS's: the file name decides.
+        signature: &[&["Attributes"]],
         shape: &[
             req("Attributes", Ty::Obj),
             opt("Attributes/QueueArn", Ty::Str),
@@ -117,23 +118,16 @@ fn get_queue_attributes(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<I
             sqs_queue_arn(region, account, name)
         }
     };
-    Ok(vec![Item::Piece(attribute_fields(
-        queue(arn),
-        attributes,
-        ctx,
-    ))])
+    let mut piece = queue(arn);
+    // `All` includes `Policy` whenever the queue has one.
+    if !attributes.contains_key("Policy") {
+        piece = piece.fact(Fact::NoQueuePolicy, ctx.at("/Attributes"));
+    }
+    Ok(vec![Item::Piece(attribute_fields(piece, attributes, ctx))])
 }
 
-/// Each attribute of an `Attributes` map (SQS, SNS) a field of `piece`, at its member.
-pub(super) fn attribute_fields(
-    mut piece: Piece,
-    attributes: Map<String, Value>,
-    ctx: &Ctx,
-) -> Piece {
-    for (name, value) in attributes {
-        let mut at = String::from("/Attributes");
-        push_token(&mut at, &name);
-        piece = piece.field(&name, value, ctx.at(&at));
-    }
-    piece
+/// Each attribute of an `Attributes` map (SQS, SNS) a field of `piece`, at its member; the
+/// map as a whole is where the resource is described.
+pub(super) fn attribute_fields(piece: Piece, attributes: Map<String, Value>, ctx: &Ctx) -> Piece {
+    piece.whole(attributes, ctx.at("/Attributes"))
 }

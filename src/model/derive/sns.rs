@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use crate::model::Resource;
 use crate::model::arn::Arn;
+use crate::model::{Loc, Resource};
 
 use super::{Ctx, Derived, loc};
 
@@ -23,15 +23,21 @@ pub fn topic(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         d.set("TopicName", json!(arn.resource), loc(r, "/TopicArn"));
     }
     d.set("Region", json!(r.region), loc(r, "/TopicArn"));
+    // The attributes as a whole, when they were read: evidence of what they lack.
+    let read = READ.iter().find(|f| r.get(f).is_some()).map(|field| {
+        loc(r, &format!("/{field}")).map(|l| match l.pointer.rsplit_once('/') {
+            Some((parent, _)) => Loc::new(l.source, parent),
+            None => l,
+        })
+    });
     if let Some(key) = r.str("KmsMasterKeyId").filter(|k| !k.is_empty()) {
         d.set("Encrypted", json!(true), loc(r, "/KmsMasterKeyId"));
         d.key_link(ctx, r, key, loc(r, "/KmsMasterKeyId"));
-    } else if let Some(field) = READ.iter().find(|f| r.get(f).is_some()) {
-        // No key among the attributes: the evidence is the attributes read.
-        let at = loc(r, &format!("/{field}")).map(|l| match l.pointer.rsplit_once('/') {
-            Some((parent, _)) => crate::model::Loc::new(l.source, parent),
-            None => l,
-        });
-        d.set("Encrypted", json!(false), at);
+    } else if let Some(at) = &read {
+        d.set("Encrypted", json!(false), at.clone());
+    }
+    // Config records no topic policy: nothing is known of it without the attributes' `Policy`.
+    if r.get("Policy").is_some() {
+        super::sqs::policy(r, d, None);
     }
 }

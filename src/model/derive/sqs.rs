@@ -2,8 +2,9 @@
 
 use serde_json::json;
 
-use crate::model::Resource;
 use crate::model::arn::{Arn, queue_of_url};
+use crate::model::policy::{analyze, parse_document};
+use crate::model::{Fact, Loc, Resource};
 
 use super::{Ctx, Derived, as_bool, loc};
 
@@ -25,6 +26,7 @@ pub fn queue(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if r.get("QueueArn").is_none() {
         return;
     }
+    policy(r, d, r.fact(Fact::NoQueuePolicy).cloned());
     if let Some(key) = r.str("KmsMasterKeyId").filter(|k| !k.is_empty()) {
         d.set("Encrypted", json!(true), loc(r, "/KmsMasterKeyId"));
         d.key_link(ctx, r, key, loc(r, "/KmsMasterKeyId"));
@@ -39,4 +41,42 @@ pub fn queue(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         };
         d.set("Encrypted", json!(false), loc(r, at));
     }
+}
+
+/// `PolicyDocument`, `PolicyPublic` and `PolicyCrossAccounts` of a queue's or topic's
+/// `Policy` attribute, each at the statement that decides it. A resource known to have no
+/// policy (`absent`: where that is known) gives access to its owner only: not public, no other
+/// account. Otherwise, without a `Policy` (AWS Config records none), nothing is known.
+pub(super) fn policy(r: &Resource, d: &mut Derived, absent: Option<Loc>) {
+    let Some(doc) = r.get("Policy").and_then(parse_document) else {
+        if r.get("Policy").is_none()
+            && let Some(at) = absent
+        {
+            d.set("PolicyPublic", json!(false), Some(at.clone()));
+            d.set("PolicyCrossAccounts", json!([]), Some(at));
+        }
+        return;
+    };
+    let facts = analyze(&doc, &r.account);
+    let statement = |i: usize| loc(r, &format!("/Policy/Statement/{i}"));
+    let whole = loc(r, "/Policy");
+    d.set(
+        "PolicyPublic",
+        json!(!facts.public_statements.is_empty()),
+        facts
+            .public_statements
+            .first()
+            .map_or(whole.clone(), |&i| statement(i)),
+    );
+    let cross: Vec<&String> = facts.cross_accounts.keys().collect();
+    d.set(
+        "PolicyCrossAccounts",
+        json!(cross),
+        facts
+            .cross_accounts
+            .values()
+            .next()
+            .map_or(whole.clone(), |&i| statement(i)),
+    );
+    d.set("PolicyDocument", doc, whole);
 }
