@@ -3,11 +3,12 @@
 //! ```sh
 //! cargo run --release --example generate -- --out DIR [--scale N]
 //!     [--buckets N] [--keys N] [--volumes N] [--snapshots N] [--instances N]
-//!     [--accounts N] [--regions r1,r2] [--seed S]
+//!     [--tables N] [--queues N] [--topics N] [--accounts N] [--regions r1,r2] [--seed S]
 //! ```
 //!
-//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 70% volumes,
-//! 10% snapshots, 5% instances); the per-kind options override its counts (without
+//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 62% volumes,
+//! 10% snapshots, 5% instances, 3% DynamoDB tables, 3% SQS queues, 2% SNS topics); the
+//! per-kind options override its counts (without
 //! `--scale`, kinds not named get none). Counts are totals over all accounts and regions.
 //! The same arguments always write the same bytes. Prints what was written and how many
 //! findings of each rule the generator planted.
@@ -18,7 +19,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: generate --out DIR [--scale N] [--buckets N] [--keys N] \
-[--volumes N] [--snapshots N] [--instances N] [--accounts N] [--regions r1,r2] [--seed S]";
+[--volumes N] [--snapshots N] [--instances N] [--tables N] [--queues N] [--topics N] \
+[--accounts N] [--regions r1,r2] [--seed S]";
 
 fn main() -> ExitCode {
     match run() {
@@ -46,7 +48,8 @@ fn run() -> Result<(), String> {
         match name.as_str() {
             "--out" => out = Some(PathBuf::from(value)),
             "--scale" => scale = Some(number(&value)?),
-            "--buckets" | "--keys" | "--volumes" | "--snapshots" | "--instances" => {
+            "--buckets" | "--keys" | "--volumes" | "--snapshots" | "--instances" | "--tables"
+            | "--queues" | "--topics" => {
                 counts.push((name.clone(), number(&value)?));
             }
             "--accounts" => accounts = Some(number(&value)?),
@@ -66,6 +69,9 @@ fn run() -> Result<(), String> {
             "--keys" => spec.keys = n,
             "--volumes" => spec.volumes = n,
             "--snapshots" => spec.snapshots = n,
+            "--tables" => spec.tables = n,
+            "--queues" => spec.queues = n,
+            "--topics" => spec.topics = n,
             _ => spec.instances = n,
         }
     }
@@ -97,7 +103,8 @@ fn run() -> Result<(), String> {
         )?;
         writeln!(
             o,
-            "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} seed {}",
+            "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} \
+             tables {} queues {} topics {} seed {}",
             spec.accounts,
             spec.regions.join(","),
             spec.buckets,
@@ -105,6 +112,9 @@ fn run() -> Result<(), String> {
             spec.volumes,
             spec.snapshots,
             spec.instances,
+            spec.tables,
+            spec.queues,
+            spec.topics,
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;

@@ -15,6 +15,9 @@ pub(crate) const TAG_RESERVATION: u64 = 9;
 pub(crate) const TAG_ENI: u64 = 10;
 pub(crate) const TAG_NET: u64 = 11;
 pub(crate) const TAG_AMI: u64 = 12;
+pub(crate) const TAG_TABLE: u64 = 13;
+pub(crate) const TAG_QUEUE: u64 = 14;
+pub(crate) const TAG_TOPIC: u64 = 15;
 
 pub(crate) fn pack(account: usize, region: usize, index: usize) -> u64 {
     ((account as u64) << 40) | ((region as u64) << 32) | index as u64

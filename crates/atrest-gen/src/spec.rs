@@ -12,6 +12,9 @@ pub struct Spec {
     pub volumes: usize,
     pub snapshots: usize,
     pub instances: usize,
+    pub tables: usize,
+    pub queues: usize,
+    pub topics: usize,
     pub seed: u64,
 }
 
@@ -19,9 +22,10 @@ pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
 pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 impl Spec {
-    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 70%
-    /// volumes, 10% snapshots, 5% instances (plus one trail per account and the AWS managed
-    /// keys), one account, regions `us-east-1` and `eu-west-1`.
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 62%
+    /// volumes, 10% snapshots, 5% instances, 3% DynamoDB tables, 3% SQS queues, 2% SNS topics
+    /// (plus one trail per account and the AWS managed keys), one account, regions
+    /// `us-east-1` and `eu-west-1`.
     pub fn scaled(total: usize) -> Spec {
         let part = |percent: usize| total / 100 * percent + (total % 100 * percent + 50) / 100;
         Spec {
@@ -29,9 +33,12 @@ impl Spec {
             regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
             buckets: part(10),
             keys: part(5),
-            volumes: part(70),
+            volumes: part(62),
             snapshots: part(10),
             instances: part(5),
+            tables: part(3),
+            queues: part(3),
+            topics: part(2),
             seed: DEFAULT_SEED,
         }
     }
@@ -67,6 +74,9 @@ pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
         spec.volumes,
         spec.snapshots,
         spec.instances,
+        spec.tables,
+        spec.queues,
+        spec.topics,
     ] {
         if n > most {
             return bad(format!("at most {most} resources of a kind"));
@@ -84,10 +94,12 @@ mod tests {
         let s = Spec::scaled(100_000);
         assert_eq!(
             (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
-            (10_000, 5_000, 70_000, 10_000, 5_000)
+            (10_000, 5_000, 62_000, 10_000, 5_000)
         );
+        assert_eq!((s.tables, s.queues, s.topics), (3_000, 3_000, 2_000));
         let s = Spec::scaled(1_234);
-        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 864));
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 765));
+        assert_eq!((s.tables, s.queues, s.topics), (37, 37, 25));
     }
 
     #[test]

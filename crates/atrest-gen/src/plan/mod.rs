@@ -2,6 +2,7 @@
 //! anything is written. `render` writes the files from a plan, `oracle` counts its findings.
 
 pub(crate) mod buckets;
+pub(crate) mod data;
 pub(crate) mod instances;
 pub(crate) mod keys;
 pub(crate) mod snapshots;
@@ -12,6 +13,7 @@ use crate::Spec;
 use crate::ids::{TAG_ACCOUNT, TAG_AMI, TAG_BUCKET, TAG_NET, TAG_REGION, account_id, ec2_id};
 use crate::rng::Rng;
 use buckets::{Bucket, plan_bucket};
+use data::{DataEnc, KeyName, Queue, Table, Topic, plan_queue, plan_table, plan_topic};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
 use snapshots::{Snapshot, plan_snapshot};
@@ -25,9 +27,13 @@ pub(crate) struct Region {
     pub(crate) keys: Vec<Key>,
     pub(crate) aws_ebs: Key,
     pub(crate) aws_s3: Key,
+    pub(crate) aws_dynamodb: Key,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
     pub(crate) instances: Vec<Instance>,
+    pub(crate) tables: Vec<Table>,
+    pub(crate) queues: Vec<Queue>,
+    pub(crate) topics: Vec<Topic>,
     /// `EbsEncryptionByDefault`.
     pub(crate) ebs_default: bool,
     /// `get-ebs-default-kms-key-id`: a customer key (index) or `alias/aws/ebs`.
@@ -72,7 +78,16 @@ impl Account {
         let regional: usize = self
             .regions
             .iter()
-            .map(|r| r.keys.len() + 2 + r.volumes.len() + r.snapshots.len() + r.instances.len())
+            .map(|r| {
+                r.keys.len()
+                    + 3
+                    + r.volumes.len()
+                    + r.snapshots.len()
+                    + r.instances.len()
+                    + r.tables.len()
+                    + r.queues.len()
+                    + r.topics.len()
+            })
             .sum();
         self.buckets.len() + regional + 1
     }
@@ -115,6 +130,9 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.volumes, pairs, p),
                 share(spec.snapshots, pairs, p),
                 share(spec.instances, pairs, p),
+                share(spec.tables, pairs, p),
+                share(spec.queues, pairs, p),
+                share(spec.topics, pairs, p),
             ];
             plan_region(seed, a, &id, r, name, counts)
         })
@@ -150,7 +168,15 @@ fn plan_region(
     account: &str,
     r: usize,
     name: &str,
-    [n_keys, n_volumes, n_snapshots, n_instances]: [usize; 4],
+    [
+        n_keys,
+        n_volumes,
+        n_snapshots,
+        n_instances,
+        n_tables,
+        n_queues,
+        n_topics,
+    ]: [usize; 7],
 ) -> Region {
     let mut rng = Rng::stream(seed, TAG_REGION, a, r, 0);
     let keys: Vec<Key> = (0..n_keys)
@@ -158,6 +184,7 @@ fn plan_region(
         .collect();
     let aws_ebs = aws_managed_key(seed, a, account, r, name, "ebs");
     let aws_s3 = aws_managed_key(seed, a, account, r, name, "s3");
+    let aws_dynamodb = aws_managed_key(seed, a, account, r, name, "dynamodb");
     // One (account, region) in three has EBS encryption by default off.
     let ebs_default = (a * 7 + r) % 3 != 1;
     let net = |tag: u64, i: usize, prefix: &str| ec2_id(prefix, seed, TAG_NET + tag, a, r, i);
@@ -166,9 +193,13 @@ fn plan_region(
         keys,
         aws_ebs,
         aws_s3,
+        aws_dynamodb,
         volumes: Vec::new(),
         snapshots: Vec::new(),
         instances: Vec::new(),
+        tables: Vec::new(),
+        queues: Vec::new(),
+        topics: Vec::new(),
         ebs_default,
         ebs_default_key: None,
         vpc: net(0, 0, "vpc"),
@@ -224,6 +255,29 @@ fn plan_region(
     }
     region.snapshots = (0..n_snapshots)
         .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
+        .collect();
+    region.tables = (0..n_tables)
+        .map(|t| plan_table(seed, a, r, t, &usable, &unusable))
+        .collect();
+    // Tables are few: in half the regions with an unusable key, one of the tables on a
+    // customer key is on an unusable one, so that the rule is planted at small scales too.
+    let on_unusable = |t: &Table| matches!(t.enc, DataEnc::Customer(k, _) if unusable.contains(&k));
+    if !unusable.is_empty()
+        && !region.tables.iter().any(on_unusable)
+        && rng.chance(50.0)
+        && let Some(t) = region
+            .tables
+            .iter_mut()
+            .find(|t| matches!(t.enc, DataEnc::Customer(..)))
+    {
+        t.enc = DataEnc::Customer(unusable[0], KeyName::Arn);
+        t.inaccessible = None;
+    }
+    region.queues = (0..n_queues)
+        .map(|q| plan_queue(seed, a, r, q, &usable, &unusable))
+        .collect();
+    region.topics = (0..n_topics)
+        .map(|t| plan_topic(seed, a, r, t, &usable, &unusable))
         .collect();
     region
 }

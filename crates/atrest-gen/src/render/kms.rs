@@ -112,13 +112,12 @@ fn key_policy(account: &Account, region: &Region, key: &Key) -> J {
                 "Resource" => "*",
             }),
             KeyStmt::AwsManaged { service } => {
-                id = if *service == "ebs" {
-                    "auto-ebs-2"
-                } else {
-                    "auto-s3-2"
+                let (policy_id, upper, via) = match *service {
+                    "ebs" => ("auto-ebs-2", "EBS", "ec2"),
+                    "s3" => ("auto-s3-2", "S3", "s3"),
+                    _ => ("auto-dynamodb-1", "Amazon DynamoDB", "dynamodb"),
                 };
-                let upper = if *service == "ebs" { "EBS" } else { "S3" };
-                let via = if *service == "ebs" { "ec2" } else { "s3" };
+                id = policy_id;
                 let mut actions: Vec<&str> = ENCRYPT_ACTIONS[..4].to_vec();
                 actions.extend(["kms:CreateGrant", "kms:DescribeKey"]);
                 out.push(obj! {
@@ -156,6 +155,7 @@ pub(super) fn render(
     let mut all: Vec<&Key> = region.keys.iter().collect();
     all.push(&region.aws_ebs);
     all.push(&region.aws_s3);
+    all.push(&region.aws_dynamodb);
     all.sort_by(|a, b| a.id.cmp(&b.id));
     let list = obj! {
         "Keys" => J::Arr(all.iter().map(|k| obj! { "KeyId" => &k.id, "KeyArn" => &k.arn }).collect()),

@@ -2,6 +2,7 @@
 //! keeps the AWS CLI's output (docs/export-format.md).
 
 mod cloudtrail;
+mod data;
 mod ec2;
 mod kms;
 mod s3;
@@ -31,6 +32,7 @@ pub(crate) fn account(account: &Account, dir: &Path, sink: &mut Sink) -> io::Res
         kms::render(account, region, &sub("kms")?, sink)?;
         ec2::render(account, region, &sub("ec2")?, sink)?;
         cloudtrail::render(account, r, &sub("cloudtrail")?, sink)?;
+        data::render(account, region, &rdir, sink)?;
     }
     Ok(())
 }

@@ -67,6 +67,9 @@ fn small(seed: u64) -> Spec {
         volumes: 240,
         snapshots: 90,
         instances: 30,
+        tables: 24,
+        queues: 30,
+        topics: 24,
         seed,
     }
 }
@@ -163,6 +166,9 @@ fn counts_match_a_hand_count() -> io::Result<()> {
         volumes: 12,
         snapshots: 6,
         instances: 3,
+        tables: 0,
+        queues: 0,
+        topics: 0,
         seed: 49,
     };
     let summary = generate(&spec, &dir.0)?;
@@ -200,7 +206,7 @@ fn counts_match_a_hand_count() -> io::Result<()> {
     let mut listed = RULES.to_vec();
     listed.sort_unstable();
     assert_eq!(counted, listed);
-    assert_eq!(summary.resources, 20 + 10 + 2 + 12 + 6 + 3 + 1);
+    assert_eq!(summary.resources, 20 + 10 + 3 + 12 + 6 + 3 + 1);
     Ok(())
 }
 
