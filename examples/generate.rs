@@ -3,12 +3,13 @@
 //! ```sh
 //! cargo run --release --example generate -- --out DIR [--scale N]
 //!     [--buckets N] [--keys N] [--volumes N] [--snapshots N] [--instances N]
-//!     [--file-systems N] [--secrets N] [--parameters N]
+//!     [--file-systems N] [--secrets N] [--parameters N] [--tables N] [--queues N] [--topics N]
 //!     [--accounts N] [--regions r1,r2] [--seed S]
 //! ```
 //!
-//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 63% volumes,
-//! 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters); the
+//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 55% volumes,
+//! 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters, 3% DynamoDB
+//! tables, 3% SQS queues, 2% SNS topics); the
 //! per-kind options override its counts (without
 //! `--scale`, kinds not named get none). Counts are totals over all accounts and regions.
 //! The same arguments always write the same bytes. Prints what was written and how many
@@ -21,6 +22,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: generate --out DIR [--scale N] [--buckets N] [--keys N] \
 [--volumes N] [--snapshots N] [--instances N] [--file-systems N] [--secrets N] [--parameters N] \
+[--tables N] [--queues N] [--topics N] \
 [--accounts N] [--regions r1,r2] [--seed S]";
 
 fn main() -> ExitCode {
@@ -50,7 +52,8 @@ fn run() -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(value)),
             "--scale" => scale = Some(number(&value)?),
             "--buckets" | "--keys" | "--volumes" | "--snapshots" | "--instances"
-            | "--file-systems" | "--secrets" | "--parameters" => {
+            | "--file-systems" | "--secrets" | "--parameters" | "--tables" | "--queues"
+            | "--topics" => {
                 counts.push((name.clone(), number(&value)?));
             }
             "--accounts" => accounts = Some(number(&value)?),
@@ -73,6 +76,9 @@ fn run() -> Result<(), String> {
             "--file-systems" => spec.file_systems = n,
             "--secrets" => spec.secrets = n,
             "--parameters" => spec.parameters = n,
+            "--tables" => spec.tables = n,
+            "--queues" => spec.queues = n,
+            "--topics" => spec.topics = n,
             _ => spec.instances = n,
         }
     }
@@ -105,7 +111,7 @@ fn run() -> Result<(), String> {
         writeln!(
             o,
             "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} \
-             file systems {} secrets {} parameters {} seed {}",
+             file systems {} secrets {} parameters {} tables {} queues {} topics {} seed {}",
             spec.accounts,
             spec.regions.join(","),
             spec.buckets,
@@ -116,6 +122,9 @@ fn run() -> Result<(), String> {
             spec.file_systems,
             spec.secrets,
             spec.parameters,
+            spec.tables,
+            spec.queues,
+            spec.topics,
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;

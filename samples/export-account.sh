@@ -73,6 +73,15 @@ fi
 IFS=',' read -r -a region_list <<<"$regions"
 [ "${#region_list[@]}" -gt 0 ] || { echo "export-account.sh: --regions is empty" >&2; exit 2; }
 
+# AWS CLI v1 sends every sqs call in us-east-1 to the legacy endpoint queue.amazonaws.com
+# unless --endpoint-url is given, even when AWS_ENDPOINT_URL names another one: pass the
+# configured endpoint on (CLI v2 honours it anyway).
+sqs_endpoint=${AWS_ENDPOINT_URL_SQS:-${AWS_ENDPOINT_URL:-}}
+sqs_args=()
+if [ -n "$sqs_endpoint" ]; then
+    sqs_args=(--endpoint-url "$sqs_endpoint")
+fi
+
 # JSON string escaping: backslash, quote, the short escapes, and \u00XX for the other control
 # characters. Other bytes (UTF-8 included) are kept as they are.
 json_escape() {
@@ -217,6 +226,26 @@ for region in "${region_list[@]}"; do
     call "$base/efs" describe-file-systems efs describe-file-systems --region "$region"
     call "$base/secretsmanager" list-secrets secretsmanager list-secrets --region "$region"
     call "$base/ssm" describe-parameters ssm describe-parameters --region "$region"
+    call "$base/dynamodb" list-tables dynamodb list-tables --region "$region"
+    for table in $(ids dynamodb list-tables --query 'TableNames[]' --region "$region"); do
+        call "$base/dynamodb" "describe-table--$(encode_name "$table")" dynamodb describe-table \
+            --table-name "$table" --region "$region"
+    done
+
+    # list-queues prints nothing in a region without queues: an empty file.
+    call "$base/sqs" list-queues sqs list-queues ${sqs_args[@]+"${sqs_args[@]}"} --region "$region"
+    for url in $(ids sqs list-queues ${sqs_args[@]+"${sqs_args[@]}"} --query 'QueueUrls[]' --region "$region"); do
+        # The file is named by the queue's name, the last segment of its URL.
+        call "$base/sqs" "get-queue-attributes--$(encode_name "${url##*/}")" sqs get-queue-attributes \
+            ${sqs_args[@]+"${sqs_args[@]}"} --queue-url "$url" --attribute-names All --region "$region"
+    done
+
+    call "$base/sns" list-topics sns list-topics --region "$region"
+    for topic in $(ids sns list-topics --query 'Topics[].TopicArn' --region "$region"); do
+        # The file is named by the topic's name, the last part of its ARN.
+        call "$base/sns" "get-topic-attributes--$(encode_name "${topic##*:}")" sns get-topic-attributes \
+            --topic-arn "$topic" --region "$region"
+    done
 done
 
 echo "export-account.sh: account $account, regions ${region_list[*]}: wrote $files files to $out/$account ($errors failed calls kept as .error.json)"

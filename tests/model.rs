@@ -431,6 +431,8 @@ fn shape_at(model: &Value, shape: &str, path: &str) -> Option<String> {
         shape = match (s["type"].as_str()?, token) {
             ("list", "*") => s["member"]["shape"].as_str()?.to_owned(),
             ("structure", name) => s["members"][name]["shape"].as_str()?.to_owned(),
+            // A map of attributes (`Attributes/QueueArn`): any key, the map's value shape.
+            ("map", _) => s["value"]["shape"].as_str()?.to_owned(),
             _ => return None,
         };
     }
@@ -457,6 +459,8 @@ fn aws_field_names_match_the_api_models() {
     let renamed = [
         ("Versioning", "Status"),
         ("SnapshotBlockPublicAccessState", "State"),
+        // One queue of `list-queues`' `QueueUrls`.
+        ("QueueUrl", "QueueUrls"),
     ];
     let mut wrong = Vec::new();
     for kind in KINDS {
@@ -495,6 +499,31 @@ fn aws_field_names_match_the_api_models() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+/// The keys of a map of attributes that a structure member holds (SQS's and SNS's
+/// `Attributes`), which atrest keeps as fields: the key shape's enum (SQS), else the names the
+/// member's documentation lists in `<code>` (SNS).
+fn attribute_names(model: &Value, member: &Value) -> BTreeSet<String> {
+    let shape = &model["shapes"][member["shape"].as_str().unwrap_or_default()];
+    if shape["type"] != "map" {
+        return BTreeSet::new();
+    }
+    let key = &model["shapes"][shape["key"]["shape"].as_str().unwrap_or_default()];
+    if let Some(values) = key["enum"].as_array() {
+        return values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+    }
+    let doc = member["documentation"].as_str().unwrap_or_default();
+    doc.split("<code>")
+        .skip(1)
+        .filter_map(|part| part.split_once("</code>").map(|(name, _)| name))
+        .filter(|name| name.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Member names of a shape and of the structures within `depth` levels of it.
 fn members_near(model: &Value, shape: &str, depth: usize) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -503,6 +532,7 @@ fn members_near(model: &Value, shape: &str, depth: usize) -> BTreeSet<String> {
         Some("structure") => {
             for (name, member) in s["members"].as_object().into_iter().flatten() {
                 names.insert(name.clone());
+                names.extend(attribute_names(model, member));
                 if depth > 0 {
                     names.extend(members_near(
                         model,

@@ -20,7 +20,8 @@ What Config records and what it does not, and so what this snapshot cannot say:
   recorded   S3 buckets (with default encryption, public access block, policy, ACL,
              versioning), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
              instances, CloudTrail trails (describe-trails fields only), EFS file systems and
-             Secrets Manager secrets (CloudFormation's shape, metadata only)
+             Secrets Manager secrets (CloudFormation's shape, metadata only), DynamoDB tables, SQS
+             queues (attributes, without policy), SNS topics (ARN, display name, owner, key)
   not here   EBS snapshots and the EBS encryption defaults (no Config resource type), KMS key
              policies and grants, S3 ownership controls and policy status, the account's S3
              public access block (the lab account has none, so there is no
@@ -376,8 +377,63 @@ def secrets():
     return out
 
 
+# DynamoDB, SQS, SNS
+
+
+def dynamodb():
+    """Tables: `describe-table`'s `Table` in camelCase, with Config's own spellings of the
+    encryption members (`ssedescription`, `ssetype`, `kmsmasterKeyArn`), `null` for absent ones."""
+    out = []
+    for name in load("dynamodb", "list-tables.json").get("TableNames", []):
+        t = load("dynamodb", f"describe-table--{name}.json").get("Table", {})
+        configuration = java({k: v for k, v in t.items() if k != "SSEDescription"})
+        sse = t.get("SSEDescription")
+        configuration["ssedescription"] = None if sse is None else {
+            "status": sse.get("Status"),
+            "ssetype": sse.get("SSEType"),
+            "kmsmasterKeyArn": sse.get("KMSMasterKeyArn"),
+            "inaccessibleEncryptionDateTime": z(sse["InaccessibleEncryptionDateTime"])
+            if "InaccessibleEncryptionDateTime" in sse else None,
+        }
+        captured = later(t["CreationDateTime"], 9)
+        out.append(item("AWS::DynamoDB::Table", name, name, t["TableArn"], configuration,
+                        captured, z(t["CreationDateTime"])))
+    return out
+
+
+def sqs():
+    """Queues: the attributes under their own names, numbers as numbers (Config's schema), plus
+    `QueueUrl` and `QueueName`."""
+    out = []
+    for url in load("sqs", "list-queues.json").get("QueueUrls", []):
+        name = url.rsplit("/", 1)[-1]
+        a = load("sqs", f"get-queue-attributes--{name}.json").get("Attributes", {})
+        configuration = {"QueueUrl": url, "QueueName": name}
+        for k, v in a.items():
+            if k.startswith("Approximate") or k == "Policy":
+                continue  # not recorded
+            configuration[k] = int(v) if v.isdigit() and not k.endswith("Timestamp") else v
+        created = datetime.fromtimestamp(int(a["CreatedTimestamp"]), timezone.utc).isoformat()
+        out.append(item("AWS::SQS::Queue", url, name, a["QueueArn"], configuration,
+                        later(created, 4), z(created)))
+    return out
+
+
+def sns():
+    """Topics: the attributes Config records (no policy, no subscription counts)."""
+    out = []
+    for t in load("sns", "list-topics.json").get("Topics", []):
+        name = t["TopicArn"].rsplit(":", 1)[-1]
+        a = load("sns", f"get-topic-attributes--{name}.json").get("Attributes", {})
+        configuration = {k: a.get(k) for k in ("TopicArn", "DisplayName", "Owner", "KmsMasterKeyId")}
+        out.append(item("AWS::SNS::Topic", t["TopicArn"], name, t["TopicArn"], configuration,
+                        "2026-10-14T09:40:12.271Z", None))
+    return out
+
+
 def main():
-    items = s3() + s3_account() + kms() + ec2() + cloudtrail() + efs() + secrets()
+    items = (s3() + s3_account() + kms() + ec2() + cloudtrail() + efs() + secrets() + dynamodb()
+             + sqs() + sns())
     snapshot = {"fileVersion": "1.0", "configSnapshotId": SNAPSHOT_ID, "configurationItems": items}
     name = f"{ACCOUNT}_Config_{REGION}_ConfigSnapshot_{SNAPSHOT_TIME}_{SNAPSHOT_ID}.json"
     for old in os.listdir(HERE):

@@ -55,6 +55,9 @@ KEY_AWS_SECRETS = "a41f6e08-3c2d-4b97-8e5a-d0b7c9f21e34"  # alias/aws/secretsman
 KEY_AWS_SSM = "e9b20c7d-5f16-4a3e-9d84-7b1c3a6f0e52"  # alias/aws/ssm (AWS managed)
 # A key deleted in October: list-keys no longer shows it, a parameter still names it.
 KEY_DELETED = "3c5a9e1f-0b72-4d68-a4e3-81f6d2b9c07a"
+KEY_AWS_DYNAMODB = "bb97beea-71f3-4b7d-9551-33cb3b967c62"  # alias/aws/dynamodb (AWS managed)
+KEY_AWS_SQS = "1e7281a3-e5a4-498d-ad64-2c356a30e55d"  # alias/aws/sqs (AWS managed)
+KEY_AWS_SNS = "e630aa38-4e36-443e-9153-37a347dafa5f"  # alias/aws/sns (AWS managed)
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -67,6 +70,9 @@ KEY_MATERIAL = {
     KEY_AWS_EFS: "5be0c4a18f7d2e69c31b0a8f47d6e25c9b18a3f0e7d4c62b85a19f3e0d7c4b2a",
     KEY_AWS_SECRETS: "c2f8a05d6e13b947a0d5c8e2f71b4a69d3e0b5c87f2a1d64e9b03c5a8f7d2e10",
     KEY_AWS_SSM: "91d4e7b20a5c8f36e1b9d4a7c02f5e83b6a1d9c4e7f02b5a8d3c6e9f1a4b7d20",
+    KEY_AWS_DYNAMODB: "9f17dff4af2a8a9ecbe622a5fedce4b1fd4ccd69391e7182b1570b3d793f824b",
+    KEY_AWS_SQS: "9a692fa909e2e3fd24dcd04d8f97366593d103cf8bcf4bb1e82675485eea7287",
+    KEY_AWS_SNS: "00b6e38e34d3c1f61c06148366c24fe5c13b8b654daf278fa30768d7f43538ba",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -121,3 +127,39 @@ def secret_arn(secret):
 # When the lab was exported (make-export.py): the Expiration policy of the cut-over
 # parameter was due before it, so the parameter is past its expiry at any later scan.
 EXPORTED = "2026-11-20T14:27:00.000Z"
+# DynamoDB tables.
+TABLE_ORDERS = "lab-orders"  # DynamoDB's default, the AWS owned key
+TABLE_SESSIONS = "lab-sessions"  # alias/app-data-key (customer managed)
+TABLE_CARTS = "lab-carts"  # alias/aws/dynamodb (AWS managed)
+TABLE_AUDIT = "lab-audit-log"  # alias/lab-volume-key (Disabled): INACCESSIBLE_ENCRYPTION_CREDENTIALS
+
+
+def table_arn(name):
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+
+
+# SQS queues.
+QUEUE_JOBS = "lab-jobs"  # SSE-SQS
+QUEUE_EVENTS = "lab-events"  # alias/aws/sqs
+QUEUE_SCRATCH = "lab-scratch"  # not encrypted
+QUEUE_ORDERS = "lab-orders-queue"  # alias/MyKMSKey (customer managed)
+QUEUE_ARCHIVE = "lab-archive-queue"  # alias/lab-volume-key (Disabled)
+
+
+def queue_url(name):
+    return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
+
+
+def queue_arn(name):
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+
+
+# SNS topics.
+TOPIC_ALERTS = "lab-alerts"  # no KMS key
+TOPIC_BACKUPS = "lab-backup-notices"  # alias/lab-volume-key (Disabled)
+TOPIC_DEPLOYS = "lab-deploys"  # alias/aws/sns
+TOPIC_ORDERS = "lab-order-events"  # alias/MyKMSKey (customer managed)
+
+
+def topic_arn(name):
+    return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"

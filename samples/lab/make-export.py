@@ -24,7 +24,7 @@ UTC), exported at about 14:27 UTC:
   alias/lab-volume-key  Disabled (encrypts the running instance's root volume and a snapshot)
   alias/old-backup-key  PendingDeletion (encrypts a snapshot)
   alias/app-data-key    Enabled, rotation off
-  alias/aws/ebs, alias/aws/s3  AWS managed
+  alias/aws/ebs, alias/aws/s3, alias/aws/dynamodb, alias/aws/sqs, alias/aws/sns  AWS managed
   i-0af971c3c6aea78d2   running t3.micro; vol root (lab-volume-key), vol /dev/sdf (aws/ebs)
   vol-07ac84538bda72190 available, unencrypted; its snapshot is public
   EBS encryption by default off; trail lab-trail single-Region, no validation, no KMS key.
@@ -39,6 +39,15 @@ UTC), exported at about 14:27 UTC:
       in October; /lab/db/password a plain String; /lab/db/host a String (clean)
   No secret value and no parameter value is anywhere in the export: list-secrets and
   describe-parameters print metadata only.
+  table lab-orders      DynamoDB's default (AWS owned key); lab-sessions on alias/app-data-key;
+                        lab-carts on aws/dynamodb; lab-audit-log on lab-volume-key, which DynamoDB
+                        reports inaccessible (INACCESSIBLE_ENCRYPTION_CREDENTIALS)
+  queue lab-jobs        SSE-SQS (policy: only lab-order-events may send); lab-events on
+                        alias/aws/sqs, policy lets anyone send; lab-scratch unencrypted;
+                        lab-orders-queue on alias/MyKMSKey; lab-archive-queue on lab-volume-key
+  topic lab-alerts      no KMS key, policy lets anyone subscribe; lab-backup-notices on
+                        lab-volume-key; lab-deploys on alias/aws/sns; lab-order-events on
+                        alias/MyKMSKey
 """
 
 import json
@@ -338,6 +347,15 @@ AWS_MANAGED_POLICIES = {
     "ssm": ("AWS Systems Manager", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                                     "kms:CreateGrant", "kms:DescribeKey"], "ssm", "auto-ssm-2",
             ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
+    "dynamodb": ("Amazon DynamoDB", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                     "kms:CreateGrant", "kms:DescribeKey"], "dynamodb", "auto-dynamodb-1",
+                 ["kms:Describe*", "kms:Get*", "kms:List*"]),
+    "sqs": ("Amazon SQS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                           "kms:CreateGrant", "kms:DescribeKey"], "sqs", "auto-sqs-1",
+            ["kms:Describe*", "kms:Get*", "kms:List*"]),
+    "sns": ("Amazon SNS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                           "kms:CreateGrant", "kms:DescribeKey"], "sns", "auto-sns-1",
+            ["kms:Describe*", "kms:Get*", "kms:List*"]),
 }
 
 
@@ -460,14 +478,32 @@ KEYS = {
         "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("ssm"),
         "rotation": {"enabled": "2026-10-12T10:03:55.480Z"}, "grants": [], "tags": [],
     },
+    L.KEY_AWS_DYNAMODB: {
+        "alias": "alias/aws/dynamodb", "created": "2026-10-12T15:20:41.508Z",
+        "description": "Default key that protects my DynamoDB data when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("dynamodb"),
+        "rotation": {"enabled": "2026-10-12T15:20:41.508Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SQS: {
+        "alias": "alias/aws/sqs", "created": "2026-10-14T09:03:17.226Z",
+        "description": "Default key that protects my SQS messages when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("sqs"),
+        "rotation": {"enabled": "2026-10-14T09:03:17.226Z"}, "grants": [], "tags": [],
+    },
+    L.KEY_AWS_SNS: {
+        "alias": "alias/aws/sns", "created": "2026-10-14T09:27:55.841Z",
+        "description": "Default key that protects my SNS data when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("sns"),
+        "rotation": {"enabled": "2026-10-14T09:27:55.841Z"}, "grants": [], "tags": [],
+    },
 }
 
 # Aliases of AWS managed keys that AWS has not created yet: list-aliases shows them without a
 # target key or dates.
 UNUSED_AWS_ALIASES = [
-    "alias/aws/acm", "alias/aws/dynamodb", "alias/aws/es",
+    "alias/aws/acm", "alias/aws/es",
     "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/rds",
-    "alias/aws/redshift", "alias/aws/sns", "alias/aws/xray",
+    "alias/aws/redshift", "alias/aws/xray",
 ]
 
 
@@ -1059,6 +1095,198 @@ def ssm():
     ]})
 
 
+# DynamoDB
+
+
+def epoch(value):
+    """An epoch-seconds timestamp (SQS attributes) of a wire timestamp."""
+    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return str(int(dt.timestamp()))
+
+
+# name: (created, table id, key (None: the AWS owned key), status, inaccessible since)
+TABLES = {
+    L.TABLE_ORDERS: ("2026-09-21T10:14:03.117Z", "3c1b7f52-8e0d-4a96-b2f1-6d4e9a0c5b17", None, "ACTIVE", None),
+    L.TABLE_SESSIONS: ("2026-10-02T16:41:29.604Z", "9e45a0d3-27bc-4f18-8a6e-c03f5b91d2e4", L.KEY_APP, "ACTIVE", None),
+    L.TABLE_CARTS: ("2026-10-12T15:20:40.772Z", "b2d8c6e1-4f3a-49e7-9c05-71a8e3f2d6b0", L.KEY_AWS_DYNAMODB, "ACTIVE", None),
+    # lab-volume-key was disabled at 14:06:11 (make-cloudtrail.py); DynamoDB noticed soon after.
+    L.TABLE_AUDIT: ("2026-09-14T10:06:52.380Z", "5f7e2a9c-b13d-4c68-a4e0-8d2b6c1f9e73", L.KEY_VOLUME,
+                    "INACCESSIBLE_ENCRYPTION_CREDENTIALS", "2026-11-20T14:16:38.000Z"),
+}
+
+
+def dynamodb():
+    write("dynamodb", "list-tables", None, {"TableNames": sorted(TABLES)})
+    for name, (created, table_id, key, status, inaccessible) in TABLES.items():
+        t = {
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "TableName": name,
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "TableStatus": status,
+            "CreationDateTime": ts(created),
+            "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0,
+                                      "WriteCapacityUnits": 0},
+            "TableSizeBytes": 0,
+            "ItemCount": 0,
+            "TableArn": L.table_arn(name),
+            "TableId": table_id,
+            "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST",
+                                   "LastUpdateToPayPerRequestDateTime": ts(created)},
+        }
+        if key is not None:
+            sse = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": L.key_arn(key)}
+            if inaccessible:
+                sse["InaccessibleEncryptionDateTime"] = ts(inaccessible)
+            t["SSEDescription"] = sse
+        t.update({
+            "DeletionProtectionEnabled": False,
+            "WarmThroughput": {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000,
+                               "Status": "ACTIVE"},
+        })
+        write("dynamodb", "describe-table", name, {"Table": t})
+
+
+# ---------------------------------------------------------------------------------------------
+# SQS
+
+# name: (created, "sse-sqs" | key alias | None)
+QUEUES = {
+    L.QUEUE_JOBS: ("2026-09-21T10:20:44.000Z", "sse-sqs"),
+    L.QUEUE_EVENTS: ("2026-10-14T09:03:16.000Z", "alias/aws/sqs"),
+    L.QUEUE_SCRATCH: ("2026-09-20T13:10:02.000Z", None),
+    L.QUEUE_ORDERS: ("2026-09-21T10:22:09.000Z", "alias/MyKMSKey"),
+    L.QUEUE_ARCHIVE: ("2026-09-14T10:07:31.000Z", "alias/lab-volume-key"),
+}
+
+
+# lab-events lets anyone send (public); lab-jobs lets only the lab-order-events topic send
+# (Principal "*" narrowed by aws:SourceArn).
+QUEUE_POLICIES = {
+    L.QUEUE_EVENTS: {
+        "Version": "2012-10-17",
+        "Id": "lab-events-policy",
+        "Statement": [{
+            "Sid": "AnyoneCanSend",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_EVENTS),
+        }],
+    },
+    L.QUEUE_JOBS: {
+        "Version": "2012-10-17",
+        "Id": "lab-jobs-policy",
+        "Statement": [{
+            "Sid": "OrderEventsTopicSends",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_JOBS),
+            "Condition": {"ArnEquals": {"aws:SourceArn": L.topic_arn(L.TOPIC_ORDERS)}},
+        }, {
+            "Sid": "AnyoneFromTheTopic",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sqs:SendMessage",
+            "Resource": L.queue_arn(L.QUEUE_JOBS),
+            "Condition": {"ArnEquals": {"aws:SourceArn": L.topic_arn(L.TOPIC_ORDERS)}},
+        }],
+    },
+}
+
+
+def sqs():
+    write("sqs", "list-queues", None, {"QueueUrls": [L.queue_url(n) for n in sorted(QUEUES)]})
+    for name, (created, enc) in QUEUES.items():
+        a = {
+            "QueueArn": L.queue_arn(name),
+            "ApproximateNumberOfMessages": "0",
+            "ApproximateNumberOfMessagesNotVisible": "0",
+            "ApproximateNumberOfMessagesDelayed": "0",
+            "CreatedTimestamp": epoch(created),
+            "LastModifiedTimestamp": epoch(created),
+            "VisibilityTimeout": "30",
+            "MaximumMessageSize": "1048576",
+            "MessageRetentionPeriod": "345600",
+            "DelaySeconds": "0",
+            "ReceiveMessageWaitTimeSeconds": "0",
+        }
+        if name in QUEUE_POLICIES:
+            a["Policy"] = compact(QUEUE_POLICIES[name])
+        if enc not in (None, "sse-sqs"):
+            a["KmsMasterKeyId"] = enc
+            a["KmsDataKeyReusePeriodSeconds"] = "300"
+        a["SqsManagedSseEnabled"] = "true" if enc == "sse-sqs" else "false"
+        write("sqs", "get-queue-attributes", name, {"Attributes": a})
+
+
+# ---------------------------------------------------------------------------------------------
+# SNS
+
+# name: (display name, key alias or None, confirmed subscriptions)
+TOPICS = {
+    L.TOPIC_ALERTS: ("Lab alerts", None, 1),
+    L.TOPIC_BACKUPS: ("", "alias/lab-volume-key", 1),
+    L.TOPIC_DEPLOYS: ("", "alias/aws/sns", 0),
+    L.TOPIC_ORDERS: ("", "alias/MyKMSKey", 2),
+}
+
+SNS_DELIVERY_POLICY = compact({"http": {
+    "defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
+                                  "numMaxDelayRetries": 0, "numNoDelayRetries": 0,
+                                  "numMinDelayRetries": 0, "backoffFunction": "linear"},
+    "disableSubscriptionOverrides": False,
+    "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"},
+}})
+
+
+def sns_default_policy(arn, public_subscribe=False):
+    """The policy SNS gives a new topic: the owner account may manage and publish; with
+    `public_subscribe`, a statement someone added that lets anyone subscribe."""
+    extra = [{
+        "Sid": "AnyoneCanSubscribe",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "SNS:Subscribe",
+        "Resource": arn,
+    }] if public_subscribe else []
+    return compact({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            "Resource": arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": L.ACCOUNT}},
+        }] + extra,
+    })
+
+
+def sns():
+    write("sns", "list-topics", None, {"Topics": [{"TopicArn": L.topic_arn(n)} for n in sorted(TOPICS)]})
+    for name, (display, key, confirmed) in TOPICS.items():
+        arn = L.topic_arn(name)
+        a = {
+            "Policy": sns_default_policy(arn, public_subscribe=name == L.TOPIC_ALERTS),
+            "Owner": L.ACCOUNT,
+            "SubscriptionsPending": "0",
+        }
+        if key is not None:
+            a["KmsMasterKeyId"] = key
+        a.update({
+            "TopicArn": arn,
+            "EffectiveDeliveryPolicy": SNS_DELIVERY_POLICY,
+            "SubscriptionsConfirmed": str(confirmed),
+            "DisplayName": display,
+            "SubscriptionsDeleted": "0",
+        })
+        write("sns", "get-topic-attributes", name, {"Attributes": a})
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     shutil.rmtree(os.path.join(HERE, L.ACCOUNT, L.REPLICA_REGION), ignore_errors=True)
@@ -1071,6 +1299,9 @@ def main():
     efs()
     secretsmanager()
     ssm()
+    dynamodb()
+    sqs()
+    sns()
     replica_region()
     account = os.path.join(HERE, L.ACCOUNT)
     count = sum(len(files) for _, _, files in os.walk(account))

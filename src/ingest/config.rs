@@ -20,10 +20,12 @@
 //!   setting off), and `{"policyText": null}` is [`Fact::NoBucketPolicy`](crate::model::Fact).
 //!   Ownership controls are read when present, but their absence says nothing.
 
+mod dynamodb;
 mod ec2;
 mod efs;
 mod item;
 mod kms;
+mod messaging;
 mod names;
 mod s3;
 mod secrets;
@@ -32,6 +34,8 @@ mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_data;
 #[cfg(test)]
 mod tests_files;
 
@@ -139,7 +143,7 @@ type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;
 
 /// The reader of a resource type, or `None` for types atrest does not model.
 fn reader(resource_type: &str) -> Option<Reader> {
-    const READERS: [(&str, Reader); 10] = [
+    const READERS: [(&str, Reader); 13] = [
         ("AWS::S3::Bucket", s3::bucket),
         ("AWS::S3::AccountPublicAccessBlock", s3::account_block),
         ("AWS::KMS::Key", kms::key),
@@ -150,6 +154,9 @@ fn reader(resource_type: &str) -> Option<Reader> {
         ("AWS::CloudTrail::Trail", trail::trail),
         ("AWS::EFS::FileSystem", efs::file_system),
         ("AWS::SecretsManager::Secret", secrets::secret),
+        ("AWS::DynamoDB::Table", dynamodb::table),
+        ("AWS::SQS::Queue", messaging::queue),
+        ("AWS::SNS::Topic", messaging::topic),
     ];
     READERS
         .iter()

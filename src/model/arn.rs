@@ -104,6 +104,13 @@ pub fn efs_file_system_arn(region: &str, account: &str, id: &str) -> String {
     )
 }
 
+pub fn dynamodb_table_arn(region: &str, account: &str, name: &str) -> String {
+    format!(
+        "arn:{}:dynamodb:{region}:{account}:table/{name}",
+        partition(region)
+    )
+}
+
 /// A parameter's ARN: its name after `parameter`, with one `/` between them whether or not
 /// the name starts with one (`/lab/db/password` and `MyParam` are both valid names).
 pub fn ssm_parameter_arn(region: &str, account: &str, name: &str) -> String {
@@ -112,6 +119,30 @@ pub fn ssm_parameter_arn(region: &str, account: &str, name: &str) -> String {
         "arn:{}:ssm:{region}:{account}:parameter/{name}",
         partition(region)
     )
+}
+
+pub fn sqs_queue_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:{}:sqs:{region}:{account}:{name}", partition(region))
+}
+
+pub fn sns_topic_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:{}:sns:{region}:{account}:{name}", partition(region))
+}
+
+/// The name of an SQS queue from its URL (`https://sqs.REGION.amazonaws.com/ACCOUNT/NAME`),
+/// with the account the URL names, when it names one.
+pub fn queue_of_url(url: &str) -> Option<(&str, Option<&str>)> {
+    let path = match url.split_once("://") {
+        // `https://host/ACCOUNT/NAME`: the path after the host.
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
+        None => url,
+    };
+    let mut segments = path.trim_end_matches('/').rsplit('/');
+    let name = segments
+        .next()
+        .filter(|n| !n.is_empty() && !n.contains(':'))?;
+    let account = segments.next().filter(|a| is_account_id(a));
+    Some((name, account))
 }
 
 #[cfg(test)]
@@ -146,5 +177,19 @@ mod tests {
             efs_file_system_arn("eu-west-1", "123456789012", "fs-1"),
             "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-1"
         );
+    }
+
+    #[test]
+    fn queue_names_from_urls() {
+        assert_eq!(
+            queue_of_url("https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo"),
+            Some(("orders.fifo", Some("123456789012")))
+        );
+        assert_eq!(
+            queue_of_url("http://localhost:5000/123456789012/q/"),
+            Some(("q", Some("123456789012")))
+        );
+        assert_eq!(queue_of_url("q"), Some(("q", None)));
+        assert_eq!(queue_of_url("https://sqs.us-east-1.amazonaws.com/"), None);
     }
 }

@@ -47,6 +47,9 @@ kinds! {
     EfsFileSystem => "efs_file_system", Some("AWS::EFS::FileSystem");
     SecretsmanagerSecret => "secretsmanager_secret", Some("AWS::SecretsManager::Secret");
     SsmParameter => "ssm_parameter", None;
+    DynamodbTable => "dynamodb_table", Some("AWS::DynamoDB::Table");
+    SqsQueue => "sqs_queue", Some("AWS::SQS::Queue");
+    SnsTopic => "sns_topic", Some("AWS::SNS::Topic");
 }
 
 impl Kind {

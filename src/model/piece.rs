@@ -223,6 +223,8 @@ pub enum Fact {
     NoDefaultEncryption,
     NoBucketPolicy,
     NoOwnershipControls,
+    /// `get-queue-attributes --attribute-names All` printed no `Policy`: the queue has none.
+    NoQueuePolicy,
 }
 
 /// What one input file contributes to the model.

@@ -183,6 +183,53 @@ def main(argv):
         exported += names
     check("no file of the export is a value-reading call",
           not any(n.startswith(("get-secret-value", "get-parameter")) for n in exported), exported)
+    v = load("dynamodb/list-tables.json") or {}
+    check("dynamodb/list-tables.json lists both tables",
+          {ids["owned_table"], ids["disabled_table"]} <= set(v.get("TableNames", [])), v)
+    v = load(f"dynamodb/describe-table--{ids['owned_table']}.json") or {}
+    table = v.get("Table", {})
+    check("describe-table--D.json of the default table has its TableArn and no SSEDescription",
+          table.get("TableArn", "").endswith(f":table/{ids['owned_table']}") and "SSEDescription" not in table, v)
+    v = load(f"dynamodb/describe-table--{ids['disabled_table']}.json") or {}
+    sse = v.get("Table", {}).get("SSEDescription", {})
+    check("describe-table--D.json of the table on the disabled key has SSEType KMS and the key",
+          sse.get("SSEType") == "KMS" and sse.get("KMSMasterKeyArn", "").endswith(ids["disabled_key"]), v)
+
+    v = load("sqs/list-queues.json") or {}
+    urls = v.get("QueueUrls", [])
+    queues = [ids[q] for q in ("sse_sqs_queue", "aws_sqs_queue", "plain_queue", "disabled_queue")]
+    check("sqs/list-queues.json lists the four queues by URL",
+          set(queues) <= {u.rsplit("/", 1)[-1] for u in urls}, v)
+    attributes = {q: (load(f"sqs/get-queue-attributes--{q}.json") or {}).get("Attributes", {}) for q in queues}
+    check("get-queue-attributes--Q.json (named by the queue's name) holds every queue's QueueArn",
+          all(a.get("QueueArn", "").endswith(f":{q}") for q, a in attributes.items()), attributes)
+    check("the SSE-SQS queue has SqsManagedSseEnabled \"true\" and no KmsMasterKeyId",
+          attributes[ids["sse_sqs_queue"]].get("SqsManagedSseEnabled") == "true"
+          and "KmsMasterKeyId" not in attributes[ids["sse_sqs_queue"]], attributes[ids["sse_sqs_queue"]])
+    check("the unencrypted queue has SqsManagedSseEnabled \"false\" and no KmsMasterKeyId",
+          attributes[ids["plain_queue"]].get("SqsManagedSseEnabled") == "false"
+          and "KmsMasterKeyId" not in attributes[ids["plain_queue"]], attributes[ids["plain_queue"]])
+    try:
+        statements = json.loads(attributes[ids["aws_sqs_queue"]].get("Policy", "{}")).get("Statement", [])
+    except ValueError:
+        statements = []
+    check("the queue with a policy has it as a JSON string in Attributes.Policy",
+          any(st.get("Principal") == "*" for st in statements), attributes[ids["aws_sqs_queue"]])
+    check("the queues on KMS keys have KmsMasterKeyId alias/aws/sqs and the disabled key",
+          attributes[ids["aws_sqs_queue"]].get("KmsMasterKeyId") == "alias/aws/sqs"
+          and attributes[ids["disabled_queue"]].get("KmsMasterKeyId") == ids["disabled_key"], attributes)
+
+    v = load("sns/list-topics.json") or {}
+    arns = [t.get("TopicArn", "") for t in v.get("Topics", [])]
+    topics = [ids["plain_topic"], ids["disabled_topic"]]
+    check("sns/list-topics.json lists both topics", set(topics) <= {a.rsplit(":", 1)[-1] for a in arns}, v)
+    attributes = {t: (load(f"sns/get-topic-attributes--{t}.json") or {}).get("Attributes", {}) for t in topics}
+    check("get-topic-attributes--N.json (named by the topic's name) holds TopicArn and Owner",
+          all(a.get("TopicArn", "").endswith(f":{t}") and a.get("Owner") == ids["account"]
+              for t, a in attributes.items()), attributes)
+    check("only the topic on the disabled key has a KmsMasterKeyId",
+          "KmsMasterKeyId" not in attributes[ids["plain_topic"]]
+          and attributes[ids["disabled_topic"]].get("KmsMasterKeyId") == ids["disabled_key"], attributes)
 
     passed = sum(results)
     print(f"export-script: {passed} passed, {len(results) - passed} failed")

@@ -108,6 +108,33 @@ aws ssm put-parameter --name "$password_param" --type String --value throwaway >
 aws ssm put-parameter --name /atrest/app/token --type SecureString --value throwaway >/dev/null
 aws ssm put-parameter --name /atrest/app/signing --type SecureString --key-id "$disabled_key" --value throwaway >/dev/null
 
+# DynamoDB, SQS and SNS: a table on DynamoDB's default (the AWS owned key) and one on the
+# disabled key; a queue on SSE-SQS, one on alias/aws/sqs, an unencrypted one and one on the
+# disabled key; a topic without a key and one on the disabled key. (AWS CLI v1 sends sqs calls
+# in us-east-1 to queue.amazonaws.com unless --endpoint-url is given.)
+sqs() { aws sqs "$@" --endpoint-url "$AWS_ENDPOINT_URL"; }
+table_args=(--attribute-definitions AttributeName=pk,AttributeType=S --key-schema AttributeName=pk,KeyType=HASH
+    --billing-mode PAY_PER_REQUEST)
+owned_table=atrest-owned-table
+disabled_table=atrest-disabled-key-table
+aws dynamodb create-table --table-name "$owned_table" "${table_args[@]}" >/dev/null
+aws dynamodb create-table --table-name "$disabled_table" "${table_args[@]}" \
+    --sse-specification "Enabled=true,SSEType=KMS,KMSMasterKeyId=$disabled_key" >/dev/null
+sse_sqs_queue=atrest-sse-sqs
+aws_sqs_queue=atrest-aws-sqs
+plain_queue=atrest-plain
+disabled_queue=atrest-disabled-key-queue
+sqs create-queue --queue-name "$sse_sqs_queue" --attributes SqsManagedSseEnabled=true >/dev/null
+# The queue on alias/aws/sqs also has a policy that lets anyone send.
+public_policy="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:$account:$aws_sqs_queue\"}]}"
+sqs create-queue --queue-name "$aws_sqs_queue" --attributes "$(python3 -c 'import json, sys; print(json.dumps({"KmsMasterKeyId": "alias/aws/sqs", "Policy": sys.argv[1]}))' "$public_policy")" >/dev/null
+sqs create-queue --queue-name "$plain_queue" --attributes SqsManagedSseEnabled=false >/dev/null
+sqs create-queue --queue-name "$disabled_queue" --attributes "KmsMasterKeyId=$disabled_key" >/dev/null
+plain_topic=atrest-plain-topic
+disabled_topic=atrest-disabled-key-topic
+aws sns create-topic --name "$plain_topic" >/dev/null
+aws sns create-topic --name "$disabled_topic" --attributes "KmsMasterKeyId=$disabled_key" >/dev/null
+
 # The export, as a user would run it.
 "$root/samples/export-account.sh" --out "$tmp/export" --regions us-east-1 | tee "$tmp/summary.txt"
 
@@ -116,7 +143,10 @@ python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
     snapshot="$snapshot" image="$image" trail="$trail" s3control_reachable="$s3control_reachable" \
     clear_fs="$clear_fs" disabled_fs="$disabled_fs" default_secret="$default_secret" \
-    disabled_secret="$disabled_secret" password_param="$password_param"
+    disabled_secret="$disabled_secret" password_param="$password_param" \
+    owned_table="$owned_table" disabled_table="$disabled_table" sse_sqs_queue="$sse_sqs_queue" \
+    aws_sqs_queue="$aws_sqs_queue" plain_queue="$plain_queue" disabled_queue="$disabled_queue" \
+    plain_topic="$plain_topic" disabled_topic="$disabled_topic"
 
 # The files must also match the AWS API models, where the corpus is present.
 corpus="$root/../shared/corpus/botocore"
@@ -142,13 +172,30 @@ want = {"ebs-volume-key-unusable", "kms-key-disabled", "ec2-image-public",
         "cloudtrail-trail-not-kms-encrypted",
         "efs-file-system-unencrypted", "efs-file-system-key-unusable", "efs-file-system-aws-managed-key",
         "secretsmanager-secret-aws-managed-key", "secretsmanager-secret-key-unusable",
-        "ssm-parameter-secret-name-unencrypted", "ssm-parameter-aws-managed-key", "ssm-parameter-key-unusable"}
+        "ssm-parameter-secret-name-unencrypted", "ssm-parameter-aws-managed-key", "ssm-parameter-key-unusable",
+        "dynamodb-table-aws-owned-key", "dynamodb-table-key-unusable",
+        "sqs-queue-aws-owned-key", "sqs-queue-aws-managed-key", "sqs-queue-unencrypted",
+        "sqs-queue-key-unusable", "sqs-queue-policy-public", "sns-topic-not-kms-encrypted",
+        "sns-topic-key-unusable"}
 missing = want - ids
 if missing:
     sys.exit(f"atrest on the export: missing {sorted(missing)}; found {sorted(ids)}")
 hit = [f for f in report["findings"] if f["rule_id"] == "ebs-volume-key-unusable"]
 if not any(volume in f["message"] and key in f["message"] for f in hit):
     sys.exit(f"the volume finding does not name {volume} and {key}: {hit}")
+# Each data resource on the disabled key is found, named with the key.
+for rule in ("dynamodb-table-key-unusable", "sqs-queue-key-unusable", "sns-topic-key-unusable"):
+    hit = [f for f in report["findings"] if f["rule_id"] == rule]
+    if len(hit) != 1 or key not in hit[0]["message"]:
+        sys.exit(f"{rule}: want one finding naming {key}: {hit}")
+by_rule = lambda r: sorted(f["resource"]["arn"] for f in report["findings"] if f["rule_id"] == r)
+for rule, want_one in (("sqs-queue-unencrypted", "atrest-plain"), ("sqs-queue-aws-owned-key", "atrest-sse-sqs"),
+                       ("sqs-queue-aws-managed-key", "atrest-aws-sqs"), ("sqs-queue-policy-public", "atrest-aws-sqs"),
+                       ("sns-topic-not-kms-encrypted", "atrest-plain-topic"),
+                       ("dynamodb-table-aws-owned-key", "table/atrest-owned-table")):
+    got = by_rule(rule)
+    if len(got) != 1 or not got[0].endswith(want_one):
+        sys.exit(f"{rule}: want only {want_one}, got {got}")
 if code not in (1, 2):
     sys.exit(f"unexpected exit code {code}")
 errors = [d for d in report["diagnostics"] if d["level"] == "error"]

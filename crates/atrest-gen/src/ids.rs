@@ -18,6 +18,9 @@ pub(crate) const TAG_AMI: u64 = 12;
 pub(crate) const TAG_FILE_SYSTEM: u64 = 13;
 pub(crate) const TAG_SECRET: u64 = 14;
 pub(crate) const TAG_PARAMETER: u64 = 15;
+pub(crate) const TAG_TABLE: u64 = 16;
+pub(crate) const TAG_QUEUE: u64 = 17;
+pub(crate) const TAG_TOPIC: u64 = 18;
 
 pub(crate) fn pack(account: usize, region: usize, index: usize) -> u64 {
     ((account as u64) << 40) | ((region as u64) << 32) | index as u64

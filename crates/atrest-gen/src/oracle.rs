@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::plan::keys::SCANNED_AFTER_MS;
 
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
+use crate::plan::data::{DataEnc, QueuePolicy};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
 use crate::plan::snapshots::Snapshot;
 use crate::plan::stores::{FileSystem, ParamType, Parameter, Policies, Protection, Secret};
@@ -19,7 +20,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 69] = [
+pub const RULES: [&str; 81] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -69,6 +70,18 @@ pub const RULES: [&str; 69] = [
     "ssm-parameter-secret-name-unencrypted",
     "ssm-parameter-expired",
     "cloudtrail-trail-key-unusable",
+    "dynamodb-table-aws-owned-key",
+    "dynamodb-table-aws-managed-key",
+    "dynamodb-table-key-unusable",
+    "sqs-queue-unencrypted",
+    "sqs-queue-aws-owned-key",
+    "sqs-queue-aws-managed-key",
+    "sqs-queue-key-unusable",
+    "sqs-queue-policy-public",
+    "sns-topic-not-kms-encrypted",
+    "sns-topic-aws-managed-key",
+    "sns-topic-key-unusable",
+    "sns-topic-policy-public",
     "event-cloudtrail-logging-stopped",
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
@@ -235,6 +248,7 @@ fn findings(account: &Account, hit: Hit) {
         for p in &r.parameters {
             parameter(p, r, hit);
         }
+        data(r, hit);
     }
     trail(&account.trail, account, hit);
 }
@@ -393,6 +407,57 @@ fn parameter(p: &Parameter, region: &Region, hit: Hit) {
     // Every planted expiration is before the export, so it is past at any scan.
     if matches!(p.policies, Policies::Expired { .. }) {
         hit("ssm-parameter-expired");
+    }
+}
+
+/// Tables, queues and topics: one finding each for the kind of key they are on, or for none.
+fn data(region: &Region, hit: Hit) {
+    // The rule for no encryption, the AWS owned key, the AWS managed key, an unusable key
+    // ("": the kind never is so).
+    let on = |enc: DataEnc, rules: [&'static str; 4], hit: Hit| {
+        let rule = match enc {
+            DataEnc::None => rules[0],
+            DataEnc::AwsOwned => rules[1],
+            DataEnc::AwsManaged => rules[2],
+            DataEnc::Customer(..) if enc.unusable(region) => rules[3],
+            DataEnc::Customer(..) => "",
+        };
+        if !rule.is_empty() {
+            hit(rule);
+        }
+    };
+    for t in &region.tables {
+        let rules = [
+            "",
+            "dynamodb-table-aws-owned-key",
+            "dynamodb-table-aws-managed-key",
+            "dynamodb-table-key-unusable",
+        ];
+        on(t.enc, rules, hit);
+    }
+    for q in &region.queues {
+        let rules = [
+            "sqs-queue-unencrypted",
+            "sqs-queue-aws-owned-key",
+            "sqs-queue-aws-managed-key",
+            "sqs-queue-key-unusable",
+        ];
+        on(q.enc, rules, hit);
+        if q.policy == QueuePolicy::Public {
+            hit("sqs-queue-policy-public");
+        }
+    }
+    for t in &region.topics {
+        let rules = [
+            "sns-topic-not-kms-encrypted",
+            "",
+            "sns-topic-aws-managed-key",
+            "sns-topic-key-unusable",
+        ];
+        on(t.enc, rules, hit);
+        if t.public {
+            hit("sns-topic-policy-public");
+        }
     }
 }
 

@@ -18,6 +18,12 @@ pub struct Spec {
     pub secrets: usize,
     /// Parameter Store parameters.
     pub parameters: usize,
+    /// DynamoDB tables.
+    pub tables: usize,
+    /// SQS queues.
+    pub queues: usize,
+    /// SNS topics.
+    pub topics: usize,
     pub seed: u64,
 }
 
@@ -25,8 +31,9 @@ pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
 pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 impl Spec {
-    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 63%
-    /// volumes, 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 55%
+    /// volumes, 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters,
+    /// 3% DynamoDB tables, 3% SQS queues, 2% SNS topics
     /// (plus one trail per account and the AWS managed keys), one account, regions
     /// `us-east-1` and `eu-west-1`.
     pub fn scaled(total: usize) -> Spec {
@@ -36,12 +43,15 @@ impl Spec {
             regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
             buckets: part(10),
             keys: part(5),
-            volumes: part(63),
+            volumes: part(55),
             snapshots: part(10),
             instances: part(5),
             file_systems: part(2),
             secrets: part(2),
             parameters: part(3),
+            tables: part(3),
+            queues: part(3),
+            topics: part(2),
             seed: DEFAULT_SEED,
         }
     }
@@ -80,6 +90,9 @@ pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
         spec.file_systems,
         spec.secrets,
         spec.parameters,
+        spec.tables,
+        spec.queues,
+        spec.topics,
     ] {
         if n > most {
             return bad(format!("at most {most} resources of a kind"));
@@ -97,15 +110,17 @@ mod tests {
         let s = Spec::scaled(100_000);
         assert_eq!(
             (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
-            (10_000, 5_000, 63_000, 10_000, 5_000)
+            (10_000, 5_000, 55_000, 10_000, 5_000)
         );
         assert_eq!(
             (s.file_systems, s.secrets, s.parameters),
             (2_000, 2_000, 3_000)
         );
+        assert_eq!((s.tables, s.queues, s.topics), (3_000, 3_000, 2_000));
         let s = Spec::scaled(1_234);
-        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 777));
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 679));
         assert_eq!((s.file_systems, s.secrets, s.parameters), (25, 25, 37));
+        assert_eq!((s.tables, s.queues, s.topics), (37, 37, 25));
     }
 
     #[test]

@@ -732,7 +732,7 @@ fn the_lab_sample_matches_the_lab_export() {
     let export = crate::scan::scan(&[root().join("samples/lab/123456789012")], &registry);
     let stale =
         "samples/config is out of date with samples/lab: run python3 samples/config/make-config.py";
-    let compared: [(Kind, &[&str]); 6] = [
+    let compared: [(Kind, &[&str]); 9] = [
         (
             Kind::S3Bucket,
             &[
@@ -823,6 +823,41 @@ fn the_lab_sample_matches_the_lab_export() {
                 "HasCustomEventSelectors",
                 "HasInsightSelectors",
                 "IsOrganizationTrail",
+                "KmsKeyResolution",
+            ],
+        ),
+        (
+            Kind::DynamodbTable,
+            &[
+                "TableName",
+                "TableArn",
+                "TableStatus",
+                "KeyKind",
+                "KmsKeyResolution",
+            ],
+        ),
+        (
+            Kind::SqsQueue,
+            &[
+                "QueueArn",
+                "QueueUrl",
+                "QueueName",
+                "KmsMasterKeyId",
+                "SqsManagedSseEnabled",
+                "KmsDataKeyReusePeriodSeconds",
+                "Encrypted",
+                "KeyKind",
+                "KmsKeyResolution",
+            ],
+        ),
+        (
+            Kind::SnsTopic,
+            &[
+                "TopicArn",
+                "TopicName",
+                "KmsMasterKeyId",
+                "Encrypted",
+                "KeyKind",
                 "KmsKeyResolution",
             ],
         ),

@@ -7,6 +7,7 @@
 //! says, or it is an error. Outside the layout a file is recognised by its content, the file
 //! name breaking ties.
 
+mod dynamodb;
 mod ec2;
 mod efs;
 mod kms;
@@ -14,6 +15,8 @@ mod other;
 mod s3;
 mod secretsmanager;
 pub mod shape;
+mod sns;
+mod sqs;
 mod ssm;
 mod trail;
 
@@ -37,6 +40,9 @@ pub enum Names {
     SnapshotId,
     TrailName,
     ImageId,
+    TableName,
+    QueueName,
+    TopicName,
 }
 
 impl Names {
@@ -49,6 +55,9 @@ impl Names {
             Names::SnapshotId => Some("S"),
             Names::TrailName => Some("T"),
             Names::ImageId => Some("I"),
+            Names::TableName => Some("D"),
+            Names::QueueName => Some("Q"),
+            Names::TopicName => Some("N"),
         }
     }
 
@@ -60,6 +69,9 @@ impl Names {
             Names::SnapshotId => "snapshot-id",
             Names::TrailName => "trail-name",
             Names::ImageId => "image-id",
+            Names::TableName => "table-name",
+            Names::QueueName => "queue-name",
+            Names::TopicName => "topic-name",
         }
     }
 }
@@ -141,6 +153,9 @@ const TABLES: &[&[Api]] = &[
     kms::APIS,
     ec2::APIS,
     trail::APIS,
+    dynamodb::APIS,
+    sqs::APIS,
+    sns::APIS,
     other::CONFIG,
     efs::APIS,
     secretsmanager::APIS,

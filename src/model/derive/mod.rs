@@ -2,6 +2,7 @@
 //! added to the resource's document under a documented name (docs/resources.md) with the
 //! location of the evidence it was computed from, so a finding on it points at that line.
 
+mod dynamodb;
 mod ebs;
 mod efs;
 mod image;
@@ -9,6 +10,8 @@ mod kms;
 mod s3;
 mod secrets;
 mod sharing;
+mod sns;
+mod sqs;
 mod ssm;
 mod trail;
 
@@ -97,6 +100,9 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EfsFileSystem => efs::file_system(r, &ctx, &mut d),
                     Kind::SecretsmanagerSecret => secrets::secret(r, &ctx, &mut d),
                     Kind::SsmParameter => ssm::parameter(r, &ctx, &mut d),
+                    Kind::DynamodbTable => dynamodb::table(r, &ctx, &mut d),
+                    Kind::SqsQueue => sqs::queue(r, &ctx, &mut d),
+                    Kind::SnsTopic => sns::topic(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
                 }
                 d

@@ -2,6 +2,7 @@
 //! anything is written. `render` writes the files from a plan, `oracle` counts its findings.
 
 pub(crate) mod buckets;
+pub(crate) mod data;
 pub(crate) mod instances;
 pub(crate) mod keys;
 pub(crate) mod snapshots;
@@ -13,6 +14,7 @@ use crate::Spec;
 use crate::ids::{TAG_ACCOUNT, TAG_AMI, TAG_BUCKET, TAG_NET, TAG_REGION, account_id, ec2_id};
 use crate::rng::Rng;
 use buckets::{Bucket, plan_bucket};
+use data::{DataEnc, KeyName, Queue, Table, Topic, plan_queue, plan_table, plan_topic};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
 use snapshots::{Snapshot, plan_snapshot};
@@ -29,6 +31,7 @@ pub(crate) struct Region {
     pub(crate) keys: Vec<Key>,
     pub(crate) aws_ebs: Key,
     pub(crate) aws_s3: Key,
+    pub(crate) aws_dynamodb: Key,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
     pub(crate) instances: Vec<Instance>,
@@ -40,6 +43,9 @@ pub(crate) struct Region {
     pub(crate) aws_efs: Option<Key>,
     pub(crate) aws_secrets: Option<Key>,
     pub(crate) aws_ssm: Option<Key>,
+    pub(crate) tables: Vec<Table>,
+    pub(crate) queues: Vec<Queue>,
+    pub(crate) topics: Vec<Topic>,
     /// `EbsEncryptionByDefault`.
     pub(crate) ebs_default: bool,
     /// `get-ebs-default-kms-key-id`: a customer key (index) or `alias/aws/ebs`.
@@ -65,7 +71,7 @@ impl Region {
     pub(crate) fn all_keys(&self) -> impl Iterator<Item = &Key> {
         self.keys
             .iter()
-            .chain([&self.aws_ebs, &self.aws_s3])
+            .chain([&self.aws_ebs, &self.aws_s3, &self.aws_dynamodb])
             .chain(self.aws_efs.iter())
             .chain(self.aws_secrets.iter())
             .chain(self.aws_ssm.iter())
@@ -102,6 +108,9 @@ impl Account {
                     + r.file_systems.len()
                     + r.secrets.len()
                     + r.parameters.len()
+                    + r.tables.len()
+                    + r.queues.len()
+                    + r.topics.len()
             })
             .sum();
         self.buckets.len() + regional + 1
@@ -145,6 +154,9 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.volumes, pairs, p),
                 share(spec.snapshots, pairs, p),
                 share(spec.instances, pairs, p),
+                share(spec.tables, pairs, p),
+                share(spec.queues, pairs, p),
+                share(spec.topics, pairs, p),
             ];
             let mut region = plan_region(seed, a, &id, r, name, counts);
             let stores = [
@@ -187,7 +199,15 @@ fn plan_region(
     account: &str,
     r: usize,
     name: &str,
-    [n_keys, n_volumes, n_snapshots, n_instances]: [usize; 4],
+    [
+        n_keys,
+        n_volumes,
+        n_snapshots,
+        n_instances,
+        n_tables,
+        n_queues,
+        n_topics,
+    ]: [usize; 7],
 ) -> Region {
     let mut rng = Rng::stream(seed, TAG_REGION, a, r, 0);
     let keys: Vec<Key> = (0..n_keys)
@@ -195,6 +215,7 @@ fn plan_region(
         .collect();
     let aws_ebs = aws_managed_key(seed, a, account, r, name, "ebs");
     let aws_s3 = aws_managed_key(seed, a, account, r, name, "s3");
+    let aws_dynamodb = aws_managed_key(seed, a, account, r, name, "dynamodb");
     // One (account, region) in three has EBS encryption by default off.
     let ebs_default = (a * 7 + r) % 3 != 1;
     let net = |tag: u64, i: usize, prefix: &str| ec2_id(prefix, seed, TAG_NET + tag, a, r, i);
@@ -203,6 +224,7 @@ fn plan_region(
         keys,
         aws_ebs,
         aws_s3,
+        aws_dynamodb,
         volumes: Vec::new(),
         snapshots: Vec::new(),
         instances: Vec::new(),
@@ -212,6 +234,9 @@ fn plan_region(
         aws_efs: None,
         aws_secrets: None,
         aws_ssm: None,
+        tables: Vec::new(),
+        queues: Vec::new(),
+        topics: Vec::new(),
         ebs_default,
         ebs_default_key: None,
         vpc: net(0, 0, "vpc"),
@@ -267,6 +292,29 @@ fn plan_region(
     }
     region.snapshots = (0..n_snapshots)
         .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
+        .collect();
+    region.tables = (0..n_tables)
+        .map(|t| plan_table(seed, a, r, t, &usable, &unusable))
+        .collect();
+    // Tables are few: in half the regions with an unusable key, one of the tables on a
+    // customer key is on an unusable one, so that the rule is planted at small scales too.
+    let on_unusable = |t: &Table| matches!(t.enc, DataEnc::Customer(k, _) if unusable.contains(&k));
+    if !unusable.is_empty()
+        && !region.tables.iter().any(on_unusable)
+        && rng.chance(50.0)
+        && let Some(t) = region
+            .tables
+            .iter_mut()
+            .find(|t| matches!(t.enc, DataEnc::Customer(..)))
+    {
+        t.enc = DataEnc::Customer(unusable[0], KeyName::Arn);
+        t.inaccessible = None;
+    }
+    region.queues = (0..n_queues)
+        .map(|q| plan_queue(seed, a, r, q, &usable, &unusable))
+        .collect();
+    region.topics = (0..n_topics)
+        .map(|t| plan_topic(seed, a, r, t, &usable, &unusable))
         .collect();
     region
 }

@@ -123,6 +123,7 @@ fn key_policy(account: &Account, region: &Region, key: &Key) -> J {
                         "AWS Secrets Manager",
                         "secretsmanager",
                     ),
+                    "dynamodb" => ("auto-dynamodb-1", "Amazon DynamoDB", "dynamodb"),
                     _ => ("auto-ssm-2", "AWS Systems Manager", "ssm"),
                 };
                 let mut actions: Vec<&str> = ENCRYPT_ACTIONS[..4].to_vec();

@@ -2,6 +2,7 @@
 //! keeps the AWS CLI's output (docs/export-format.md).
 
 mod cloudtrail;
+mod data;
 mod ec2;
 mod kms;
 mod s3;
@@ -34,6 +35,7 @@ pub(crate) fn account(account: &Account, dir: &Path, sink: &mut Sink) -> io::Res
         cloudtrail::render(account, r, &sub("cloudtrail")?, sink)?;
         let stores = [sub("efs")?, sub("secretsmanager")?, sub("ssm")?];
         stores::render(account, region, [&stores[0], &stores[1], &stores[2]], sink)?;
+        data::render(account, region, &rdir, sink)?;
     }
     Ok(())
 }

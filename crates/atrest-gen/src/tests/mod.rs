@@ -70,6 +70,9 @@ fn small(seed: u64) -> Spec {
         file_systems: 24,
         secrets: 36,
         parameters: 60,
+        tables: 24,
+        queues: 30,
+        topics: 24,
         seed,
     }
 }
@@ -169,6 +172,9 @@ fn counts_match_a_hand_count() -> io::Result<()> {
         file_systems: 0,
         secrets: 0,
         parameters: 0,
+        tables: 0,
+        queues: 0,
+        topics: 0,
         seed: 49,
     };
     let summary = generate(&spec, &dir.0)?;
@@ -207,7 +213,7 @@ fn counts_match_a_hand_count() -> io::Result<()> {
     let mut listed = RULES.to_vec();
     listed.sort_unstable();
     assert_eq!(counted, listed);
-    assert_eq!(summary.resources, 20 + 10 + 2 + 12 + 6 + 3 + 1);
+    assert_eq!(summary.resources, 20 + 10 + 3 + 12 + 6 + 3 + 1);
     Ok(())
 }
 
@@ -224,6 +230,8 @@ fn counts_match_the_files() -> io::Result<()> {
                     "eu-west-1".into(),
                     "ap-southeast-2".into(),
                 ],
+                // Topics are 2 % of the split: enough of them for each topic rule to fire.
+                topics: 120,
                 ..Spec::scaled(2000)
             },
         ),

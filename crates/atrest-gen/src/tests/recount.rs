@@ -505,6 +505,105 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     hit("cloudtrail-trail-bucket-public");
                 }
             }
+            // DynamoDB, SQS, SNS: a key named by ARN, alias ARN, id or alias name; an AWS
+            // managed key by its `alias/aws/...` name or `KeyManager`.
+            let named = |reference: &str| -> Option<&Value> {
+                if reference.starts_with("alias/") {
+                    let id = aliases.get(&(r.clone(), reference.to_owned()))?;
+                    keys.get(&(r.clone(), id.clone()))
+                } else {
+                    resolve(r, reference)
+                }
+            };
+            // The rule a resource on key `reference` gives: AWS managed, unusable, or none.
+            let on_key = |reference: &str, rules: [&'static str; 2]| -> io::Result<&'static str> {
+                if reference.starts_with("alias/aws/") {
+                    return Ok(rules[0]);
+                }
+                let md = named(reference)
+                    .ok_or_else(|| io::Error::other(format!("key not found: {reference}")))?;
+                Ok(if md["KeyManager"] == "AWS" {
+                    rules[0]
+                } else if unusable(Some(md)) {
+                    rules[1]
+                } else {
+                    ""
+                })
+            };
+            // A queue's or topic's `Policy` attribute, public by the KMS/S3 reading of it.
+            let policy_public = |attributes: &Value| -> io::Result<bool> {
+                let Some(text) = attributes["Policy"].as_str() else {
+                    return Ok(false);
+                };
+                let doc: Value = serde_json::from_str(text).map_err(io::Error::other)?;
+                Ok(facts(&doc, &account).public)
+            };
+            let mut hit_some = |rule: &str| {
+                if !rule.is_empty() {
+                    hit(rule);
+                }
+            };
+            let ddb = adir.join(r).join("dynamodb");
+            for name in texts(&must(&ddb.join("list-tables.json"))?["TableNames"]) {
+                let t = must(&ddb.join(format!("describe-table--{name}.json")))?["Table"].clone();
+                match t["SSEDescription"]["KMSMasterKeyArn"].as_str() {
+                    None => hit_some("dynamodb-table-aws-owned-key"),
+                    Some(_) if t["TableStatus"] == "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
+                        hit_some("dynamodb-table-key-unusable")
+                    }
+                    Some(k) => hit_some(on_key(
+                        k,
+                        [
+                            "dynamodb-table-aws-managed-key",
+                            "dynamodb-table-key-unusable",
+                        ],
+                    )?),
+                }
+            }
+            let sqs = adir.join(r).join("sqs");
+            for url in texts(&must(&sqs.join("list-queues.json"))?["QueueUrls"]) {
+                let name = url.rsplit('/').next().unwrap_or_default();
+                let a =
+                    must(&sqs.join(format!("get-queue-attributes--{name}.json")))?["Attributes"]
+                        .clone();
+                match a["KmsMasterKeyId"].as_str() {
+                    Some(k) => hit_some(on_key(
+                        k,
+                        ["sqs-queue-aws-managed-key", "sqs-queue-key-unusable"],
+                    )?),
+                    None if a["SqsManagedSseEnabled"] == "true" => {
+                        hit_some("sqs-queue-aws-owned-key")
+                    }
+                    None => hit_some("sqs-queue-unencrypted"),
+                }
+                if policy_public(&a)? {
+                    hit_some("sqs-queue-policy-public");
+                }
+            }
+            let sns = adir.join(r).join("sns");
+            for t in must(&sns.join("list-topics.json"))?["Topics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let name = t["TopicArn"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .rsplit(':')
+                    .next();
+                let file = format!("get-topic-attributes--{}.json", name.unwrap_or_default());
+                let a = must(&sns.join(file))?["Attributes"].clone();
+                match a["KmsMasterKeyId"].as_str() {
+                    Some(k) => hit_some(on_key(
+                        k,
+                        ["sns-topic-aws-managed-key", "sns-topic-key-unusable"],
+                    )?),
+                    None => hit_some("sns-topic-not-kms-encrypted"),
+                }
+                if policy_public(&a)? {
+                    hit_some("sns-topic-policy-public");
+                }
+            }
         }
     }
     Ok(counts)
