@@ -24,12 +24,15 @@ mod ec2;
 mod item;
 mod kms;
 mod names;
+mod rds;
 mod s3;
 mod time;
 mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rds;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -135,7 +138,7 @@ type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;
 
 /// The reader of a resource type, or `None` for types atrest does not model.
 fn reader(resource_type: &str) -> Option<Reader> {
-    const READERS: [(&str, Reader); 8] = [
+    const READERS: [(&str, Reader); 12] = [
         ("AWS::S3::Bucket", s3::bucket),
         ("AWS::S3::AccountPublicAccessBlock", s3::account_block),
         ("AWS::KMS::Key", kms::key),
@@ -144,6 +147,10 @@ fn reader(resource_type: &str) -> Option<Reader> {
         ("AWS::EC2::Instance", ec2::instance),
         ("AWS::EC2::SnapshotBlockPublicAccess", ec2::snapshot_block),
         ("AWS::CloudTrail::Trail", trail::trail),
+        ("AWS::RDS::DBInstance", rds::instance),
+        ("AWS::RDS::DBCluster", rds::cluster),
+        ("AWS::RDS::DBSnapshot", rds::snapshot),
+        ("AWS::RDS::DBClusterSnapshot", rds::cluster_snapshot),
     ];
     READERS
         .iter()

@@ -43,6 +43,10 @@ kinds! {
     Ec2Instance => "ec2_instance", Some("AWS::EC2::Instance");
     EbsDefaults => "ebs_defaults", None;
     CloudtrailTrail => "cloudtrail_trail", Some("AWS::CloudTrail::Trail");
+    RdsInstance => "rds_instance", Some("AWS::RDS::DBInstance");
+    RdsCluster => "rds_cluster", Some("AWS::RDS::DBCluster");
+    RdsSnapshot => "rds_snapshot", Some("AWS::RDS::DBSnapshot");
+    RdsClusterSnapshot => "rds_cluster_snapshot", Some("AWS::RDS::DBClusterSnapshot");
 }
 
 impl Kind {

@@ -10,11 +10,13 @@
 mod ec2;
 mod kms;
 mod other;
+mod rds;
 mod s3;
 pub mod shape;
 mod trail;
 
 pub use ec2::INSTANCE_FIELDS;
+pub use rds::{RDS_CLUSTER_FIELDS, RDS_INSTANCE_FIELDS};
 
 use serde_json::{Map, Value};
 
@@ -33,6 +35,10 @@ pub enum Names {
     KeyId,
     SnapshotId,
     TrailName,
+    /// An RDS DB snapshot identifier.
+    DbSnapshotId,
+    /// An RDS DB cluster snapshot identifier.
+    DbClusterSnapshotId,
 }
 
 impl Names {
@@ -44,6 +50,8 @@ impl Names {
             Names::KeyId => Some("K"),
             Names::SnapshotId => Some("S"),
             Names::TrailName => Some("T"),
+            Names::DbSnapshotId => Some("D"),
+            Names::DbClusterSnapshotId => Some("C"),
         }
     }
 
@@ -54,6 +62,8 @@ impl Names {
             Names::KeyId => "key-id",
             Names::SnapshotId => "snapshot-id",
             Names::TrailName => "trail-name",
+            Names::DbSnapshotId => "db-snapshot-identifier",
+            Names::DbClusterSnapshotId => "db-cluster-snapshot-identifier",
         }
     }
 }
@@ -136,6 +146,7 @@ const TABLES: &[&[Api]] = &[
     ec2::APIS,
     trail::APIS,
     other::CONFIG,
+    rds::APIS,
 ];
 
 /// Every call atrest reads.

@@ -4,6 +4,7 @@
 
 mod ebs;
 mod kms;
+mod rds;
 mod s3;
 mod trail;
 
@@ -89,6 +90,10 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::EbsDefaults => ebs::defaults(r, &ctx, &mut d),
                     Kind::CloudtrailTrail => trail::trail(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
+                    Kind::RdsInstance => rds::instance(r, &ctx, &mut d),
+                    Kind::RdsCluster => rds::cluster(r, &ctx, &mut d),
+                    Kind::RdsSnapshot => rds::snapshot(r, &ctx, &mut d),
+                    Kind::RdsClusterSnapshot => rds::cluster_snapshot(r, &ctx, &mut d),
                 }
                 d
             })
