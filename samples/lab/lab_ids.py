@@ -44,6 +44,7 @@ KEY_BACKUP = "cd64fb1e-a953-4ae2-afa8-a1efb8ea1882"  # alias/old-backup-key (Pen
 KEY_APP = "e7755221-61d3-4995-bdc2-aec4872733df"  # alias/app-data-key (rotation off)
 KEY_AWS_EBS = "c30cb97c-f02e-4666-9000-7e87ce45ed9d"  # alias/aws/ebs (AWS managed)
 KEY_AWS_S3 = "05a09a0f-1781-47fc-a901-d574abf2e752"  # alias/aws/s3 (AWS managed)
+KEY_AWS_RDS = "9a41c7d2-5e38-4b0f-8d6a-2f7c1e94b053"  # alias/aws/rds (AWS managed)
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -51,6 +52,7 @@ KEY_MATERIAL = {
     KEY_APP: "01958649451cff5f28183edf1a8feba18beb8daac6a27805dada8dc3ad79c8a4",
     KEY_AWS_EBS: "7c987177422ee984adcacd517d557c303796ba0004383e5e65c71607755ad156",
     KEY_AWS_S3: "33f42f81567bce7059f7a15ae49d5668d156b4aba5d807385d575338703e94bd",
+    KEY_AWS_RDS: "5b0e92c4d17a3f86e2c9b41d07f5a38e6c2d9f10b4a7e53c81f06d2a9e4b7c35",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -79,3 +81,29 @@ EC2_INFRA_SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-infrastruc
 # CloudTrail.
 TRAIL_NAME = "lab-trail"
 TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}"
+
+# RDS: DB instances, Aurora clusters (with their member instances) and snapshots.
+DB_SUBNET_GROUP = "default-vpc-07992a820c0505fad"
+DB_APP = "lab-app-db"  # PostgreSQL, alias/app-data-key
+DB_LEGACY = "lab-legacy-mysql"  # MySQL, unencrypted, publicly accessible
+DB_REPORTS = "lab-reports-db"  # MariaDB, aws/rds
+DB_ARCHIVE = "lab-archive-db"  # PostgreSQL, alias/old-backup-key (PendingDeletion)
+CLUSTER_AURORA = "lab-aurora"  # Aurora PostgreSQL, aws/rds
+CLUSTER_EVENTS = "lab-events"  # Aurora MySQL, unencrypted
+CLUSTER_LEDGER = "lab-ledger"  # Aurora PostgreSQL, alias/MyKMSKey
+CLUSTER_ANALYTICS = "lab-analytics"  # Aurora PostgreSQL, alias/old-backup-key, no instances
+DB_AURORA_1 = "lab-aurora-instance-1"
+DB_EVENTS_1 = "lab-events-instance-1"
+DB_LEDGER_1 = "lab-ledger-instance-1"
+DB_SNAP_EXPORT = "lab-legacy-mysql-export"  # unencrypted, public
+DB_SNAP_SHARE = "lab-app-db-share"  # alias/app-data-key, shared with OTHER_ACCOUNT
+DB_SNAP_UPGRADE = "lab-app-db-before-upgrade"  # copied under alias/lab-volume-key (Disabled)
+DB_SNAP_AUTO = "rds:lab-app-db-2026-11-20-04-12"  # automated
+CLUSTER_SNAP_EXPORT = "lab-events-export"  # unencrypted, public
+CLUSTER_SNAP_DR = "lab-aurora-dr-copy"  # copied under alias/MyKMSKey, shared with OTHER_ACCOUNT
+CLUSTER_SNAP_FINAL = "lab-analytics-final"  # alias/old-backup-key (PendingDeletion)
+CLUSTER_SNAP_AUTO = "rds:lab-aurora-2026-11-20-05-03"  # automated
+
+
+def rds_arn(kind, name):
+    return f"arn:aws:rds:{REGION}:{ACCOUNT}:{kind}:{name}"
