@@ -85,13 +85,42 @@ volume=$(aws ec2 create-volume --availability-zone us-east-1a --size 8 --volume-
 snapshot=$(aws ec2 create-snapshot --volume-id "$volume" --query SnapshotId --output text)
 aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev/null
 
+# RDS, in eu-west-1: AWS CLI v1 sends RDS calls in us-east-1 to rds.amazonaws.com whatever
+# AWS_ENDPOINT_URL says, so they cannot reach moto there. An unencrypted instance and its
+# public snapshot, an instance on a key that is then disabled and its snapshot shared with
+# another account, and an unencrypted Aurora cluster (with one member instance) whose
+# snapshot is shared. (Not an instance on aws/rds: moto names the key `default_kms_key_id`.)
+rds_region=eu-west-1
+rds() { aws rds "$@" --region "$rds_region" >/dev/null; }
+rds_key=$(aws kms create-key --description "rds" --region "$rds_region" --query KeyMetadata.KeyId --output text)
+password=not-a-real-password-1
+rds create-db-instance --db-instance-identifier atrest-plain-db --engine mysql --db-instance-class db.t3.micro \
+    --master-username admin --master-user-password "$password" --allocated-storage 20
+rds create-db-instance --db-instance-identifier atrest-cmk-db --engine postgres --db-instance-class db.t3.micro \
+    --master-username postgres --master-user-password "$password" --allocated-storage 20 \
+    --storage-encrypted --kms-key-id "$rds_key"
+rds create-db-snapshot --db-instance-identifier atrest-plain-db --db-snapshot-identifier atrest-public-snap
+rds modify-db-snapshot-attribute --db-snapshot-identifier atrest-public-snap --attribute-name restore --values-to-add all
+rds create-db-snapshot --db-instance-identifier atrest-cmk-db --db-snapshot-identifier atrest-shared-snap
+rds modify-db-snapshot-attribute --db-snapshot-identifier atrest-shared-snap --attribute-name restore \
+    --values-to-add 210987654321
+rds create-db-cluster --db-cluster-identifier atrest-cluster --engine aurora-postgresql \
+    --master-username postgres --master-user-password "$password"
+rds create-db-instance --db-instance-identifier atrest-cluster-1 --db-cluster-identifier atrest-cluster \
+    --engine aurora-postgresql --db-instance-class db.t4g.medium
+rds create-db-cluster-snapshot --db-cluster-identifier atrest-cluster --db-cluster-snapshot-identifier atrest-cluster-snap
+rds modify-db-cluster-snapshot-attribute --db-cluster-snapshot-identifier atrest-cluster-snap --attribute-name restore \
+    --values-to-add 210987654321
+aws kms disable-key --key-id "$rds_key" --region "$rds_region"
+
 # The export, as a user would run it.
-"$root/samples/export-account.sh" --out "$tmp/export" --regions us-east-1 | tee "$tmp/summary.txt"
+"$root/samples/export-account.sh" --out "$tmp/export" --regions "us-east-1,$rds_region" | tee "$tmp/summary.txt"
 
 python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
     rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
-    snapshot="$snapshot" trail="$trail" s3control_reachable="$s3control_reachable"
+    snapshot="$snapshot" trail="$trail" s3control_reachable="$s3control_reachable" \
+    rds_region="$rds_region" rds_key="$rds_key"
 
 # The files must also match the AWS API models, where the corpus is present.
 corpus="$root/../shared/corpus/botocore"
@@ -107,9 +136,10 @@ if [ -x "$atrest" ]; then
     "$atrest" scan "$tmp/export" --format json --output "$tmp/report.json" 2>"$tmp/scan.err"
     code=$?
     set -e
-    python3 - "$tmp/report.json" "$code" "$volume" "$disabled_key" <<'PY'
+    python3 - "$tmp/report.json" "$code" "$volume" "$disabled_key" "$rds_region" <<'PY'
 import json, sys
 report, code, volume, key = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+rds_arn = lambda kind, name: f"arn:aws:rds:{sys.argv[5]}:123456789012:{kind}:{name}"
 ids = {f["rule_id"] for f in report["findings"]}
 # (Not the snapshot on the disabled key: moto's snapshots of encrypted volumes carry no KmsKeyId.)
 want = {"ebs-volume-key-unusable", "kms-key-disabled",
@@ -121,6 +151,30 @@ if missing:
 hit = [f for f in report["findings"] if f["rule_id"] == "ebs-volume-key-unusable"]
 if not any(volume in f["message"] and key in f["message"] for f in hit):
     sys.exit(f"the volume finding does not name {volume} and {key}: {hit}")
+# RDS: each planted problem, on its resource; the cluster's member instance is left to the
+# cluster rule.
+subjects = {}
+for f in report["findings"]:
+    subjects.setdefault(f["rule_id"], set()).add(f["resource"].get("arn"))
+rds_want = {
+    "rds-instance-unencrypted": {rds_arn("db", "atrest-plain-db")},
+    "rds-instance-key-unusable": {rds_arn("db", "atrest-cmk-db")},
+    "rds-snapshot-public": {rds_arn("snapshot", "atrest-public-snap")},
+    "rds-snapshot-shared": {rds_arn("snapshot", "atrest-shared-snap")},
+    "rds-cluster-unencrypted": {rds_arn("cluster", "atrest-cluster")},
+    "rds-cluster-snapshot-shared": {rds_arn("cluster-snapshot", "atrest-cluster-snap")},
+}
+for rule, arns in rds_want.items():
+    if subjects.get(rule, set()) != arns:
+        sys.exit(f"atrest on the export: {rule} gives {sorted(subjects.get(rule, []))}, want {sorted(arns)}")
+for rule, arn in (("rds-snapshot-unencrypted", rds_arn("snapshot", "atrest-public-snap")),
+                  ("rds-snapshot-key-unusable", rds_arn("snapshot", "atrest-shared-snap")),
+                  ("rds-cluster-snapshot-unencrypted", rds_arn("cluster-snapshot", "atrest-cluster-snap"))):
+    if arn not in subjects.get(rule, set()):
+        sys.exit(f"atrest on the export: {rule} does not report {arn}: {sorted(subjects.get(rule, []))}")
+shared = [f for f in report["findings"] if f["rule_id"] == "rds-snapshot-shared"]
+if "210987654321" not in shared[0]["message"]:
+    sys.exit(f"the shared snapshot finding does not name the account: {shared}")
 if code not in (1, 2):
     sys.exit(f"unexpected exit code {code}")
 errors = [d for d in report["diagnostics"] if d["level"] == "error"]

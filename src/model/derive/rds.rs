@@ -6,11 +6,16 @@ use serde_json::{Value, json};
 use crate::model::arn::rds_arn;
 use crate::model::{Kind, Resource};
 
-use super::{Ctx, Derived, loc};
+use super::{Ctx, Derived, as_bool, loc};
 
 /// The storage key: `StorageEncryptionType: sse-rds` is an AWS owned key (no KMS key to
 /// link); otherwise `KmsKeyId`, which RDS prints as a key ARN for every encrypted resource.
-fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
+/// A resource that says it is not encrypted (`flag` false) has no key, whatever else it
+/// prints (some emulators name a placeholder key on unencrypted clusters).
+fn key(r: &Resource, ctx: &Ctx, d: &mut Derived, flag: &str) {
+    if r.get(flag).and_then(as_bool) == Some(false) {
+        return;
+    }
     if r.str("StorageEncryptionType") == Some("sse-rds") {
         d.aws_owned_key(loc(r, "/StorageEncryptionType"));
     } else if let Some(reference) = r.str("KmsKeyId") {
@@ -33,7 +38,7 @@ fn link_to(r: &Resource, ctx: &Ctx, d: &mut Derived, field: &str, kind: Kind, li
 }
 
 pub fn instance(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    key(r, ctx, d);
+    key(r, ctx, d, "StorageEncrypted");
     d.set("Region", json!(r.region), None);
     // An Aurora (or Multi-AZ DB cluster) instance stores its data in the cluster's volume:
     // its encryption is the cluster's, and the cluster rules judge it.
@@ -48,12 +53,12 @@ pub fn instance(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 }
 
 pub fn cluster(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    key(r, ctx, d);
+    key(r, ctx, d, "StorageEncrypted");
     d.set("Region", json!(r.region), None);
 }
 
 pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    key(r, ctx, d);
+    key(r, ctx, d, "Encrypted");
     d.set("Region", json!(r.region), None);
     restore(r, d, "DBSnapshotAttributes");
     link_to(
@@ -67,7 +72,7 @@ pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 }
 
 pub fn cluster_snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    key(r, ctx, d);
+    key(r, ctx, d, "StorageEncrypted");
     d.set("Region", json!(r.region), None);
     restore(r, d, "DBClusterSnapshotAttributes");
     link_to(
