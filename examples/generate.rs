@@ -3,11 +3,13 @@
 //! ```sh
 //! cargo run --release --example generate -- --out DIR [--scale N]
 //!     [--buckets N] [--keys N] [--volumes N] [--snapshots N] [--instances N]
+//!     [--db-instances N] [--db-clusters N] [--db-snapshots N] [--db-cluster-snapshots N]
 //!     [--accounts N] [--regions r1,r2] [--seed S]
 //! ```
 //!
-//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 70% volumes,
-//! 10% snapshots, 5% instances); the per-kind options override its counts (without
+//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 65% volumes,
+//! 10% snapshots, 5% instances, 2% RDS DB instances, 1% each of DB clusters, DB snapshots and
+//! DB cluster snapshots); the per-kind options override its counts (without
 //! `--scale`, kinds not named get none). Counts are totals over all accounts and regions.
 //! The same arguments always write the same bytes. Prints what was written and how many
 //! findings of each rule the generator planted.
@@ -18,7 +20,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: generate --out DIR [--scale N] [--buckets N] [--keys N] \
-[--volumes N] [--snapshots N] [--instances N] [--accounts N] [--regions r1,r2] [--seed S]";
+[--volumes N] [--snapshots N] [--instances N] [--db-instances N] [--db-clusters N] \
+[--db-snapshots N] [--db-cluster-snapshots N] [--accounts N] [--regions r1,r2] [--seed S]";
 
 fn main() -> ExitCode {
     match run() {
@@ -46,7 +49,15 @@ fn run() -> Result<(), String> {
         match name.as_str() {
             "--out" => out = Some(PathBuf::from(value)),
             "--scale" => scale = Some(number(&value)?),
-            "--buckets" | "--keys" | "--volumes" | "--snapshots" | "--instances" => {
+            "--buckets"
+            | "--keys"
+            | "--volumes"
+            | "--snapshots"
+            | "--instances"
+            | "--db-instances"
+            | "--db-clusters"
+            | "--db-snapshots"
+            | "--db-cluster-snapshots" => {
                 counts.push((name.clone(), number(&value)?));
             }
             "--accounts" => accounts = Some(number(&value)?),
@@ -66,6 +77,10 @@ fn run() -> Result<(), String> {
             "--keys" => spec.keys = n,
             "--volumes" => spec.volumes = n,
             "--snapshots" => spec.snapshots = n,
+            "--db-instances" => spec.db_instances = n,
+            "--db-clusters" => spec.db_clusters = n,
+            "--db-snapshots" => spec.db_snapshots = n,
+            "--db-cluster-snapshots" => spec.db_cluster_snapshots = n,
             _ => spec.instances = n,
         }
     }
@@ -97,7 +112,8 @@ fn run() -> Result<(), String> {
         )?;
         writeln!(
             o,
-            "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} seed {}",
+            "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} \
+             db-instances {} db-clusters {} db-snapshots {} db-cluster-snapshots {} seed {}",
             spec.accounts,
             spec.regions.join(","),
             spec.buckets,
@@ -105,6 +121,10 @@ fn run() -> Result<(), String> {
             spec.volumes,
             spec.snapshots,
             spec.instances,
+            spec.db_instances,
+            spec.db_clusters,
+            spec.db_snapshots,
+            spec.db_cluster_snapshots,
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;

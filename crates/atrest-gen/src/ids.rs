@@ -15,6 +15,11 @@ pub(crate) const TAG_RESERVATION: u64 = 9;
 pub(crate) const TAG_ENI: u64 = 10;
 pub(crate) const TAG_NET: u64 = 11;
 pub(crate) const TAG_AMI: u64 = 12;
+// RDS: tags well above the others, so that kinds added elsewhere meanwhile do not share them.
+pub(crate) const TAG_DB_INSTANCE: u64 = 40;
+pub(crate) const TAG_DB_CLUSTER: u64 = 41;
+pub(crate) const TAG_DB_SNAPSHOT: u64 = 42;
+pub(crate) const TAG_DB_CLUSTER_SNAPSHOT: u64 = 43;
 
 pub(crate) fn pack(account: usize, region: usize, index: usize) -> u64 {
     ((account as u64) << 40) | ((region as u64) << 32) | index as u64

@@ -13,10 +13,11 @@
 //! Objects are written by a small ordered tree (`json::J`) driven through serde_json's own
 //! `PrettyFormatter`, so key order does not depend on serde_json's `preserve_order` feature.
 //!
-//! The counts in a [`Spec`] are totals over all accounts; keys, volumes, snapshots and
-//! instances are split evenly over every (account, region), buckets over accounts (each bucket
-//! in one of the regions). Each account also gets one CloudTrail trail and the AWS managed
-//! keys `aws/ebs` and `aws/s3` in every region.
+//! The counts in a [`Spec`] are totals over all accounts; keys, volumes, snapshots,
+//! instances and the RDS resources are split evenly over every (account, region), buckets over
+//! accounts (each bucket in one of the regions). Each account also gets one CloudTrail trail
+//! and the AWS managed keys `aws/ebs`, `aws/s3` and `aws/rds` in every region. The first RDS
+//! DB instances of a region become the members of its DB clusters.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -44,7 +45,7 @@ pub use spec::{DEFAULT_REGIONS, DEFAULT_SEED, Spec};
 
 /// Bumped whenever the same [`Spec`] would produce different bytes, so that cached trees
 /// (e.g. the bench data under `target/bench-data/`) can be regenerated.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 /// What [`generate`] wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub struct Summary {
     /// Bytes written.
     pub bytes: u64,
     /// Resources described: buckets, customer and AWS managed keys, volumes, snapshots,
-    /// instances and trails.
+    /// instances, trails, and RDS DB instances, DB clusters and their snapshots.
     pub resources: usize,
     /// For every rule id in [`RULES`] (zeros included), how many resources the generator
     /// planted that the rule must report.

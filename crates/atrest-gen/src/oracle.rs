@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
+use crate::plan::rds::{DbSnapshot, RdsEnc};
 use crate::plan::snapshots::Snapshot;
 use crate::plan::trails::{Selectors, Trail, TrailBucket};
 use crate::plan::volumes::{Enc, Volume};
@@ -16,7 +17,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 50] = [
+pub const RULES: [&str; 64] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -47,6 +48,20 @@ pub const RULES: [&str; 50] = [
     "cloudtrail-trail-no-s3-data-events",
     "cloudtrail-trail-bucket-public",
     "cloudtrail-trail-key-unusable",
+    "rds-instance-unencrypted",
+    "rds-instance-aws-managed-key",
+    "rds-instance-key-unusable",
+    "rds-cluster-unencrypted",
+    "rds-cluster-aws-managed-key",
+    "rds-cluster-key-unusable",
+    "rds-snapshot-unencrypted",
+    "rds-snapshot-key-unusable",
+    "rds-snapshot-public",
+    "rds-snapshot-shared",
+    "rds-cluster-snapshot-unencrypted",
+    "rds-cluster-snapshot-key-unusable",
+    "rds-cluster-snapshot-public",
+    "rds-cluster-snapshot-shared",
     "event-cloudtrail-logging-stopped",
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
@@ -171,7 +186,7 @@ fn findings(account: &Account, hit: Hit) {
         bucket(b, account, hit);
     }
     for r in &account.regions {
-        for k in r.keys.iter().chain([&r.aws_ebs, &r.aws_s3]) {
+        for k in r.keys.iter().chain([&r.aws_ebs, &r.aws_s3, &r.aws_rds]) {
             key(k, hit);
         }
         for v in &r.volumes {
@@ -183,6 +198,7 @@ fn findings(account: &Account, hit: Hit) {
         if !r.ebs_default {
             hit("ebs-encryption-by-default-off");
         }
+        rds(r, hit);
     }
     trail(&account.trail, account, hit);
 }
@@ -281,6 +297,83 @@ fn snapshot(snapshot: &Snapshot, region: &Region, hit: Hit) {
     }
     if snapshot.public {
         hit("ebs-snapshot-public");
+    }
+}
+
+/// The encryption rules of one kind of RDS resource; snapshots have no AWS managed key rule
+/// (their key is their source's, which its own rule reports).
+struct RdsRules {
+    unencrypted: &'static str,
+    aws_managed: Option<&'static str>,
+    key_unusable: &'static str,
+}
+
+const DB_INSTANCE: RdsRules = RdsRules {
+    unencrypted: "rds-instance-unencrypted",
+    aws_managed: Some("rds-instance-aws-managed-key"),
+    key_unusable: "rds-instance-key-unusable",
+};
+const DB_CLUSTER: RdsRules = RdsRules {
+    unencrypted: "rds-cluster-unencrypted",
+    aws_managed: Some("rds-cluster-aws-managed-key"),
+    key_unusable: "rds-cluster-key-unusable",
+};
+const DB_SNAPSHOT: RdsRules = RdsRules {
+    unencrypted: "rds-snapshot-unencrypted",
+    aws_managed: None,
+    key_unusable: "rds-snapshot-key-unusable",
+};
+const DB_CLUSTER_SNAPSHOT: RdsRules = RdsRules {
+    unencrypted: "rds-cluster-snapshot-unencrypted",
+    aws_managed: None,
+    key_unusable: "rds-cluster-snapshot-key-unusable",
+};
+
+fn rds_encryption(enc: RdsEnc, region: &Region, rules: &RdsRules, hit: Hit) {
+    match enc {
+        RdsEnc::None => hit(rules.unencrypted),
+        RdsEnc::AwsRds => {
+            if let Some(rule) = rules.aws_managed {
+                hit(rule);
+            }
+        }
+        RdsEnc::Customer(k) => {
+            if region.keys[k].unusable() {
+                hit(rules.key_unusable);
+            }
+        }
+    }
+}
+
+/// A public snapshot is reported as public, even when it is also shared by account.
+fn rds_sharing(s: &DbSnapshot, public: &'static str, shared: &'static str, hit: Hit) {
+    if s.public {
+        hit(public);
+    } else if s.shared_with.is_some() {
+        hit(shared);
+    }
+}
+
+/// RDS: a cluster member's encryption is judged on its cluster, never on itself.
+fn rds(region: &Region, hit: Hit) {
+    for i in region.db_instances.iter().filter(|i| i.cluster.is_none()) {
+        rds_encryption(i.enc, region, &DB_INSTANCE, hit);
+    }
+    for c in &region.db_clusters {
+        rds_encryption(c.enc, region, &DB_CLUSTER, hit);
+    }
+    for s in &region.db_snapshots {
+        rds_encryption(s.enc, region, &DB_SNAPSHOT, hit);
+        rds_sharing(s, "rds-snapshot-public", "rds-snapshot-shared", hit);
+    }
+    for s in &region.db_cluster_snapshots {
+        rds_encryption(s.enc, region, &DB_CLUSTER_SNAPSHOT, hit);
+        rds_sharing(
+            s,
+            "rds-cluster-snapshot-public",
+            "rds-cluster-snapshot-shared",
+            hit,
+        );
     }
 }
 

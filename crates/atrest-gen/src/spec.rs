@@ -12,6 +12,11 @@ pub struct Spec {
     pub volumes: usize,
     pub snapshots: usize,
     pub instances: usize,
+    /// RDS DB instances, standalone or members of the DB clusters.
+    pub db_instances: usize,
+    pub db_clusters: usize,
+    pub db_snapshots: usize,
+    pub db_cluster_snapshots: usize,
     pub seed: u64,
 }
 
@@ -19,8 +24,9 @@ pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
 pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 impl Spec {
-    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 70%
-    /// volumes, 10% snapshots, 5% instances (plus one trail per account and the AWS managed
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 65%
+    /// volumes, 10% snapshots, 5% instances, 2% RDS DB instances, 1% each of DB clusters, DB
+    /// snapshots and DB cluster snapshots (plus one trail per account and the AWS managed
     /// keys), one account, regions `us-east-1` and `eu-west-1`.
     pub fn scaled(total: usize) -> Spec {
         let part = |percent: usize| total / 100 * percent + (total % 100 * percent + 50) / 100;
@@ -29,9 +35,13 @@ impl Spec {
             regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
             buckets: part(10),
             keys: part(5),
-            volumes: part(70),
+            volumes: part(65),
             snapshots: part(10),
             instances: part(5),
+            db_instances: part(2),
+            db_clusters: part(1),
+            db_snapshots: part(1),
+            db_cluster_snapshots: part(1),
             seed: DEFAULT_SEED,
         }
     }
@@ -67,6 +77,10 @@ pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
         spec.volumes,
         spec.snapshots,
         spec.instances,
+        spec.db_instances,
+        spec.db_clusters,
+        spec.db_snapshots,
+        spec.db_cluster_snapshots,
     ] {
         if n > most {
             return bad(format!("at most {most} resources of a kind"));
@@ -84,10 +98,20 @@ mod tests {
         let s = Spec::scaled(100_000);
         assert_eq!(
             (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
-            (10_000, 5_000, 70_000, 10_000, 5_000)
+            (10_000, 5_000, 65_000, 10_000, 5_000)
+        );
+        assert_eq!(
+            (
+                s.db_instances,
+                s.db_clusters,
+                s.db_snapshots,
+                s.db_cluster_snapshots
+            ),
+            (2_000, 1_000, 1_000, 1_000)
         );
         let s = Spec::scaled(1_234);
-        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 864));
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 802));
+        assert_eq!((s.db_instances, s.db_clusters), (25, 12));
     }
 
     #[test]

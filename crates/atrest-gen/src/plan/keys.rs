@@ -1,5 +1,5 @@
 //! KMS keys: customer managed keys with their states, rotation and key policy statements,
-//! and the AWS managed `aws/ebs` and `aws/s3` keys of every region.
+//! and the AWS managed `aws/ebs`, `aws/s3` and `aws/rds` keys of every region.
 
 use crate::ids::{TAG_KEY, key_uuid, outside_account};
 use crate::rng::Rng;
@@ -184,17 +184,17 @@ pub(crate) fn aws_managed_key(
     region: &str,
     service: &'static str,
 ) -> Key {
-    let index = if service == "ebs" {
-        0xFFFF_FFFE
-    } else {
-        0xFFFF_FFFD
+    let index = match service {
+        "ebs" => 0xFFFF_FFFE,
+        "rds" => 0xFFFF_FFFC,
+        _ => 0xFFFF_FFFD,
     };
     let mut rng = Rng::stream(seed, TAG_KEY, a, r, index);
     let id = key_uuid(seed, a, r, index);
-    let description = if service == "ebs" {
-        "Default key that protects my EBS volumes when no other key is defined"
-    } else {
-        "Default key that protects my S3 objects when no other key is defined"
+    let description = match service {
+        "ebs" => "Default key that protects my EBS volumes when no other key is defined",
+        "rds" => "Default key that protects my RDS database volumes when no other key is defined",
+        _ => "Default key that protects my S3 objects when no other key is defined",
     };
     Key {
         arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),

@@ -4,6 +4,7 @@
 pub(crate) mod buckets;
 pub(crate) mod instances;
 pub(crate) mod keys;
+pub(crate) mod rds;
 pub(crate) mod snapshots;
 pub(crate) mod trails;
 pub(crate) mod volumes;
@@ -14,6 +15,7 @@ use crate::rng::Rng;
 use buckets::{Bucket, plan_bucket};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
+use rds::{DbCluster, DbInstance, DbSnapshot, RdsEnc};
 use snapshots::{Snapshot, plan_snapshot};
 use trails::{Trail, plan_trail};
 use volumes::{Attachment, Enc, Volume, plan_volume};
@@ -25,6 +27,7 @@ pub(crate) struct Region {
     pub(crate) keys: Vec<Key>,
     pub(crate) aws_ebs: Key,
     pub(crate) aws_s3: Key,
+    pub(crate) aws_rds: Key,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
     pub(crate) instances: Vec<Instance>,
@@ -35,6 +38,10 @@ pub(crate) struct Region {
     pub(crate) vpc: String,
     pub(crate) subnets: [String; 3],
     pub(crate) security_group: String,
+    pub(crate) db_clusters: Vec<DbCluster>,
+    pub(crate) db_instances: Vec<DbInstance>,
+    pub(crate) db_snapshots: Vec<DbSnapshot>,
+    pub(crate) db_cluster_snapshots: Vec<DbSnapshot>,
 }
 
 impl Region {
@@ -47,6 +54,20 @@ impl Region {
     /// The ARN of a customer key or, for `None`, of `aws/ebs`.
     pub(crate) fn ebs_key_arn(&self, enc: Enc) -> Option<&str> {
         enc.key(self).map(|k| k.arn.as_str())
+    }
+
+    /// The key of an RDS resource: a customer key or `aws/rds`; none when unencrypted.
+    pub(crate) fn rds_key(&self, enc: RdsEnc) -> Option<&Key> {
+        match enc {
+            RdsEnc::None => None,
+            RdsEnc::AwsRds => Some(&self.aws_rds),
+            RdsEnc::Customer(k) => Some(&self.keys[k]),
+        }
+    }
+
+    /// A DB instance's encryption: its cluster's when it is a member.
+    pub(crate) fn db_instance_enc(&self, i: &DbInstance) -> RdsEnc {
+        i.cluster.map_or(i.enc, |c| self.db_clusters[c].enc)
     }
 }
 
@@ -72,7 +93,17 @@ impl Account {
         let regional: usize = self
             .regions
             .iter()
-            .map(|r| r.keys.len() + 2 + r.volumes.len() + r.snapshots.len() + r.instances.len())
+            .map(|r| {
+                r.keys.len()
+                    + 3
+                    + r.volumes.len()
+                    + r.snapshots.len()
+                    + r.instances.len()
+                    + r.db_clusters.len()
+                    + r.db_instances.len()
+                    + r.db_snapshots.len()
+                    + r.db_cluster_snapshots.len()
+            })
             .sum();
         self.buckets.len() + regional + 1
     }
@@ -116,7 +147,15 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.snapshots, pairs, p),
                 share(spec.instances, pairs, p),
             ];
-            plan_region(seed, a, &id, r, name, counts)
+            let rds_counts = [
+                share(spec.db_clusters, pairs, p),
+                share(spec.db_instances, pairs, p),
+                share(spec.db_snapshots, pairs, p),
+                share(spec.db_cluster_snapshots, pairs, p),
+            ];
+            let mut region = plan_region(seed, a, &id, r, name, counts);
+            plan_rds(seed, a, r, &mut region, rds_counts);
+            region
         })
         .collect();
     let mut buckets: Vec<Bucket> = (0..share(spec.buckets, spec.accounts, a))
@@ -158,6 +197,7 @@ fn plan_region(
         .collect();
     let aws_ebs = aws_managed_key(seed, a, account, r, name, "ebs");
     let aws_s3 = aws_managed_key(seed, a, account, r, name, "s3");
+    let aws_rds = aws_managed_key(seed, a, account, r, name, "rds");
     // One (account, region) in three has EBS encryption by default off.
     let ebs_default = (a * 7 + r) % 3 != 1;
     let net = |tag: u64, i: usize, prefix: &str| ec2_id(prefix, seed, TAG_NET + tag, a, r, i);
@@ -166,6 +206,7 @@ fn plan_region(
         keys,
         aws_ebs,
         aws_s3,
+        aws_rds,
         volumes: Vec::new(),
         snapshots: Vec::new(),
         instances: Vec::new(),
@@ -178,6 +219,10 @@ fn plan_region(
             net(1, 2, "subnet"),
         ],
         security_group: net(2, 0, "sg"),
+        db_clusters: Vec::new(),
+        db_instances: Vec::new(),
+        db_snapshots: Vec::new(),
+        db_cluster_snapshots: Vec::new(),
     };
     let usable = region.symmetric_keys(true);
     let unusable = region.symmetric_keys(false);
@@ -226,4 +271,47 @@ fn plan_region(
         .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
         .collect();
     region
+}
+
+/// The region's RDS resources: clusters, instances (the first ones become the clusters'
+/// members, in order, named after their cluster), and snapshots of both.
+fn plan_rds(
+    seed: u64,
+    a: usize,
+    r: usize,
+    region: &mut Region,
+    [n_clusters, n_instances, n_snapshots, n_cluster_snapshots]: [usize; 4],
+) {
+    let usable = region.symmetric_keys(true);
+    let unusable = region.symmetric_keys(false);
+    region.db_clusters = (0..n_clusters)
+        .map(|c| rds::plan_cluster(seed, a, r, c, &usable, &unusable))
+        .collect();
+    region.db_instances = (0..n_instances)
+        .map(|i| rds::plan_instance(seed, a, r, i, &usable, &unusable))
+        .collect();
+    let mut next = 0;
+    for (c, cluster) in region.db_clusters.iter_mut().enumerate() {
+        for n in 0..cluster.wanted {
+            let Some(inst) = region.db_instances.get_mut(next) else {
+                break;
+            };
+            inst.name = format!("{}-instance-{}", cluster.name, n + 1);
+            inst.cluster = Some(c);
+            inst.engine = cluster.engine;
+            inst.created = inst.created.max(cluster.created);
+            cluster.members.push(next);
+            next += 1;
+        }
+    }
+    region.db_snapshots = (0..n_snapshots)
+        .filter_map(|s| {
+            rds::plan_db_snapshot(seed, a, r, s, &region.db_instances, &usable, &unusable)
+        })
+        .collect();
+    region.db_cluster_snapshots = (0..n_cluster_snapshots)
+        .filter_map(|s| {
+            rds::plan_cluster_snapshot(seed, a, r, s, &region.db_clusters, &usable, &unusable)
+        })
+        .collect();
 }

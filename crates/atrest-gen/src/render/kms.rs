@@ -112,15 +112,18 @@ fn key_policy(account: &Account, region: &Region, key: &Key) -> J {
                 "Resource" => "*",
             }),
             KeyStmt::AwsManaged { service } => {
-                id = if *service == "ebs" {
-                    "auto-ebs-2"
-                } else {
-                    "auto-s3-2"
+                let (policy_id, upper, via) = match *service {
+                    "ebs" => ("auto-ebs-2", "EBS", "ec2"),
+                    "rds" => ("auto-rds-2", "RDS", "rds"),
+                    _ => ("auto-s3-2", "S3", "s3"),
                 };
-                let upper = if *service == "ebs" { "EBS" } else { "S3" };
-                let via = if *service == "ebs" { "ec2" } else { "s3" };
+                id = policy_id;
                 let mut actions: Vec<&str> = ENCRYPT_ACTIONS[..4].to_vec();
-                actions.extend(["kms:CreateGrant", "kms:DescribeKey"]);
+                actions.push("kms:CreateGrant");
+                if *service == "rds" {
+                    actions.push("kms:ListGrants");
+                }
+                actions.push("kms:DescribeKey");
                 out.push(obj! {
                     "Sid" => format!("Allow access through {upper} for all principals in the account that are authorized to use {upper}"),
                     "Effect" => "Allow",
@@ -156,6 +159,7 @@ pub(super) fn render(
     let mut all: Vec<&Key> = region.keys.iter().collect();
     all.push(&region.aws_ebs);
     all.push(&region.aws_s3);
+    all.push(&region.aws_rds);
     all.sort_by(|a, b| a.id.cmp(&b.id));
     let list = obj! {
         "Keys" => J::Arr(all.iter().map(|k| obj! { "KeyId" => &k.id, "KeyArn" => &k.arn }).collect()),

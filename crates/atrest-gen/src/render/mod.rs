@@ -4,6 +4,7 @@
 mod cloudtrail;
 mod ec2;
 mod kms;
+mod rds;
 mod s3;
 
 use std::fs::{self, File};
@@ -30,6 +31,7 @@ pub(crate) fn account(account: &Account, dir: &Path, sink: &mut Sink) -> io::Res
         }
         kms::render(account, region, &sub("kms")?, sink)?;
         ec2::render(account, region, &sub("ec2")?, sink)?;
+        rds::render(account, region, &sub("rds")?, sink)?;
         cloudtrail::render(account, r, &sub("cloudtrail")?, sink)?;
     }
     Ok(())

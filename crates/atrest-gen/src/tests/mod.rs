@@ -3,6 +3,7 @@
 
 mod logs;
 mod recount;
+mod recount_rds;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -67,6 +68,10 @@ fn small(seed: u64) -> Spec {
         volumes: 240,
         snapshots: 90,
         instances: 30,
+        db_instances: 30,
+        db_clusters: 12,
+        db_snapshots: 24,
+        db_cluster_snapshots: 12,
         seed,
     }
 }
@@ -150,6 +155,10 @@ fn every_file_is_cli_json() -> io::Result<()> {
 /// * snapshots `snap-0af7…` and `snap-08e1…` (of `vol-0aa4…`) are unencrypted, the second is
 ///   shared with `all`.
 /// * the trail has no KMS key, no log file validation and management events only.
+/// * RDS: cluster `aurora-sessions-001` is on `aws/rds` (its member instance too, which the
+///   cluster's finding covers); `aurora-catalog-000-snap-0000` is shared with `769988756857`.
+///   The standalone instances, the other cluster, the DB snapshots and the other cluster
+///   snapshots (one manual on `aws/rds`, one automated) are on enabled keys and not shared.
 ///
 /// Changing what the PRNG draws changes this output: count again by hand.
 #[test]
@@ -163,6 +172,10 @@ fn counts_match_a_hand_count() -> io::Result<()> {
         volumes: 12,
         snapshots: 6,
         instances: 3,
+        db_instances: 5,
+        db_clusters: 2,
+        db_snapshots: 4,
+        db_cluster_snapshots: 3,
         seed: 49,
     };
     let summary = generate(&spec, &dir.0)?;
@@ -187,6 +200,8 @@ fn counts_match_a_hand_count() -> io::Result<()> {
             ("kms-key-disabled", 2),
             ("kms-key-pending-deletion", 1),
             ("kms-key-rotation-disabled", 1),
+            ("rds-cluster-aws-managed-key", 1),
+            ("rds-cluster-snapshot-shared", 1),
             ("s3-bucket-acl-public", 1),
             ("s3-bucket-acls-enabled", 1),
             ("s3-bucket-default-encryption-not-kms", 1),
@@ -200,7 +215,10 @@ fn counts_match_a_hand_count() -> io::Result<()> {
     let mut listed = RULES.to_vec();
     listed.sort_unstable();
     assert_eq!(counted, listed);
-    assert_eq!(summary.resources, 20 + 10 + 2 + 12 + 6 + 3 + 1);
+    assert_eq!(
+        summary.resources,
+        20 + 10 + 3 + 12 + 6 + 3 + 5 + 2 + 4 + 3 + 1
+    );
     Ok(())
 }
 
@@ -217,6 +235,12 @@ fn counts_match_the_files() -> io::Result<()> {
                     "eu-west-1".into(),
                     "ap-southeast-2".into(),
                 ],
+                // EBS as at 70% of 2000, and enough RDS resources for every RDS rule.
+                volumes: 1400,
+                db_instances: 480,
+                db_clusters: 240,
+                db_snapshots: 240,
+                db_cluster_snapshots: 240,
                 ..Spec::scaled(2000)
             },
         ),
