@@ -4,13 +4,14 @@
 //! cargo run --release --example generate -- --out DIR [--scale N]
 //!     [--buckets N] [--keys N] [--volumes N] [--snapshots N] [--instances N]
 //!     [--file-systems N] [--secrets N] [--parameters N] [--tables N] [--queues N] [--topics N]
+//!     [--db-instances N] [--db-clusters N] [--db-snapshots N] [--db-cluster-snapshots N]
 //!     [--accounts N] [--regions r1,r2] [--seed S]
 //! ```
 //!
-//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 55% volumes,
+//! `--scale N` gives N resources with a realistic split (10% buckets, 5% keys, 50% volumes,
 //! 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters, 3% DynamoDB
-//! tables, 3% SQS queues, 2% SNS topics); the
-//! per-kind options override its counts (without
+//! tables, 3% SQS queues, 2% SNS topics, 2% RDS DB instances, 1% each of DB clusters, DB
+//! snapshots and DB cluster snapshots); the per-kind options override its counts (without
 //! `--scale`, kinds not named get none). Counts are totals over all accounts and regions.
 //! The same arguments always write the same bytes. Prints what was written and how many
 //! findings of each rule the generator planted.
@@ -22,8 +23,8 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: generate --out DIR [--scale N] [--buckets N] [--keys N] \
 [--volumes N] [--snapshots N] [--instances N] [--file-systems N] [--secrets N] [--parameters N] \
-[--tables N] [--queues N] [--topics N] \
-[--accounts N] [--regions r1,r2] [--seed S]";
+[--tables N] [--queues N] [--topics N] [--db-instances N] [--db-clusters N] \
+[--db-snapshots N] [--db-cluster-snapshots N] [--accounts N] [--regions r1,r2] [--seed S]";
 
 fn main() -> ExitCode {
     match run() {
@@ -51,9 +52,21 @@ fn run() -> Result<(), String> {
         match name.as_str() {
             "--out" => out = Some(PathBuf::from(value)),
             "--scale" => scale = Some(number(&value)?),
-            "--buckets" | "--keys" | "--volumes" | "--snapshots" | "--instances"
-            | "--file-systems" | "--secrets" | "--parameters" | "--tables" | "--queues"
-            | "--topics" => {
+            "--buckets"
+            | "--keys"
+            | "--volumes"
+            | "--snapshots"
+            | "--instances"
+            | "--file-systems"
+            | "--secrets"
+            | "--parameters"
+            | "--tables"
+            | "--queues"
+            | "--topics"
+            | "--db-instances"
+            | "--db-clusters"
+            | "--db-snapshots"
+            | "--db-cluster-snapshots" => {
                 counts.push((name.clone(), number(&value)?));
             }
             "--accounts" => accounts = Some(number(&value)?),
@@ -79,6 +92,10 @@ fn run() -> Result<(), String> {
             "--tables" => spec.tables = n,
             "--queues" => spec.queues = n,
             "--topics" => spec.topics = n,
+            "--db-instances" => spec.db_instances = n,
+            "--db-clusters" => spec.db_clusters = n,
+            "--db-snapshots" => spec.db_snapshots = n,
+            "--db-cluster-snapshots" => spec.db_cluster_snapshots = n,
             _ => spec.instances = n,
         }
     }
@@ -111,7 +128,8 @@ fn run() -> Result<(), String> {
         writeln!(
             o,
             "spec: accounts {} regions {} buckets {} keys {} volumes {} snapshots {} instances {} \
-             file systems {} secrets {} parameters {} tables {} queues {} topics {} seed {}",
+             file systems {} secrets {} parameters {} tables {} queues {} topics {} \
+             db-instances {} db-clusters {} db-snapshots {} db-cluster-snapshots {} seed {}",
             spec.accounts,
             spec.regions.join(","),
             spec.buckets,
@@ -125,6 +143,10 @@ fn run() -> Result<(), String> {
             spec.tables,
             spec.queues,
             spec.topics,
+            spec.db_instances,
+            spec.db_clusters,
+            spec.db_snapshots,
+            spec.db_cluster_snapshots,
             spec.seed
         )?;
         writeln!(o, "expected findings:")?;

@@ -214,6 +214,23 @@ for region in "${region_list[@]}"; do
     call "$base/ec2" get-ebs-default-kms-key-id ec2 get-ebs-default-kms-key-id --region "$region"
     call "$base/ec2" get-snapshot-block-public-access-state ec2 get-snapshot-block-public-access-state --region "$region"
 
+    # RDS: instances, clusters and their snapshots. Only manual snapshots can be shared, so
+    # only theirs have a restore attribute worth asking for.
+    call "$base/rds" describe-db-instances rds describe-db-instances --region "$region"
+    call "$base/rds" describe-db-clusters rds describe-db-clusters --region "$region"
+    call "$base/rds" describe-db-snapshots rds describe-db-snapshots --region "$region"
+    for snapshot in $(ids rds describe-db-snapshots --snapshot-type manual \
+        --query 'DBSnapshots[].DBSnapshotIdentifier' --region "$region"); do
+        call "$base/rds" "describe-db-snapshot-attributes--$(encode_name "$snapshot")" rds describe-db-snapshot-attributes \
+            --db-snapshot-identifier "$snapshot" --region "$region"
+    done
+    call "$base/rds" describe-db-cluster-snapshots rds describe-db-cluster-snapshots --region "$region"
+    for snapshot in $(ids rds describe-db-cluster-snapshots --snapshot-type manual \
+        --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' --region "$region"); do
+        call "$base/rds" "describe-db-cluster-snapshot-attributes--$(encode_name "$snapshot")" rds \
+            describe-db-cluster-snapshot-attributes --db-cluster-snapshot-identifier "$snapshot" --region "$region"
+    done
+
     call "$base/cloudtrail" describe-trails cloudtrail describe-trails --region "$region"
     for trail in $(ids cloudtrail describe-trails --query "trailList[?HomeRegion=='$region'].Name" --region "$region"); do
         t=$(encode_name "$trail")

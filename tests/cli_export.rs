@@ -250,8 +250,8 @@ fn calls_and_services_atrest_does_not_read_are_skipped_with_a_warning() {
     let dir = lab_copy();
     write(
         dir.path(),
-        &format!("{REGION}/rds/describe-db-instances.json"),
-        "{\"DBInstances\": []}",
+        &format!("{REGION}/route53/list-hosted-zones.json"),
+        "{\"HostedZones\": []}",
     );
     write(
         dir.path(),
@@ -267,7 +267,7 @@ fn calls_and_services_atrest_does_not_read_are_skipped_with_a_warning() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(report["summary"]["errors"], 0);
     for file in [
-        "describe-db-instances.json",
+        "list-hosted-zones.json",
         "get-bucket-replication--b.json",
         "get-bucket-logging--b.error.json",
     ] {
@@ -281,7 +281,7 @@ fn calls_and_services_atrest_does_not_read_are_skipped_with_a_warning() {
         );
     }
     assert!(
-        run.stderr.contains("aws rds describe-db-instances"),
+        run.stderr.contains("aws route53 list-hosted-zones"),
         "{}",
         run.stderr
     );
@@ -334,7 +334,7 @@ fn a_scan_of_nothing_is_not_a_pass() {
     write(dir.path(), "notes.json", "");
     write(
         dir.path(),
-        "123456789012/us-east-1/rds/describe-db-instances.json",
+        "123456789012/us-east-1/route53/list-hosted-zones.json",
         "{}",
     );
     let run = atrest(&["scan", &dir.path().to_string_lossy(), "--format", "json"]);

@@ -21,7 +21,10 @@ What Config records and what it does not, and so what this snapshot cannot say:
              versioning), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
              instances, CloudTrail trails (describe-trails fields only), EFS file systems and
              Secrets Manager secrets (CloudFormation's shape, metadata only), DynamoDB tables, SQS
-             queues (attributes, without policy), SNS topics (ARN, display name, owner, key)
+             queues (attributes, without policy), SNS topics (ARN, display name, owner, key), RDS
+             DB instances, DB clusters, DB snapshots and DB cluster snapshots (with their restore
+             attributes, as the supplementary configuration DBSnapshotAttributes or
+             DBClusterSnapshotAttributes)
   not here   EBS snapshots and the EBS encryption defaults (no Config resource type), KMS key
              policies and grants, S3 ownership controls and policy status, the account's S3
              public access block (the lab account has none, so there is no
@@ -431,9 +434,61 @@ def sns():
     return out
 
 
+# RDS
+
+RESTORE = {"DBSnapshotAttributes": "describe-db-snapshot-attributes",
+           "DBClusterSnapshotAttributes": "describe-db-cluster-snapshot-attributes"}
+
+
+def attributes(name, ident, snapshot_type):
+    """The snapshot's `restore` attribute as Config records it (it asks RDS itself, automated
+    snapshots included: they are never shared)."""
+    api = RESTORE[name]
+    result = load("rds", f"{api}--{ident}.json").get(name.replace("Attributes", "AttributesResult"), {})
+    values = []
+    for a in result.get(name, []):
+        if a.get("AttributeName") == "restore":
+            values = a.get("AttributeValues", [])
+    if not result and snapshot_type != "automated":
+        return {}
+    return {name: [{"attributeName": "restore", "attributeValues": values}]}
+
+
+def rds():
+    out = []
+    for i in load("rds", "describe-db-instances.json").get("DBInstances", []):
+        created = z(i["InstanceCreateTime"])
+        out.append(item("AWS::RDS::DBInstance", i["DbiResourceId"], i["DBInstanceIdentifier"],
+                        i["DBInstanceArn"], java(i), later(created, 412), created,
+                        tags={t["Key"]: t["Value"] for t in i.get("TagList", [])},
+                        zone=i["AvailabilityZone"]))
+    for c in load("rds", "describe-db-clusters.json").get("DBClusters", []):
+        created = z(c["ClusterCreateTime"])
+        relationships = [{"resourceType": "AWS::RDS::DBInstance", "resourceName": m["DBInstanceIdentifier"],
+                          "relationshipName": "Contains DBInstance"} for m in c.get("DBClusterMembers", [])]
+        out.append(item("AWS::RDS::DBCluster", c["DbClusterResourceId"], c["DBClusterIdentifier"],
+                        c["DBClusterArn"], java(c), later(created, 388), created,
+                        relationships=relationships, zone="Multiple Availability Zones"))
+    for s in load("rds", "describe-db-snapshots.json").get("DBSnapshots", []):
+        created = z(s["SnapshotCreateTime"])
+        ident = s["DBSnapshotIdentifier"]
+        out.append(item("AWS::RDS::DBSnapshot", ident, ident, s["DBSnapshotArn"], java(s),
+                        later(created, 95), created,
+                        supplementary=attributes("DBSnapshotAttributes", ident, s["SnapshotType"]),
+                        zone=s["AvailabilityZone"]))
+    for s in load("rds", "describe-db-cluster-snapshots.json").get("DBClusterSnapshots", []):
+        created = z(s["SnapshotCreateTime"])
+        ident = s["DBClusterSnapshotIdentifier"]
+        out.append(item("AWS::RDS::DBClusterSnapshot", ident, ident, s["DBClusterSnapshotArn"], java(s),
+                        later(created, 95), created,
+                        supplementary=attributes("DBClusterSnapshotAttributes", ident, s["SnapshotType"]),
+                        zone="Multiple Availability Zones"))
+    return out
+
+
 def main():
     items = (s3() + s3_account() + kms() + ec2() + cloudtrail() + efs() + secrets() + dynamodb()
-             + sqs() + sns())
+             + sqs() + sns() + rds())
     snapshot = {"fileVersion": "1.0", "configSnapshotId": SNAPSHOT_ID, "configurationItems": items}
     name = f"{ACCOUNT}_Config_{REGION}_ConfigSnapshot_{SNAPSHOT_TIME}_{SNAPSHOT_ID}.json"
     for old in os.listdir(HERE):

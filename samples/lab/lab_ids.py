@@ -58,6 +58,7 @@ KEY_DELETED = "3c5a9e1f-0b72-4d68-a4e3-81f6d2b9c07a"
 KEY_AWS_DYNAMODB = "bb97beea-71f3-4b7d-9551-33cb3b967c62"  # alias/aws/dynamodb (AWS managed)
 KEY_AWS_SQS = "1e7281a3-e5a4-498d-ad64-2c356a30e55d"  # alias/aws/sqs (AWS managed)
 KEY_AWS_SNS = "e630aa38-4e36-443e-9153-37a347dafa5f"  # alias/aws/sns (AWS managed)
+KEY_AWS_RDS = "9a41c7d2-5e38-4b0f-8d6a-2f7c1e94b053"  # alias/aws/rds (AWS managed)
 KEY_MATERIAL = {
     KEY_MY: "964d3d4496eba592913bcbacbb07b7df1db1afefc8cb0e1936524a9ad401f808",
     KEY_VOLUME: "0218c791b1431b0650fc9daae1332bce7a51afd9b8e1dd9d5791b501d6785d0f",
@@ -73,6 +74,7 @@ KEY_MATERIAL = {
     KEY_AWS_DYNAMODB: "9f17dff4af2a8a9ecbe622a5fedce4b1fd4ccd69391e7182b1570b3d793f824b",
     KEY_AWS_SQS: "9a692fa909e2e3fd24dcd04d8f97366593d103cf8bcf4bb1e82675485eea7287",
     KEY_AWS_SNS: "00b6e38e34d3c1f61c06148366c24fe5c13b8b654daf278fa30768d7f43538ba",
+    KEY_AWS_RDS: "5b0e92c4d17a3f86e2c9b41d07f5a38e6c2d9f10b4a7e53c81f06d2a9e4b7c35",
 }
 # Grants that EC2 created for the running instance at its last start (2026-11-20 14:05:53).
 GRANT_VOLUME = "4a6c61378d764fa97a9b4db7bee7ba10c32c6d62a9fb0247e3106479d5e411bb"
@@ -163,3 +165,30 @@ TOPIC_ORDERS = "lab-order-events"  # alias/MyKMSKey (customer managed)
 
 def topic_arn(name):
     return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"
+
+
+# RDS: DB instances, Aurora clusters (with their member instances) and snapshots.
+DB_SUBNET_GROUP = "default-vpc-07992a820c0505fad"
+DB_APP = "lab-app-db"  # PostgreSQL, alias/app-data-key
+DB_LEGACY = "lab-legacy-mysql"  # MySQL, unencrypted, publicly accessible
+DB_REPORTS = "lab-reports-db"  # MariaDB, aws/rds
+DB_ARCHIVE = "lab-archive-db"  # PostgreSQL, alias/old-backup-key (PendingDeletion)
+CLUSTER_AURORA = "lab-aurora"  # Aurora PostgreSQL, aws/rds
+CLUSTER_EVENTS = "lab-events"  # Aurora MySQL, unencrypted
+CLUSTER_LEDGER = "lab-ledger"  # Aurora PostgreSQL, alias/MyKMSKey
+CLUSTER_ANALYTICS = "lab-analytics"  # Aurora PostgreSQL, alias/old-backup-key, no instances
+DB_AURORA_1 = "lab-aurora-instance-1"
+DB_EVENTS_1 = "lab-events-instance-1"
+DB_LEDGER_1 = "lab-ledger-instance-1"
+DB_SNAP_EXPORT = "lab-legacy-mysql-export"  # unencrypted, public
+DB_SNAP_SHARE = "lab-app-db-share"  # alias/app-data-key, shared with OTHER_ACCOUNT
+DB_SNAP_UPGRADE = "lab-app-db-before-upgrade"  # copied under alias/lab-volume-key (Disabled)
+DB_SNAP_AUTO = "rds:lab-app-db-2026-11-20-04-12"  # automated
+CLUSTER_SNAP_EXPORT = "lab-events-export"  # unencrypted, public
+CLUSTER_SNAP_DR = "lab-aurora-dr-copy"  # copied under alias/MyKMSKey, shared with OTHER_ACCOUNT
+CLUSTER_SNAP_FINAL = "lab-analytics-final"  # alias/old-backup-key (PendingDeletion)
+CLUSTER_SNAP_AUTO = "rds:lab-aurora-2026-11-20-05-03"  # automated
+
+
+def rds_arn(kind, name):
+    return f"arn:aws:rds:{REGION}:{ACCOUNT}:{kind}:{name}"

@@ -24,7 +24,7 @@ UTC), exported at about 14:27 UTC:
   alias/lab-volume-key  Disabled (encrypts the running instance's root volume and a snapshot)
   alias/old-backup-key  PendingDeletion (encrypts a snapshot)
   alias/app-data-key    Enabled, rotation off
-  alias/aws/ebs, alias/aws/s3, alias/aws/dynamodb, alias/aws/sqs, alias/aws/sns  AWS managed
+  alias/aws/ebs, alias/aws/s3, alias/aws/dynamodb, alias/aws/sqs, alias/aws/sns, alias/aws/rds  AWS managed
   i-0af971c3c6aea78d2   running t3.micro; vol root (lab-volume-key), vol /dev/sdf (aws/ebs)
   vol-07ac84538bda72190 available, unencrypted; its snapshot is public
   EBS encryption by default off; trail lab-trail single-Region, no validation, no KMS key.
@@ -48,6 +48,15 @@ UTC), exported at about 14:27 UTC:
   topic lab-alerts      no KMS key, policy lets anyone subscribe; lab-backup-notices on
                         lab-volume-key; lab-deploys on alias/aws/sns; lab-order-events on
                         alias/MyKMSKey
+  RDS instances  lab-app-db (app-data-key), lab-legacy-mysql (unencrypted, publicly accessible),
+                 lab-reports-db (aws/rds), lab-archive-db (old-backup-key), and one member
+                 instance in each of the clusters lab-aurora, lab-events and lab-ledger
+  RDS clusters   lab-aurora (aws/rds), lab-events (unencrypted), lab-ledger (MyKMSKey),
+                 lab-analytics (old-backup-key, stopped, no instances)
+  DB snapshots   lab-legacy-mysql-export (unencrypted, public), lab-app-db-share (shared with
+                 210987654321), lab-app-db-before-upgrade (lab-volume-key), one automated
+  cluster snaps  lab-events-export (unencrypted, public), lab-aurora-dr-copy (MyKMSKey, shared
+                 with 210987654321), lab-analytics-final (old-backup-key), one automated
 """
 
 import json
@@ -353,6 +362,9 @@ AWS_MANAGED_POLICIES = {
     "sqs": ("Amazon SQS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                            "kms:CreateGrant", "kms:DescribeKey"], "sqs", "auto-sqs-1",
             ["kms:Describe*", "kms:Get*", "kms:List*"]),
+    "rds": ("RDS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                    "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"], "rds", "auto-rds-2",
+            ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"]),
     "sns": ("Amazon SNS", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                            "kms:CreateGrant", "kms:DescribeKey"], "sns", "auto-sns-1",
             ["kms:Describe*", "kms:Get*", "kms:List*"]),
@@ -496,13 +508,19 @@ KEYS = {
         "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("sns"),
         "rotation": {"enabled": "2026-10-14T09:27:55.841Z"}, "grants": [], "tags": [],
     },
+    L.KEY_AWS_RDS: {
+        "alias": "alias/aws/rds", "created": "2026-10-12T09:20:44.118Z",
+        "description": "Default key that protects my RDS database volumes when no other key is defined",
+        "manager": "AWS", "state": "Enabled", "policy": aws_managed_key_policy("rds"),
+        "rotation": {"enabled": "2026-10-12T09:20:44.118Z"}, "grants": [], "tags": [],
+    },
 }
 
 # Aliases of AWS managed keys that AWS has not created yet: list-aliases shows them without a
 # target key or dates.
 UNUSED_AWS_ALIASES = [
     "alias/aws/acm", "alias/aws/es",
-    "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/rds",
+    "alias/aws/glue", "alias/aws/kinesisvideo", "alias/aws/lambda",
     "alias/aws/redshift", "alias/aws/xray",
 ]
 
@@ -930,6 +948,375 @@ def ec2():
 
 
 # ---------------------------------------------------------------------------------------------
+# RDS
+
+# Member order of the API model's shapes (botocore prints members in this order).
+DB_INSTANCE_ORDER = [
+    "DBInstanceIdentifier", "DBInstanceClass", "Engine", "DBInstanceStatus", "MasterUsername",
+    "DBName", "Endpoint", "AllocatedStorage", "InstanceCreateTime", "PreferredBackupWindow",
+    "BackupRetentionPeriod", "DBSecurityGroups", "VpcSecurityGroups", "DBParameterGroups",
+    "AvailabilityZone", "DBSubnetGroup", "PreferredMaintenanceWindow", "PendingModifiedValues",
+    "LatestRestorableTime", "MultiAZ", "EngineVersion", "AutoMinorVersionUpgrade",
+    "ReadReplicaDBInstanceIdentifiers", "ReadReplicaDBClusterIdentifiers", "LicenseModel",
+    "StorageThroughput", "OptionGroupMemberships", "PubliclyAccessible", "StorageType",
+    "StorageEncryptionType", "DbInstancePort", "DBClusterIdentifier", "StorageEncrypted",
+    "KmsKeyId", "DbiResourceId", "CACertificateIdentifier", "DomainMemberships",
+    "CopyTagsToSnapshot", "MonitoringInterval", "PromotionTier", "DBInstanceArn",
+    "IAMDatabaseAuthenticationEnabled", "DatabaseInsightsMode", "PerformanceInsightsEnabled",
+    "DeletionProtection", "AssociatedRoles", "TagList", "CustomerOwnedIpEnabled", "NetworkType",
+    "BackupTarget", "CertificateDetails", "DedicatedLogVolume", "IsStorageConfigUpgradeAvailable",
+    "EngineLifecycleSupport",
+]
+DB_CLUSTER_ORDER = [
+    "AllocatedStorage", "AvailabilityZones", "BackupRetentionPeriod", "DatabaseName",
+    "DBClusterIdentifier", "DBClusterParameterGroup", "DBSubnetGroup", "Status",
+    "EarliestRestorableTime", "Endpoint", "ReaderEndpoint", "MultiAZ", "Engine", "EngineVersion",
+    "LatestRestorableTime", "Port", "MasterUsername", "PreferredBackupWindow",
+    "PreferredMaintenanceWindow", "ReadReplicaIdentifiers", "DBClusterMembers", "VpcSecurityGroups",
+    "HostedZoneId", "StorageEncrypted", "StorageEncryptionType", "KmsKeyId", "DbClusterResourceId",
+    "DBClusterArn", "AssociatedRoles", "IAMDatabaseAuthenticationEnabled", "ClusterCreateTime",
+    "EngineMode", "AutoMinorVersionUpgrade", "DeletionProtection", "HttpEndpointEnabled",
+    "CopyTagsToSnapshot", "CrossAccountClone", "DomainMemberships", "TagList", "NetworkType",
+    "EngineLifecycleSupport",
+]
+DB_SNAPSHOT_ORDER = [
+    "DBSnapshotIdentifier", "DBInstanceIdentifier", "SnapshotCreateTime", "Engine",
+    "AllocatedStorage", "Status", "Port", "AvailabilityZone", "VpcId", "InstanceCreateTime",
+    "MasterUsername", "EngineVersion", "LicenseModel", "SnapshotType", "OptionGroupName",
+    "PercentProgress", "SourceRegion", "SourceDBSnapshotIdentifier", "StorageType", "Encrypted",
+    "StorageEncryptionType", "KmsKeyId", "DBSnapshotArn", "IAMDatabaseAuthenticationEnabled",
+    "ProcessorFeatures", "DbiResourceId", "TagList", "SnapshotTarget", "OriginalSnapshotCreateTime",
+    "MultiTenant", "DedicatedLogVolume",
+]
+DB_CLUSTER_SNAPSHOT_ORDER = [
+    "AvailabilityZones", "DBClusterSnapshotIdentifier", "DBClusterIdentifier", "SnapshotCreateTime",
+    "Engine", "EngineMode", "AllocatedStorage", "Status", "Port", "VpcId", "ClusterCreateTime",
+    "MasterUsername", "EngineVersion", "LicenseModel", "SnapshotType", "PercentProgress",
+    "StorageEncrypted", "StorageEncryptionType", "KmsKeyId", "DBClusterSnapshotArn",
+    "SourceDBClusterSnapshotArn", "IAMDatabaseAuthenticationEnabled", "TagList", "StorageType",
+    "DbClusterResourceId",
+]
+
+
+def in_order(order, members):
+    """`members` in the model's member order; a member the order does not list is a bug here."""
+    unknown = [k for k in members if k not in order]
+    assert not unknown, unknown
+    return {k: members[k] for k in order if k in members}
+
+
+AZS = ["us-east-1a", "us-east-1b", "us-east-1c"]
+DB_SUBNETS = [("subnet-0f731e0c0f20f32b5", "us-east-1c"), ("subnet-03b1d77e42c0a9f18", "us-east-1a"),
+              ("subnet-0c6e2a95d4b83f701", "us-east-1b")]
+DB_SECURITY_GROUP = "sg-0a6d3f91c4e27b580"
+RDS_ENDPOINT_SUFFIX = "c9akciq32lj4.us-east-1.rds.amazonaws.com"
+RDS_ZONE = "Z2R2ITUGPM61AM"  # the Route 53 zone of RDS endpoints in us-east-1
+CA = {"CAIdentifier": "rds-ca-rsa2048-g1", "ValidTill": ts("2027-10-11T09:18:00.000Z")}
+
+
+def subnet_group():
+    return {
+        "DBSubnetGroupName": L.DB_SUBNET_GROUP,
+        "DBSubnetGroupDescription": L.DB_SUBNET_GROUP,
+        "VpcId": L.VPC,
+        "SubnetGroupStatus": "Complete",
+        "Subnets": [{"SubnetIdentifier": sid, "SubnetAvailabilityZone": {"Name": az},
+                     "SubnetOutpost": {}, "SubnetStatus": "Active"} for sid, az in DB_SUBNETS],
+    }
+
+
+def resource_id(prefix, name):
+    """An RDS resource id (`db-` or `cluster-` and 26 upper-case letters and digits), fixed per name."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    h = int.from_bytes(name.encode(), "big") * 2654435761 % (1 << 130)
+    return prefix + "".join(alphabet[(h >> (5 * i)) & 31] for i in range(26))
+
+
+ENGINES = {
+    "postgres": {"port": 5432, "license": "postgresql-license", "params": "default.postgres16",
+                 "options": "default:postgres-16", "user": "postgres"},
+    "mysql": {"port": 3306, "license": "general-public-license", "params": "default.mysql8.0",
+              "options": "default:mysql-8-0", "user": "admin"},
+    "mariadb": {"port": 3306, "license": "general-public-license", "params": "default.mariadb10.11",
+                "options": "default:mariadb-10-11", "user": "admin"},
+    "aurora-postgresql": {"port": 5432, "license": "postgresql-license",
+                          "params": "default.aurora-postgresql16", "options": "default:aurora-postgresql-16",
+                          "user": "postgres"},
+    "aurora-mysql": {"port": 3306, "license": "general-public-license", "params": "default.aurora-mysql8.0",
+                     "options": "default:aurora-mysql-8-0", "user": "admin"},
+}
+
+# name: engine, version, class, created, zone, key (None: unencrypted), public, cluster, tags.
+DB_INSTANCES = [
+    (L.DB_APP, "postgres", "16.4", "db.t4g.micro", "2026-10-02T16:41:27.355Z", 2, L.KEY_APP, False, None,
+     [{"Key": "Project", "Value": "lab-app"}]),
+    (L.DB_LEGACY, "mysql", "8.0.39", "db.t3.micro", "2026-09-22T15:31:08.912Z", 0, None, True, None,
+     [{"Key": "Name", "Value": "legacy"}]),
+    (L.DB_REPORTS, "mariadb", "10.11.9", "db.t4g.micro", "2026-10-12T09:20:51.604Z", 1, L.KEY_AWS_RDS, False,
+     None, []),
+    (L.DB_ARCHIVE, "postgres", "15.8", "db.t4g.micro", "2026-03-02T08:31:12.448Z", 2, L.KEY_BACKUP, False,
+     None, [{"Key": "Purpose", "Value": "backup"}]),
+    (L.DB_AURORA_1, "aurora-postgresql", "16.4", "db.t4g.medium", "2026-10-12T09:31:05.270Z", 0,
+     L.KEY_AWS_RDS, False, L.CLUSTER_AURORA, []),
+    (L.DB_EVENTS_1, "aurora-mysql", "8.0.mysql_aurora.3.08.0", "db.t4g.medium", "2026-10-20T07:12:39.081Z", 1,
+     None, False, L.CLUSTER_EVENTS, []),
+    (L.DB_LEDGER_1, "aurora-postgresql", "16.4", "db.r6g.large", "2026-11-02T10:04:55.716Z", 2, L.KEY_MY,
+     False, L.CLUSTER_LEDGER, [{"Key": "Project", "Value": "ledger"}]),
+]
+
+# name: engine, version, created, key, members, status.
+DB_CLUSTERS = [
+    (L.CLUSTER_AURORA, "aurora-postgresql", "16.4", "2026-10-12T09:24:16.540Z", L.KEY_AWS_RDS, [L.DB_AURORA_1],
+     "available"),
+    (L.CLUSTER_EVENTS, "aurora-mysql", "8.0.mysql_aurora.3.08.0", "2026-10-20T07:05:02.663Z", None,
+     [L.DB_EVENTS_1], "available"),
+    (L.CLUSTER_LEDGER, "aurora-postgresql", "16.4", "2026-11-02T09:58:31.129Z", L.KEY_MY, [L.DB_LEDGER_1],
+     "available"),
+    (L.CLUSTER_ANALYTICS, "aurora-postgresql", "15.8", "2026-03-02T08:40:57.301Z", L.KEY_BACKUP, [],
+     "stopped"),
+]
+
+
+def db_instance(name, engine, version, klass, created, zone, key, public, cluster, tags):
+    e = ENGINES[engine]
+    aurora = cluster is not None
+    i = {
+        "DBInstanceIdentifier": name,
+        "DBInstanceClass": klass,
+        "Engine": engine,
+        "DBInstanceStatus": "available",
+        "MasterUsername": e["user"],
+        "Endpoint": {"Address": f"{name}.{RDS_ENDPOINT_SUFFIX}", "Port": e["port"], "HostedZoneId": RDS_ZONE},
+        "AllocatedStorage": 1 if aurora else 20,
+        "InstanceCreateTime": ts(created),
+        "PreferredBackupWindow": "04:05-04:35",
+        "BackupRetentionPeriod": 7 if not aurora else 1,
+        "DBSecurityGroups": [],
+        "VpcSecurityGroups": [{"VpcSecurityGroupId": DB_SECURITY_GROUP, "Status": "active"}],
+        "DBParameterGroups": [{"DBParameterGroupName": e["params"], "ParameterApplyStatus": "in-sync"}],
+        "AvailabilityZone": AZS[zone],
+        "DBSubnetGroup": subnet_group(),
+        "PreferredMaintenanceWindow": "sun:06:12-sun:06:42",
+        "PendingModifiedValues": {},
+        "MultiAZ": False,
+        "EngineVersion": version,
+        "AutoMinorVersionUpgrade": True,
+        "ReadReplicaDBInstanceIdentifiers": [],
+        "ReadReplicaDBClusterIdentifiers": [],
+        "LicenseModel": e["license"],
+        "OptionGroupMemberships": [{"OptionGroupName": e["options"], "Status": "in-sync"}],
+        "PubliclyAccessible": public,
+        "StorageType": "aurora" if aurora else "gp3",
+        "StorageEncryptionType": "none" if key is None else "sse-kms",
+        "DbInstancePort": 0,
+    }
+    if not aurora:
+        i["LatestRestorableTime"] = ts("2026-11-20T14:20:00.000Z")
+        i["StorageThroughput"] = 125
+    if aurora:
+        i["DBClusterIdentifier"] = cluster
+        i["PromotionTier"] = 1
+    i["StorageEncrypted"] = key is not None
+    if key is not None:
+        i["KmsKeyId"] = L.key_arn(key)
+    i.update({
+        "DbiResourceId": resource_id("db-", name),
+        "CACertificateIdentifier": CA["CAIdentifier"],
+        "DomainMemberships": [],
+        "CopyTagsToSnapshot": True,
+        "MonitoringInterval": 0,
+        "DBInstanceArn": L.rds_arn("db", name),
+        "IAMDatabaseAuthenticationEnabled": False,
+        "DatabaseInsightsMode": "standard",
+        "PerformanceInsightsEnabled": False,
+        "DeletionProtection": False,
+        "AssociatedRoles": [],
+        "TagList": tags,
+        "CustomerOwnedIpEnabled": False,
+        "BackupTarget": "region",
+        "NetworkType": "IPV4",
+        "CertificateDetails": CA,
+        "DedicatedLogVolume": False,
+        "IsStorageConfigUpgradeAvailable": False,
+        "EngineLifecycleSupport": "open-source-rds-extended-support",
+    })
+    return in_order(DB_INSTANCE_ORDER, i)
+
+
+def db_cluster(name, engine, version, created, key, members, status):
+    e = ENGINES[engine]
+    c = {
+        "AllocatedStorage": 1,
+        "AvailabilityZones": AZS,
+        "BackupRetentionPeriod": 1,
+        "DBClusterIdentifier": name,
+        "DBClusterParameterGroup": e["params"],
+        "DBSubnetGroup": L.DB_SUBNET_GROUP,
+        "Status": status,
+        "EarliestRestorableTime": ts(created),
+        "Endpoint": f"{name}.cluster-{RDS_ENDPOINT_SUFFIX}",
+        "ReaderEndpoint": f"{name}.cluster-ro-{RDS_ENDPOINT_SUFFIX}",
+        "MultiAZ": False,
+        "Engine": engine,
+        "EngineVersion": version,
+        "LatestRestorableTime": ts("2026-11-20T14:21:37.000Z"),
+        "Port": e["port"],
+        "MasterUsername": e["user"],
+        "PreferredBackupWindow": "05:02-05:32",
+        "PreferredMaintenanceWindow": "sat:08:15-sat:08:45",
+        "ReadReplicaIdentifiers": [],
+        "DBClusterMembers": [{"DBInstanceIdentifier": m, "IsClusterWriter": True,
+                              "DBClusterParameterGroupStatus": "in-sync", "PromotionTier": 1} for m in members],
+        "VpcSecurityGroups": [{"VpcSecurityGroupId": DB_SECURITY_GROUP, "Status": "active"}],
+        "HostedZoneId": RDS_ZONE,
+        "StorageEncrypted": key is not None,
+        "StorageEncryptionType": "none" if key is None else "sse-kms",
+    }
+    if key is not None:
+        c["KmsKeyId"] = L.key_arn(key)
+    c.update({
+        "DbClusterResourceId": resource_id("cluster-", name),
+        "DBClusterArn": L.rds_arn("cluster", name),
+        "AssociatedRoles": [],
+        "IAMDatabaseAuthenticationEnabled": False,
+        "ClusterCreateTime": ts(created),
+        "EngineMode": "provisioned",
+        "DeletionProtection": False,
+        "HttpEndpointEnabled": False,
+        "CopyTagsToSnapshot": True,
+        "CrossAccountClone": False,
+        "DomainMemberships": [],
+        "TagList": [],
+        "AutoMinorVersionUpgrade": True,
+        "NetworkType": "IPV4",
+        "EngineLifecycleSupport": "open-source-rds-extended-support",
+    })
+    return in_order(DB_CLUSTER_ORDER, c)
+
+
+# name, instance, type, created, key, restore values, copied from (a snapshot ARN) or None.
+DB_SNAPSHOTS = [
+    (L.DB_SNAP_EXPORT, L.DB_LEGACY, "manual", "2026-10-03T09:12:40.507Z", None, ["all"], None),
+    (L.DB_SNAP_SHARE, L.DB_APP, "manual", "2026-11-05T11:02:18.233Z", L.KEY_APP, [L.OTHER_ACCOUNT], None),
+    (L.DB_SNAP_UPGRADE, L.DB_APP, "manual", "2026-10-28T17:44:03.962Z", L.KEY_VOLUME, [],
+     L.rds_arn("snapshot", "lab-app-db-pre-16")),
+    (L.DB_SNAP_AUTO, L.DB_APP, "automated", "2026-11-20T04:12:09.114Z", L.KEY_APP, None, None),
+]
+
+DB_CLUSTER_SNAPSHOTS = [
+    (L.CLUSTER_SNAP_EXPORT, L.CLUSTER_EVENTS, "manual", "2026-11-10T13:30:22.418Z", None, ["all"], None),
+    (L.CLUSTER_SNAP_DR, L.CLUSTER_AURORA, "manual", "2026-11-12T08:00:51.097Z", L.KEY_MY, [L.OTHER_ACCOUNT],
+     L.rds_arn("cluster-snapshot", "lab-aurora-2026-11-12")),
+    (L.CLUSTER_SNAP_FINAL, L.CLUSTER_ANALYTICS, "manual", "2026-06-15T02:20:37.746Z", L.KEY_BACKUP, [], None),
+    (L.CLUSTER_SNAP_AUTO, L.CLUSTER_AURORA, "automated", "2026-11-20T05:03:44.580Z", L.KEY_AWS_RDS, None, None),
+]
+
+
+def db_snapshot(name, instance, kind, created, key, _restore, source):
+    i = next(x for x in DB_INSTANCES if x[0] == instance)
+    engine, version, zone = i[1], i[2], i[5]
+    e = ENGINES[engine]
+    s = {
+        "DBSnapshotIdentifier": name,
+        "DBInstanceIdentifier": instance,
+        "SnapshotCreateTime": ts(created),
+        "Engine": engine,
+        "AllocatedStorage": 20,
+        "Status": "available",
+        "Port": e["port"],
+        "AvailabilityZone": AZS[zone],
+        "VpcId": L.VPC,
+        "InstanceCreateTime": ts(i[4]),
+        "MasterUsername": e["user"],
+        "EngineVersion": version,
+        "LicenseModel": e["license"],
+        "SnapshotType": kind,
+        "OptionGroupName": e["options"],
+        "PercentProgress": 100,
+        "StorageType": "gp3",
+        "Encrypted": key is not None,
+        "StorageEncryptionType": "none" if key is None else "sse-kms",
+    }
+    if source:
+        s["SourceRegion"] = L.REGION
+        s["SourceDBSnapshotIdentifier"] = source
+    if key is not None:
+        s["KmsKeyId"] = L.key_arn(key)
+    s.update({
+        "DBSnapshotArn": L.rds_arn("snapshot", name),
+        "IAMDatabaseAuthenticationEnabled": False,
+        "ProcessorFeatures": [],
+        "DbiResourceId": resource_id("db-", instance),
+        "TagList": [],
+        "SnapshotTarget": "region",
+        "OriginalSnapshotCreateTime": ts(created),
+        "DedicatedLogVolume": False,
+        "MultiTenant": False,
+    })
+    return in_order(DB_SNAPSHOT_ORDER, s)
+
+
+def db_cluster_snapshot(name, cluster, kind, created, key, _restore, source):
+    c = next(x for x in DB_CLUSTERS if x[0] == cluster)
+    engine, version = c[1], c[2]
+    e = ENGINES[engine]
+    s = {
+        "AvailabilityZones": AZS,
+        "DBClusterSnapshotIdentifier": name,
+        "DBClusterIdentifier": cluster,
+        "SnapshotCreateTime": ts(created),
+        "Engine": engine,
+        "EngineMode": "provisioned",
+        "AllocatedStorage": 1,
+        "Status": "available",
+        "Port": 0,
+        "VpcId": L.VPC,
+        "ClusterCreateTime": ts(c[3]),
+        "MasterUsername": e["user"],
+        "EngineVersion": version,
+        "LicenseModel": e["license"],
+        "SnapshotType": kind,
+        "PercentProgress": 100,
+        "StorageEncrypted": key is not None,
+        "StorageEncryptionType": "none" if key is None else "sse-kms",
+    }
+    if key is not None:
+        s["KmsKeyId"] = L.key_arn(key)
+    s["DBClusterSnapshotArn"] = L.rds_arn("cluster-snapshot", name)
+    if source:
+        s["SourceDBClusterSnapshotArn"] = source
+    s.update({
+        "IAMDatabaseAuthenticationEnabled": False,
+        "TagList": [],
+        "StorageType": "aurora",
+        "DbClusterResourceId": resource_id("cluster-", cluster),
+    })
+    return in_order(DB_CLUSTER_SNAPSHOT_ORDER, s)
+
+
+def rds():
+    write("rds", "describe-db-instances", None, {"DBInstances": [db_instance(*i) for i in DB_INSTANCES]})
+    write("rds", "describe-db-clusters", None, {"DBClusters": [db_cluster(*c) for c in DB_CLUSTERS]})
+    write("rds", "describe-db-snapshots", None, {"DBSnapshots": [db_snapshot(*s) for s in DB_SNAPSHOTS]})
+    write("rds", "describe-db-cluster-snapshots", None,
+          {"DBClusterSnapshots": [db_cluster_snapshot(*s) for s in DB_CLUSTER_SNAPSHOTS]})
+    # The export script asks for the attributes of manual snapshots only: automated ones
+    # cannot be shared.
+    for name, _, kind, _, _, restore, _ in DB_SNAPSHOTS:
+        if kind == "manual":
+            write("rds", "describe-db-snapshot-attributes", name, {"DBSnapshotAttributesResult": {
+                "DBSnapshotIdentifier": name,
+                "DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": restore}],
+            }})
+    for name, _, kind, _, _, restore, _ in DB_CLUSTER_SNAPSHOTS:
+        if kind == "manual":
+            write("rds", "describe-db-cluster-snapshot-attributes", name, {"DBClusterSnapshotAttributesResult": {
+                "DBClusterSnapshotIdentifier": name,
+                "DBClusterSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": restore}],
+            }})
+
+
+# ---------------------------------------------------------------------------------------------
 # CloudTrail
 
 
@@ -1295,6 +1682,7 @@ def main():
     s3control()
     kms()
     ec2()
+    rds()
     cloudtrail()
     efs()
     secretsmanager()

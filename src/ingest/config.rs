@@ -27,6 +27,7 @@ mod item;
 mod kms;
 mod messaging;
 mod names;
+mod rds;
 mod s3;
 mod secrets;
 mod time;
@@ -38,6 +39,8 @@ mod tests;
 mod tests_data;
 #[cfg(test)]
 mod tests_files;
+#[cfg(test)]
+mod tests_rds;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -143,7 +146,7 @@ type Reader = fn(&ConfigItem) -> Result<Vec<Item>, String>;
 
 /// The reader of a resource type, or `None` for types atrest does not model.
 fn reader(resource_type: &str) -> Option<Reader> {
-    const READERS: [(&str, Reader); 13] = [
+    const READERS: [(&str, Reader); 17] = [
         ("AWS::S3::Bucket", s3::bucket),
         ("AWS::S3::AccountPublicAccessBlock", s3::account_block),
         ("AWS::KMS::Key", kms::key),
@@ -157,6 +160,10 @@ fn reader(resource_type: &str) -> Option<Reader> {
         ("AWS::DynamoDB::Table", dynamodb::table),
         ("AWS::SQS::Queue", messaging::queue),
         ("AWS::SNS::Topic", messaging::topic),
+        ("AWS::RDS::DBInstance", rds::instance),
+        ("AWS::RDS::DBCluster", rds::cluster),
+        ("AWS::RDS::DBSnapshot", rds::snapshot),
+        ("AWS::RDS::DBClusterSnapshot", rds::cluster_snapshot),
     ];
     READERS
         .iter()

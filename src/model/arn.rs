@@ -104,6 +104,19 @@ pub fn efs_file_system_arn(region: &str, account: &str, id: &str) -> String {
     )
 }
 
+/// An RDS resource's ARN: `arn:aws:rds:REGION:ACCOUNT:TYPE:ID`, `TYPE` being `db`,
+/// `cluster`, `snapshot` or `cluster-snapshot`. A snapshot id that is already an ARN (a
+/// snapshot shared from another account is named by its ARN) is kept as it is.
+pub fn rds_arn(region: &str, account: &str, resource_type: &str, id: &str) -> String {
+    if id.starts_with("arn:") {
+        return id.to_owned();
+    }
+    format!(
+        "arn:{}:rds:{region}:{account}:{resource_type}:{id}",
+        partition(region)
+    )
+}
+
 pub fn dynamodb_table_arn(region: &str, account: &str, name: &str) -> String {
     format!(
         "arn:{}:dynamodb:{region}:{account}:table/{name}",
@@ -191,5 +204,36 @@ mod tests {
         );
         assert_eq!(queue_of_url("q"), Some(("q", None)));
         assert_eq!(queue_of_url("https://sqs.us-east-1.amazonaws.com/"), None);
+    }
+
+    #[test]
+    fn rds_arns() {
+        assert_eq!(
+            rds_arn("us-east-1", "123456789012", "db", "app-db"),
+            "arn:aws:rds:us-east-1:123456789012:db:app-db"
+        );
+        // Automated snapshot ids hold a colon; the ARN keeps it.
+        let auto = rds_arn(
+            "eu-west-1",
+            "123456789012",
+            "snapshot",
+            "rds:app-db-2026-11-20-04-12",
+        );
+        assert_eq!(
+            auto,
+            "arn:aws:rds:eu-west-1:123456789012:snapshot:rds:app-db-2026-11-20-04-12"
+        );
+        assert_eq!(
+            Arn::parse(&auto).map(|a| a.resource),
+            Some("snapshot:rds:app-db-2026-11-20-04-12")
+        );
+        let shared = "arn:aws:rds:us-east-1:210987654321:snapshot:theirs";
+        assert_eq!(
+            rds_arn("us-east-1", "123456789012", "snapshot", shared),
+            shared
+        );
+        assert!(
+            rds_arn("cn-north-1", "123456789012", "cluster", "c").starts_with("arn:aws-cn:rds:")
+        );
     }
 }

@@ -50,6 +50,10 @@ kinds! {
     DynamodbTable => "dynamodb_table", Some("AWS::DynamoDB::Table");
     SqsQueue => "sqs_queue", Some("AWS::SQS::Queue");
     SnsTopic => "sns_topic", Some("AWS::SNS::Topic");
+    RdsInstance => "rds_instance", Some("AWS::RDS::DBInstance");
+    RdsCluster => "rds_cluster", Some("AWS::RDS::DBCluster");
+    RdsSnapshot => "rds_snapshot", Some("AWS::RDS::DBSnapshot");
+    RdsClusterSnapshot => "rds_cluster_snapshot", Some("AWS::RDS::DBClusterSnapshot");
 }
 
 impl Kind {

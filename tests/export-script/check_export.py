@@ -4,7 +4,7 @@
     check_export.py EXPORT_DIR SUMMARY_FILE name=value...
 
 The name=value pairs are the ids of what run.sh created (account, buckets, keys, volume,
-snapshot, trail). Prints one line per check and closes with "N passed, N failed".
+snapshot, trail, and the region and key of the RDS resources). Prints one line per check and closes with "N passed, N failed".
 Standard library only.
 """
 
@@ -230,6 +230,55 @@ def main(argv):
     check("only the topic on the disabled key has a KmsMasterKeyId",
           "KmsMasterKeyId" not in attributes[ids["plain_topic"]]
           and attributes[ids["disabled_topic"]].get("KmsMasterKeyId") == ids["disabled_key"], attributes)
+
+    # RDS in us-east-1: written, as .json or as .error.json (AWS CLI v1 cannot reach moto there).
+    missing = [api for api in ("describe-db-instances", "describe-db-clusters", "describe-db-snapshots",
+                               "describe-db-cluster-snapshots")
+               if load(f"rds/{api}.json") is None and load(f"rds/{api}.error.json") is None]
+    check("the four RDS listings of us-east-1 were written", not missing, missing)
+
+    # RDS, exported from its own region.
+    rds_dir = os.path.join(root, ids["account"], ids["rds_region"], "rds")
+
+    def rds(rel):
+        try:
+            with open(os.path.join(rds_dir, rel), encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    v = rds("describe-db-instances.json") or {}
+    instances = {i.get("DBInstanceIdentifier"): i for i in v.get("DBInstances", [])}
+    check("rds/describe-db-instances.json lists the three instances",
+          {"atrest-plain-db", "atrest-cmk-db", "atrest-cluster-1"} <= set(instances), sorted(instances))
+    cmk = instances.get("atrest-cmk-db", {})
+    check("the encrypted instance has StorageEncrypted and the key as KmsKeyId",
+          cmk.get("StorageEncrypted") is True and cmk.get("KmsKeyId", "").endswith(ids["rds_key"]), cmk)
+    check("the cluster's instance names its cluster",
+          instances.get("atrest-cluster-1", {}).get("DBClusterIdentifier") == "atrest-cluster", instances.get("atrest-cluster-1"))
+    v = rds("describe-db-clusters.json") or {}
+    clusters = {c.get("DBClusterIdentifier"): c for c in v.get("DBClusters", [])}
+    check("rds/describe-db-clusters.json has the unencrypted cluster",
+          clusters.get("atrest-cluster", {}).get("StorageEncrypted") is False, clusters)
+    v = rds("describe-db-snapshots.json") or {}
+    snapshots = {s.get("DBSnapshotIdentifier"): s for s in v.get("DBSnapshots", [])}
+    check("rds/describe-db-snapshots.json has both manual snapshots",
+          {"atrest-public-snap", "atrest-shared-snap"} <= set(snapshots), sorted(snapshots))
+    for name, values in (("atrest-public-snap", ["all"]), ("atrest-shared-snap", ["210987654321"])):
+        v = rds(f"describe-db-snapshot-attributes--{name}.json") or {}
+        attrs = v.get("DBSnapshotAttributesResult", {}).get("DBSnapshotAttributes", [])
+        restore = [a.get("AttributeValues") for a in attrs if a.get("AttributeName") == "restore"]
+        check(f"describe-db-snapshot-attributes--{name}.json: restore is {values}", restore == [values], v)
+    automated = [n for n, s in snapshots.items() if s.get("SnapshotType") == "automated"]
+    asked = [n for n in automated if os.path.exists(os.path.join(rds_dir, f"describe-db-snapshot-attributes--{n}.json"))]
+    check("automated snapshots are listed but their attributes are not asked for", not asked, asked)
+    v = rds("describe-db-cluster-snapshots.json") or {}
+    check("rds/describe-db-cluster-snapshots.json has the cluster snapshot",
+          any(s.get("DBClusterSnapshotIdentifier") == "atrest-cluster-snap" for s in v.get("DBClusterSnapshots", [])), v)
+    v = rds("describe-db-cluster-snapshot-attributes--atrest-cluster-snap.json") or {}
+    attrs = v.get("DBClusterSnapshotAttributesResult", {}).get("DBClusterSnapshotAttributes", [])
+    check("describe-db-cluster-snapshot-attributes--C.json: restore names 210987654321",
+          any(a.get("AttributeName") == "restore" and a.get("AttributeValues") == ["210987654321"] for a in attrs), v)
 
     passed = sum(results)
     print(f"export-script: {passed} passed, {len(results) - passed} failed")

@@ -135,8 +135,36 @@ disabled_topic=atrest-disabled-key-topic
 aws sns create-topic --name "$plain_topic" >/dev/null
 aws sns create-topic --name "$disabled_topic" --attributes "KmsMasterKeyId=$disabled_key" >/dev/null
 
+# RDS, in eu-west-1: AWS CLI v1 sends RDS calls in us-east-1 to rds.amazonaws.com whatever
+# AWS_ENDPOINT_URL says, so they cannot reach moto there. An unencrypted instance and its
+# public snapshot, an instance on a key that is then disabled and its snapshot shared with
+# another account, and an unencrypted Aurora cluster (with one member instance) whose
+# snapshot is shared. (Not an instance on aws/rds: moto names the key `default_kms_key_id`.)
+rds_region=eu-west-1
+rds() { aws rds "$@" --region "$rds_region" >/dev/null; }
+rds_key=$(aws kms create-key --description "rds" --region "$rds_region" --query KeyMetadata.KeyId --output text)
+password=not-a-real-password-1
+rds create-db-instance --db-instance-identifier atrest-plain-db --engine mysql --db-instance-class db.t3.micro \
+    --master-username admin --master-user-password "$password" --allocated-storage 20
+rds create-db-instance --db-instance-identifier atrest-cmk-db --engine postgres --db-instance-class db.t3.micro \
+    --master-username postgres --master-user-password "$password" --allocated-storage 20 \
+    --storage-encrypted --kms-key-id "$rds_key"
+rds create-db-snapshot --db-instance-identifier atrest-plain-db --db-snapshot-identifier atrest-public-snap
+rds modify-db-snapshot-attribute --db-snapshot-identifier atrest-public-snap --attribute-name restore --values-to-add all
+rds create-db-snapshot --db-instance-identifier atrest-cmk-db --db-snapshot-identifier atrest-shared-snap
+rds modify-db-snapshot-attribute --db-snapshot-identifier atrest-shared-snap --attribute-name restore \
+    --values-to-add 210987654321
+rds create-db-cluster --db-cluster-identifier atrest-cluster --engine aurora-postgresql \
+    --master-username postgres --master-user-password "$password"
+rds create-db-instance --db-instance-identifier atrest-cluster-1 --db-cluster-identifier atrest-cluster \
+    --engine aurora-postgresql --db-instance-class db.t4g.medium
+rds create-db-cluster-snapshot --db-cluster-identifier atrest-cluster --db-cluster-snapshot-identifier atrest-cluster-snap
+rds modify-db-cluster-snapshot-attribute --db-cluster-snapshot-identifier atrest-cluster-snap --attribute-name restore \
+    --values-to-add 210987654321
+aws kms disable-key --key-id "$rds_key" --region "$rds_region"
+
 # The export, as a user would run it.
-"$root/samples/export-account.sh" --out "$tmp/export" --regions us-east-1 | tee "$tmp/summary.txt"
+"$root/samples/export-account.sh" --out "$tmp/export" --regions "us-east-1,$rds_region" | tee "$tmp/summary.txt"
 
 python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
@@ -146,7 +174,8 @@ python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
     disabled_secret="$disabled_secret" password_param="$password_param" \
     owned_table="$owned_table" disabled_table="$disabled_table" sse_sqs_queue="$sse_sqs_queue" \
     aws_sqs_queue="$aws_sqs_queue" plain_queue="$plain_queue" disabled_queue="$disabled_queue" \
-    plain_topic="$plain_topic" disabled_topic="$disabled_topic"
+    plain_topic="$plain_topic" disabled_topic="$disabled_topic" \
+    rds_region="$rds_region" rds_key="$rds_key"
 
 # The files must also match the AWS API models, where the corpus is present.
 corpus="$root/../shared/corpus/botocore"
@@ -162,9 +191,10 @@ if [ -x "$atrest" ]; then
     "$atrest" scan "$tmp/export" --format json --output "$tmp/report.json" 2>"$tmp/scan.err"
     code=$?
     set -e
-    python3 - "$tmp/report.json" "$code" "$volume" "$disabled_key" <<'PY'
+    python3 - "$tmp/report.json" "$code" "$volume" "$disabled_key" "$rds_region" <<'PY'
 import json, sys
 report, code, volume, key = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+rds_arn = lambda kind, name: f"arn:aws:rds:{sys.argv[5]}:123456789012:{kind}:{name}"
 ids = {f["rule_id"] for f in report["findings"]}
 # (Not the snapshot on the disabled key: moto's snapshots of encrypted volumes carry no KmsKeyId.)
 want = {"ebs-volume-key-unusable", "kms-key-disabled", "ec2-image-public",
@@ -196,6 +226,30 @@ for rule, want_one in (("sqs-queue-unencrypted", "atrest-plain"), ("sqs-queue-aw
     got = by_rule(rule)
     if len(got) != 1 or not got[0].endswith(want_one):
         sys.exit(f"{rule}: want only {want_one}, got {got}")
+# RDS: each planted problem, on its resource; the cluster's member instance is left to the
+# cluster rule.
+subjects = {}
+for f in report["findings"]:
+    subjects.setdefault(f["rule_id"], set()).add(f["resource"].get("arn"))
+rds_want = {
+    "rds-instance-unencrypted": {rds_arn("db", "atrest-plain-db")},
+    "rds-instance-key-unusable": {rds_arn("db", "atrest-cmk-db")},
+    "rds-snapshot-public": {rds_arn("snapshot", "atrest-public-snap")},
+    "rds-snapshot-shared": {rds_arn("snapshot", "atrest-shared-snap")},
+    "rds-cluster-unencrypted": {rds_arn("cluster", "atrest-cluster")},
+    "rds-cluster-snapshot-shared": {rds_arn("cluster-snapshot", "atrest-cluster-snap")},
+}
+for rule, arns in rds_want.items():
+    if subjects.get(rule, set()) != arns:
+        sys.exit(f"atrest on the export: {rule} gives {sorted(subjects.get(rule, []))}, want {sorted(arns)}")
+for rule, arn in (("rds-snapshot-unencrypted", rds_arn("snapshot", "atrest-public-snap")),
+                  ("rds-snapshot-key-unusable", rds_arn("snapshot", "atrest-shared-snap")),
+                  ("rds-cluster-snapshot-unencrypted", rds_arn("cluster-snapshot", "atrest-cluster-snap"))):
+    if arn not in subjects.get(rule, set()):
+        sys.exit(f"atrest on the export: {rule} does not report {arn}: {sorted(subjects.get(rule, []))}")
+shared = [f for f in report["findings"] if f["rule_id"] == "rds-snapshot-shared"]
+if "210987654321" not in shared[0]["message"]:
+    sys.exit(f"the shared snapshot finding does not name the account: {shared}")
 if code not in (1, 2):
     sys.exit(f"unexpected exit code {code}")
 errors = [d for d in report["diagnostics"] if d["level"] == "error"]

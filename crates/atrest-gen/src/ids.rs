@@ -21,6 +21,11 @@ pub(crate) const TAG_PARAMETER: u64 = 15;
 pub(crate) const TAG_TABLE: u64 = 16;
 pub(crate) const TAG_QUEUE: u64 = 17;
 pub(crate) const TAG_TOPIC: u64 = 18;
+// RDS: tags well above the others, so that kinds added elsewhere meanwhile do not share them.
+pub(crate) const TAG_DB_INSTANCE: u64 = 40;
+pub(crate) const TAG_DB_CLUSTER: u64 = 41;
+pub(crate) const TAG_DB_SNAPSHOT: u64 = 42;
+pub(crate) const TAG_DB_CLUSTER_SNAPSHOT: u64 = 43;
 
 pub(crate) fn pack(account: usize, region: usize, index: usize) -> u64 {
     ((account as u64) << 40) | ((region as u64) << 32) | index as u64

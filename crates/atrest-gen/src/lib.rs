@@ -14,12 +14,13 @@
 //! `PrettyFormatter`, so key order does not depend on serde_json's `preserve_order` feature.
 //!
 //! The counts in a [`Spec`] are totals over all accounts; keys, volumes, snapshots,
-//! instances, EFS file systems, secrets, parameters, DynamoDB tables, SQS queues and SNS
-//! topics are split evenly over every (account, region), buckets over accounts (each bucket in
-//! one of the regions). Each account also gets one CloudTrail trail and the AWS managed keys
-//! `aws/ebs`, `aws/s3` and `aws/dynamodb` in every region, and `aws/elasticfilesystem`,
-//! `aws/secretsmanager` and `aws/ssm` where a resource uses them (queues and topics name
-//! `alias/aws/sqs` and `alias/aws/sns`, which an export need not list).
+//! instances, EFS file systems, secrets, parameters, DynamoDB tables, SQS queues, SNS topics
+//! and the RDS resources are split evenly over every (account, region), buckets over accounts
+//! (each bucket in one of the regions). Each account also gets one CloudTrail trail and the AWS
+//! managed keys `aws/ebs`, `aws/s3`, `aws/dynamodb` and `aws/rds` in every region, and
+//! `aws/elasticfilesystem`, `aws/secretsmanager` and `aws/ssm` where a resource uses them
+//! (queues and topics name `alias/aws/sqs` and `alias/aws/sns`, which an export need not
+//! list). The first RDS DB instances of a region become the members of its DB clusters.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -57,8 +58,8 @@ pub struct Summary {
     /// Bytes written.
     pub bytes: u64,
     /// Resources described: buckets, customer and AWS managed keys, volumes, snapshots,
-    /// instances, trails, file systems, secrets, parameters, DynamoDB tables, SQS queues and
-    /// SNS topics.
+    /// instances, trails, file systems, secrets, parameters, DynamoDB tables, SQS queues, SNS
+    /// topics, and RDS DB instances, DB clusters and their snapshots.
     pub resources: usize,
     /// For every rule id in [`RULES`] (zeros included), how many resources the generator
     /// planted that the rule must report.

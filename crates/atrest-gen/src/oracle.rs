@@ -12,6 +12,7 @@ use crate::plan::keys::SCANNED_AFTER_MS;
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
 use crate::plan::data::{DataEnc, QueuePolicy};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
+use crate::plan::rds::{DbSnapshot, RdsEnc};
 use crate::plan::snapshots::Snapshot;
 use crate::plan::stores::{FileSystem, ParamType, Parameter, Policies, Protection, Secret};
 use crate::plan::trails::{Selectors, Trail, TrailBucket};
@@ -20,7 +21,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 81] = [
+pub const RULES: [&str; 95] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -82,6 +83,20 @@ pub const RULES: [&str; 81] = [
     "sns-topic-aws-managed-key",
     "sns-topic-key-unusable",
     "sns-topic-policy-public",
+    "rds-instance-unencrypted",
+    "rds-instance-aws-managed-key",
+    "rds-instance-key-unusable",
+    "rds-cluster-unencrypted",
+    "rds-cluster-aws-managed-key",
+    "rds-cluster-key-unusable",
+    "rds-snapshot-unencrypted",
+    "rds-snapshot-key-unusable",
+    "rds-snapshot-public",
+    "rds-snapshot-shared",
+    "rds-cluster-snapshot-unencrypted",
+    "rds-cluster-snapshot-key-unusable",
+    "rds-cluster-snapshot-public",
+    "rds-cluster-snapshot-shared",
     "event-cloudtrail-logging-stopped",
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
@@ -249,6 +264,7 @@ fn findings(account: &Account, hit: Hit) {
             parameter(p, r, hit);
         }
         data(r, hit);
+        rds(r, hit);
     }
     trail(&account.trail, account, hit);
 }
@@ -458,6 +474,83 @@ fn data(region: &Region, hit: Hit) {
         if t.public {
             hit("sns-topic-policy-public");
         }
+    }
+}
+
+/// The encryption rules of one kind of RDS resource; snapshots have no AWS managed key rule
+/// (their key is their source's, which its own rule reports).
+struct RdsRules {
+    unencrypted: &'static str,
+    aws_managed: Option<&'static str>,
+    key_unusable: &'static str,
+}
+
+const DB_INSTANCE: RdsRules = RdsRules {
+    unencrypted: "rds-instance-unencrypted",
+    aws_managed: Some("rds-instance-aws-managed-key"),
+    key_unusable: "rds-instance-key-unusable",
+};
+const DB_CLUSTER: RdsRules = RdsRules {
+    unencrypted: "rds-cluster-unencrypted",
+    aws_managed: Some("rds-cluster-aws-managed-key"),
+    key_unusable: "rds-cluster-key-unusable",
+};
+const DB_SNAPSHOT: RdsRules = RdsRules {
+    unencrypted: "rds-snapshot-unencrypted",
+    aws_managed: None,
+    key_unusable: "rds-snapshot-key-unusable",
+};
+const DB_CLUSTER_SNAPSHOT: RdsRules = RdsRules {
+    unencrypted: "rds-cluster-snapshot-unencrypted",
+    aws_managed: None,
+    key_unusable: "rds-cluster-snapshot-key-unusable",
+};
+
+fn rds_encryption(enc: RdsEnc, region: &Region, rules: &RdsRules, hit: Hit) {
+    match enc {
+        RdsEnc::None => hit(rules.unencrypted),
+        RdsEnc::AwsRds => {
+            if let Some(rule) = rules.aws_managed {
+                hit(rule);
+            }
+        }
+        RdsEnc::Customer(k) => {
+            if region.keys[k].unusable() {
+                hit(rules.key_unusable);
+            }
+        }
+    }
+}
+
+/// A public snapshot is reported as public, even when it is also shared by account.
+fn rds_sharing(s: &DbSnapshot, public: &'static str, shared: &'static str, hit: Hit) {
+    if s.public {
+        hit(public);
+    } else if s.shared_with.is_some() {
+        hit(shared);
+    }
+}
+
+/// RDS: a cluster member's encryption is judged on its cluster, never on itself.
+fn rds(region: &Region, hit: Hit) {
+    for i in region.db_instances.iter().filter(|i| i.cluster.is_none()) {
+        rds_encryption(i.enc, region, &DB_INSTANCE, hit);
+    }
+    for c in &region.db_clusters {
+        rds_encryption(c.enc, region, &DB_CLUSTER, hit);
+    }
+    for s in &region.db_snapshots {
+        rds_encryption(s.enc, region, &DB_SNAPSHOT, hit);
+        rds_sharing(s, "rds-snapshot-public", "rds-snapshot-shared", hit);
+    }
+    for s in &region.db_cluster_snapshots {
+        rds_encryption(s.enc, region, &DB_CLUSTER_SNAPSHOT, hit);
+        rds_sharing(
+            s,
+            "rds-cluster-snapshot-public",
+            "rds-cluster-snapshot-shared",
+            hit,
+        );
     }
 }
 

@@ -24,6 +24,11 @@ pub struct Spec {
     pub queues: usize,
     /// SNS topics.
     pub topics: usize,
+    /// RDS DB instances, standalone or members of the DB clusters.
+    pub db_instances: usize,
+    pub db_clusters: usize,
+    pub db_snapshots: usize,
+    pub db_cluster_snapshots: usize,
     pub seed: u64,
 }
 
@@ -31,11 +36,11 @@ pub const DEFAULT_SEED: u64 = 0x00A7_4E57;
 pub const DEFAULT_REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 impl Spec {
-    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 55%
+    /// `total` resources with a realistic split: 10% buckets, 5% customer managed keys, 50%
     /// volumes, 10% snapshots, 5% instances, 2% EFS file systems, 2% secrets, 3% parameters,
-    /// 3% DynamoDB tables, 3% SQS queues, 2% SNS topics
-    /// (plus one trail per account and the AWS managed keys), one account, regions
-    /// `us-east-1` and `eu-west-1`.
+    /// 3% DynamoDB tables, 3% SQS queues, 2% SNS topics, 2% RDS DB instances, 1% each of DB
+    /// clusters, DB snapshots and DB cluster snapshots (plus one trail per account and the AWS
+    /// managed keys), one account, regions `us-east-1` and `eu-west-1`.
     pub fn scaled(total: usize) -> Spec {
         let part = |percent: usize| total / 100 * percent + (total % 100 * percent + 50) / 100;
         Spec {
@@ -43,7 +48,7 @@ impl Spec {
             regions: DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect(),
             buckets: part(10),
             keys: part(5),
-            volumes: part(55),
+            volumes: part(50),
             snapshots: part(10),
             instances: part(5),
             file_systems: part(2),
@@ -52,6 +57,10 @@ impl Spec {
             tables: part(3),
             queues: part(3),
             topics: part(2),
+            db_instances: part(2),
+            db_clusters: part(1),
+            db_snapshots: part(1),
+            db_cluster_snapshots: part(1),
             seed: DEFAULT_SEED,
         }
     }
@@ -93,6 +102,10 @@ pub(crate) fn validate(spec: &Spec) -> io::Result<()> {
         spec.tables,
         spec.queues,
         spec.topics,
+        spec.db_instances,
+        spec.db_clusters,
+        spec.db_snapshots,
+        spec.db_cluster_snapshots,
     ] {
         if n > most {
             return bad(format!("at most {most} resources of a kind"));
@@ -110,7 +123,16 @@ mod tests {
         let s = Spec::scaled(100_000);
         assert_eq!(
             (s.buckets, s.keys, s.volumes, s.snapshots, s.instances),
-            (10_000, 5_000, 55_000, 10_000, 5_000)
+            (10_000, 5_000, 50_000, 10_000, 5_000)
+        );
+        assert_eq!(
+            (
+                s.db_instances,
+                s.db_clusters,
+                s.db_snapshots,
+                s.db_cluster_snapshots
+            ),
+            (2_000, 1_000, 1_000, 1_000)
         );
         assert_eq!(
             (s.file_systems, s.secrets, s.parameters),
@@ -118,9 +140,10 @@ mod tests {
         );
         assert_eq!((s.tables, s.queues, s.topics), (3_000, 3_000, 2_000));
         let s = Spec::scaled(1_234);
-        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 679));
+        assert_eq!((s.buckets, s.keys, s.volumes), (123, 62, 617));
         assert_eq!((s.file_systems, s.secrets, s.parameters), (25, 25, 37));
         assert_eq!((s.tables, s.queues, s.topics), (37, 37, 25));
+        assert_eq!((s.db_instances, s.db_clusters), (25, 12));
     }
 
     #[test]

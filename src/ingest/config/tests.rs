@@ -732,7 +732,7 @@ fn the_lab_sample_matches_the_lab_export() {
     let export = crate::scan::scan(&[root().join("samples/lab/123456789012")], &registry);
     let stale =
         "samples/config is out of date with samples/lab: run python3 samples/config/make-config.py";
-    let compared: [(Kind, &[&str]); 9] = [
+    let compared: [(Kind, &[&str]); 13] = [
         (
             Kind::S3Bucket,
             &[
@@ -861,6 +861,71 @@ fn the_lab_sample_matches_the_lab_export() {
                 "KmsKeyResolution",
             ],
         ),
+        (
+            Kind::RdsInstance,
+            &[
+                "DBInstanceIdentifier",
+                "DBInstanceClass",
+                "Engine",
+                "EngineVersion",
+                "AvailabilityZone",
+                "PubliclyAccessible",
+                "DBClusterIdentifier",
+                "StorageEncrypted",
+                "StorageEncryptionType",
+                "KmsKeyId",
+                "DBInstanceArn",
+                "TagList",
+                "KmsKeyResolution",
+                "KeyKind",
+            ],
+        ),
+        (
+            Kind::RdsCluster,
+            &[
+                "DBClusterIdentifier",
+                "Engine",
+                "Status",
+                "AvailabilityZones",
+                "DBClusterMembers",
+                "StorageEncrypted",
+                "KmsKeyId",
+                "DBClusterArn",
+                "KmsKeyResolution",
+                "KeyKind",
+            ],
+        ),
+        (
+            Kind::RdsSnapshot,
+            &[
+                "DBSnapshotIdentifier",
+                "DBInstanceIdentifier",
+                "SnapshotType",
+                "Encrypted",
+                "KmsKeyId",
+                "DBSnapshotArn",
+                "KmsKeyResolution",
+                "KeyKind",
+                "Public",
+                "SharedWithAccounts",
+            ],
+        ),
+        (
+            Kind::RdsClusterSnapshot,
+            &[
+                "DBClusterSnapshotIdentifier",
+                "DBClusterIdentifier",
+                "SnapshotType",
+                "StorageEncrypted",
+                "KmsKeyId",
+                "DBClusterSnapshotArn",
+                "SourceDBClusterSnapshotArn",
+                "KmsKeyResolution",
+                "KeyKind",
+                "Public",
+                "SharedWithAccounts",
+            ],
+        ),
     ];
     for (kind, fields) in compared {
         let ours: Vec<_> = config.inventory.of_kind(kind).collect();
@@ -878,7 +943,7 @@ fn the_lab_sample_matches_the_lab_export() {
             for f in fields {
                 assert_eq!(c.get(f), e.get(f), "{} {f}: {stale}", c.arn);
             }
-            for link in ["KmsKey", "Instance", "LogBucket", "TargetKey"] {
+            for link in ["KmsKey", "Instance", "LogBucket", "TargetKey", "Cluster"] {
                 let target = |inv: &crate::model::Inventory, r: &crate::model::Resource| {
                     r.link(link).map(|i| inv.resources[i].arn.clone())
                 };

@@ -12,6 +12,7 @@ mod ec2;
 mod efs;
 mod kms;
 mod other;
+mod rds;
 mod s3;
 mod secretsmanager;
 pub mod shape;
@@ -21,6 +22,7 @@ mod ssm;
 mod trail;
 
 pub use ec2::INSTANCE_FIELDS;
+pub use rds::{RDS_CLUSTER_FIELDS, RDS_INSTANCE_FIELDS};
 
 use serde_json::{Map, Value};
 
@@ -43,6 +45,10 @@ pub enum Names {
     TableName,
     QueueName,
     TopicName,
+    /// An RDS DB snapshot identifier.
+    DbSnapshotId,
+    /// An RDS DB cluster snapshot identifier.
+    DbClusterSnapshotId,
 }
 
 impl Names {
@@ -58,6 +64,8 @@ impl Names {
             Names::TableName => Some("D"),
             Names::QueueName => Some("Q"),
             Names::TopicName => Some("N"),
+            Names::DbSnapshotId => Some("R"),
+            Names::DbClusterSnapshotId => Some("C"),
         }
     }
 
@@ -72,6 +80,8 @@ impl Names {
             Names::TableName => "table-name",
             Names::QueueName => "queue-name",
             Names::TopicName => "topic-name",
+            Names::DbSnapshotId => "db-snapshot-identifier",
+            Names::DbClusterSnapshotId => "db-cluster-snapshot-identifier",
         }
     }
 }
@@ -160,6 +170,7 @@ const TABLES: &[&[Api]] = &[
     efs::APIS,
     secretsmanager::APIS,
     ssm::APIS,
+    rds::APIS,
 ];
 
 /// Every call atrest reads.

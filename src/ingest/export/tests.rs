@@ -101,6 +101,14 @@ fn in_the_layout_the_path_decides() {
     );
     assert_eq!(
         placed_command("123456789012/us-east-1/rds/describe-db-instances.json").as_deref(),
+        Some("rds describe-db-instances")
+    );
+    assert_eq!(
+        placed_command("123456789012/us-east-1/rds/describe-db-proxies.json").as_deref(),
+        Some("unread")
+    );
+    assert_eq!(
+        placed_command("123456789012/us-east-1/redshift/describe-clusters.json").as_deref(),
         Some("unread")
     );
     assert_eq!(

@@ -7,6 +7,7 @@ mod ebs;
 mod efs;
 mod image;
 mod kms;
+mod rds;
 mod s3;
 mod secrets;
 mod sharing;
@@ -104,6 +105,10 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
                     Kind::SqsQueue => sqs::queue(r, &ctx, &mut d),
                     Kind::SnsTopic => sns::topic(r, &ctx, &mut d),
                     Kind::S3Account | Kind::Ec2Instance => {}
+                    Kind::RdsInstance => rds::instance(r, &ctx, &mut d),
+                    Kind::RdsCluster => rds::cluster(r, &ctx, &mut d),
+                    Kind::RdsSnapshot => rds::snapshot(r, &ctx, &mut d),
+                    Kind::RdsClusterSnapshot => rds::cluster_snapshot(r, &ctx, &mut d),
                 }
                 d
             })

@@ -1,6 +1,6 @@
 //! KMS keys: customer managed keys with their states, rotation and key policy statements,
-//! the AWS managed `aws/ebs`, `aws/s3` and `aws/dynamodb` keys of every region, and those of
-//! EFS, Secrets Manager and Systems Manager where a resource uses them.
+//! the AWS managed `aws/ebs`, `aws/s3`, `aws/dynamodb` and `aws/rds` keys of every region, and
+//! those of EFS, Secrets Manager and Systems Manager where a resource uses them.
 
 use crate::ids::{TAG_KEY, key_uuid, outside_account};
 use crate::rng::Rng;
@@ -242,6 +242,10 @@ pub(crate) fn aws_managed_key(
         "secretsmanager" => (
             0xFFFF_FFFB,
             "Default key that protects my Secrets Manager data when no other key is defined",
+        ),
+        "rds" => (
+            0xFFFF_FFF8,
+            "Default key that protects my RDS database volumes when no other key is defined",
         ),
         "dynamodb" => (
             0xFFFF_FFF9,

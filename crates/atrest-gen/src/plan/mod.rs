@@ -5,6 +5,7 @@ pub(crate) mod buckets;
 pub(crate) mod data;
 pub(crate) mod instances;
 pub(crate) mod keys;
+pub(crate) mod rds;
 pub(crate) mod snapshots;
 pub(crate) mod stores;
 pub(crate) mod trails;
@@ -17,6 +18,7 @@ use buckets::{Bucket, plan_bucket};
 use data::{DataEnc, KeyName, Queue, Table, Topic, plan_queue, plan_table, plan_topic};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
+use rds::{DbCluster, DbInstance, DbSnapshot, RdsEnc};
 use snapshots::{Snapshot, plan_snapshot};
 use stores::{
     FileSystem, Keys, Parameter, Protection, Secret, plan_file_system, plan_parameter, plan_secret,
@@ -32,6 +34,7 @@ pub(crate) struct Region {
     pub(crate) aws_ebs: Key,
     pub(crate) aws_s3: Key,
     pub(crate) aws_dynamodb: Key,
+    pub(crate) aws_rds: Key,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
     pub(crate) instances: Vec<Instance>,
@@ -53,6 +56,10 @@ pub(crate) struct Region {
     pub(crate) vpc: String,
     pub(crate) subnets: [String; 3],
     pub(crate) security_group: String,
+    pub(crate) db_clusters: Vec<DbCluster>,
+    pub(crate) db_instances: Vec<DbInstance>,
+    pub(crate) db_snapshots: Vec<DbSnapshot>,
+    pub(crate) db_cluster_snapshots: Vec<DbSnapshot>,
 }
 
 impl Region {
@@ -71,10 +78,29 @@ impl Region {
     pub(crate) fn all_keys(&self) -> impl Iterator<Item = &Key> {
         self.keys
             .iter()
-            .chain([&self.aws_ebs, &self.aws_s3, &self.aws_dynamodb])
+            .chain([
+                &self.aws_ebs,
+                &self.aws_s3,
+                &self.aws_dynamodb,
+                &self.aws_rds,
+            ])
             .chain(self.aws_efs.iter())
             .chain(self.aws_secrets.iter())
             .chain(self.aws_ssm.iter())
+    }
+
+    /// The key of an RDS resource: a customer key or `aws/rds`; none when unencrypted.
+    pub(crate) fn rds_key(&self, enc: RdsEnc) -> Option<&Key> {
+        match enc {
+            RdsEnc::None => None,
+            RdsEnc::AwsRds => Some(&self.aws_rds),
+            RdsEnc::Customer(k) => Some(&self.keys[k]),
+        }
+    }
+
+    /// A DB instance's encryption: its cluster's when it is a member.
+    pub(crate) fn db_instance_enc(&self, i: &DbInstance) -> RdsEnc {
+        i.cluster.map_or(i.enc, |c| self.db_clusters[c].enc)
     }
 }
 
@@ -111,6 +137,10 @@ impl Account {
                     + r.tables.len()
                     + r.queues.len()
                     + r.topics.len()
+                    + r.db_clusters.len()
+                    + r.db_instances.len()
+                    + r.db_snapshots.len()
+                    + r.db_cluster_snapshots.len()
             })
             .sum();
         self.buckets.len() + regional + 1
@@ -158,6 +188,12 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.queues, pairs, p),
                 share(spec.topics, pairs, p),
             ];
+            let rds_counts = [
+                share(spec.db_clusters, pairs, p),
+                share(spec.db_instances, pairs, p),
+                share(spec.db_snapshots, pairs, p),
+                share(spec.db_cluster_snapshots, pairs, p),
+            ];
             let mut region = plan_region(seed, a, &id, r, name, counts);
             let stores = [
                 share(spec.file_systems, pairs, p),
@@ -165,6 +201,7 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
                 share(spec.parameters, pairs, p),
             ];
             plan_stores(seed, a, &id, r, &mut region, stores);
+            plan_rds(seed, a, r, &mut region, rds_counts);
             region
         })
         .collect();
@@ -216,6 +253,7 @@ fn plan_region(
     let aws_ebs = aws_managed_key(seed, a, account, r, name, "ebs");
     let aws_s3 = aws_managed_key(seed, a, account, r, name, "s3");
     let aws_dynamodb = aws_managed_key(seed, a, account, r, name, "dynamodb");
+    let aws_rds = aws_managed_key(seed, a, account, r, name, "rds");
     // One (account, region) in three has EBS encryption by default off.
     let ebs_default = (a * 7 + r) % 3 != 1;
     let net = |tag: u64, i: usize, prefix: &str| ec2_id(prefix, seed, TAG_NET + tag, a, r, i);
@@ -225,6 +263,7 @@ fn plan_region(
         aws_ebs,
         aws_s3,
         aws_dynamodb,
+        aws_rds,
         volumes: Vec::new(),
         snapshots: Vec::new(),
         instances: Vec::new(),
@@ -246,6 +285,10 @@ fn plan_region(
             net(1, 2, "subnet"),
         ],
         security_group: net(2, 0, "sg"),
+        db_clusters: Vec::new(),
+        db_instances: Vec::new(),
+        db_snapshots: Vec::new(),
+        db_cluster_snapshots: Vec::new(),
     };
     let usable = region.symmetric_keys(true);
     let unusable = region.symmetric_keys(false);
@@ -362,4 +405,47 @@ fn plan_stores(
     region.file_systems = file_systems;
     region.secrets = secrets;
     region.parameters = parameters;
+}
+
+/// The region's RDS resources: clusters, instances (the first ones become the clusters'
+/// members, in order, named after their cluster), and snapshots of both.
+fn plan_rds(
+    seed: u64,
+    a: usize,
+    r: usize,
+    region: &mut Region,
+    [n_clusters, n_instances, n_snapshots, n_cluster_snapshots]: [usize; 4],
+) {
+    let usable = region.symmetric_keys(true);
+    let unusable = region.symmetric_keys(false);
+    region.db_clusters = (0..n_clusters)
+        .map(|c| rds::plan_cluster(seed, a, r, c, &usable, &unusable))
+        .collect();
+    region.db_instances = (0..n_instances)
+        .map(|i| rds::plan_instance(seed, a, r, i, &usable, &unusable))
+        .collect();
+    let mut next = 0;
+    for (c, cluster) in region.db_clusters.iter_mut().enumerate() {
+        for n in 0..cluster.wanted {
+            let Some(inst) = region.db_instances.get_mut(next) else {
+                break;
+            };
+            inst.name = format!("{}-instance-{}", cluster.name, n + 1);
+            inst.cluster = Some(c);
+            inst.engine = cluster.engine;
+            inst.created = inst.created.max(cluster.created);
+            cluster.members.push(next);
+            next += 1;
+        }
+    }
+    region.db_snapshots = (0..n_snapshots)
+        .filter_map(|s| {
+            rds::plan_db_snapshot(seed, a, r, s, &region.db_instances, &usable, &unusable)
+        })
+        .collect();
+    region.db_cluster_snapshots = (0..n_cluster_snapshots)
+        .filter_map(|s| {
+            rds::plan_cluster_snapshot(seed, a, r, s, &region.db_clusters, &usable, &unusable)
+        })
+        .collect();
 }

@@ -124,10 +124,15 @@ fn key_policy(account: &Account, region: &Region, key: &Key) -> J {
                         "secretsmanager",
                     ),
                     "dynamodb" => ("auto-dynamodb-1", "Amazon DynamoDB", "dynamodb"),
+                    "rds" => ("auto-rds-2", "RDS", "rds"),
                     _ => ("auto-ssm-2", "AWS Systems Manager", "ssm"),
                 };
                 let mut actions: Vec<&str> = ENCRYPT_ACTIONS[..4].to_vec();
-                actions.extend(["kms:CreateGrant", "kms:DescribeKey"]);
+                actions.push("kms:CreateGrant");
+                if *service == "rds" {
+                    actions.push("kms:ListGrants");
+                }
+                actions.push("kms:DescribeKey");
                 out.push(obj! {
                     "Sid" => format!("Allow access through {upper} for all principals in the account that are authorized to use {upper}"),
                     "Effect" => "Allow",

@@ -5,6 +5,7 @@ mod cloudtrail;
 mod data;
 mod ec2;
 mod kms;
+mod rds;
 mod s3;
 mod stores;
 
@@ -32,6 +33,7 @@ pub(crate) fn account(account: &Account, dir: &Path, sink: &mut Sink) -> io::Res
         }
         kms::render(account, region, &sub("kms")?, sink)?;
         ec2::render(account, region, &sub("ec2")?, sink)?;
+        rds::render(account, region, &sub("rds")?, sink)?;
         cloudtrail::render(account, r, &sub("cloudtrail")?, sink)?;
         let stores = [sub("efs")?, sub("secretsmanager")?, sub("ssm")?];
         stores::render(account, region, [&stores[0], &stores[1], &stores[2]], sink)?;

@@ -3,6 +3,7 @@
 
 mod logs;
 mod recount;
+mod recount_rds;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -73,6 +74,10 @@ fn small(seed: u64) -> Spec {
         tables: 24,
         queues: 30,
         topics: 24,
+        db_instances: 30,
+        db_clusters: 12,
+        db_snapshots: 24,
+        db_cluster_snapshots: 12,
         seed,
     }
 }
@@ -156,6 +161,10 @@ fn every_file_is_cli_json() -> io::Result<()> {
 /// * snapshots `snap-0af7…` and `snap-08e1…` (of `vol-0aa4…`) are unencrypted, the second is
 ///   shared with `all`.
 /// * the trail has no KMS key, no log file validation and management events only.
+/// * RDS: cluster `aurora-sessions-001` is on `aws/rds` (its member instance too, which the
+///   cluster's finding covers); `aurora-catalog-000-snap-0000` is shared with `769988756857`.
+///   The standalone instances, the other cluster, the DB snapshots and the other cluster
+///   snapshots (one manual on `aws/rds`, one automated) are on enabled keys and not shared.
 ///
 /// Changing what the PRNG draws changes this output: count again by hand.
 #[test]
@@ -175,6 +184,10 @@ fn counts_match_a_hand_count() -> io::Result<()> {
         tables: 0,
         queues: 0,
         topics: 0,
+        db_instances: 5,
+        db_clusters: 2,
+        db_snapshots: 4,
+        db_cluster_snapshots: 3,
         seed: 49,
     };
     let summary = generate(&spec, &dir.0)?;
@@ -200,6 +213,8 @@ fn counts_match_a_hand_count() -> io::Result<()> {
             ("kms-key-pending-deletion", 1),
             ("kms-key-rotation-disabled", 1),
             ("kms-key-rotation-period-long", 1),
+            ("rds-cluster-aws-managed-key", 1),
+            ("rds-cluster-snapshot-shared", 1),
             ("s3-bucket-acl-public", 1),
             ("s3-bucket-acls-enabled", 1),
             ("s3-bucket-default-encryption-not-kms", 1),
@@ -213,7 +228,10 @@ fn counts_match_a_hand_count() -> io::Result<()> {
     let mut listed = RULES.to_vec();
     listed.sort_unstable();
     assert_eq!(counted, listed);
-    assert_eq!(summary.resources, 20 + 10 + 3 + 12 + 6 + 3 + 1);
+    assert_eq!(
+        summary.resources,
+        20 + 10 + 4 + 12 + 6 + 3 + 5 + 2 + 4 + 3 + 1
+    );
     Ok(())
 }
 
@@ -232,6 +250,12 @@ fn counts_match_the_files() -> io::Result<()> {
                 ],
                 // Topics are 2 % of the split: enough of them for each topic rule to fire.
                 topics: 120,
+                // EBS as at 70% of 2000, and enough RDS resources for every RDS rule.
+                volumes: 1400,
+                db_instances: 480,
+                db_clusters: 240,
+                db_snapshots: 240,
+                db_cluster_snapshots: 240,
                 ..Spec::scaled(2000)
             },
         ),

@@ -432,6 +432,11 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     hit("ebs-snapshot-shared-key-not-shared");
                 }
             }
+            super::recount_rds::recount_rds(
+                &adir.join(r).join("rds"),
+                &|arn| by_arn.get(arn).cloned(),
+                &mut |rule| hit(&rule),
+            )?;
             if must(&ec2.join("get-ebs-encryption-by-default.json"))?["EbsEncryptionByDefault"]
                 == false
             {
