@@ -966,6 +966,7 @@ pub static KINDS: &[KindDoc] = &[
                 "SharedWithAccounts",
                 "The account ids of the `restore` attribute: the accounts that can copy or restore the snapshot. Empty for an automated snapshot.",
             ),
+            ACCOUNTS_WITHOUT_KEY,
         ],
         links: &[
             Link {
@@ -1052,6 +1053,7 @@ pub static KINDS: &[KindDoc] = &[
                 "SharedWithAccounts",
                 "The account ids of the `restore` attribute: the accounts that can copy or restore the snapshot. Empty for an automated snapshot.",
             ),
+            ACCOUNTS_WITHOUT_KEY,
         ],
         links: &[
             Link {

@@ -21,7 +21,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 95] = [
+pub const RULES: [&str; 97] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -97,6 +97,8 @@ pub const RULES: [&str; 95] = [
     "rds-cluster-snapshot-key-unusable",
     "rds-cluster-snapshot-public",
     "rds-cluster-snapshot-shared",
+    "rds-snapshot-shared-key-not-shared",
+    "rds-cluster-snapshot-shared-key-not-shared",
     "event-cloudtrail-logging-stopped",
     "event-ebs-encryption-by-default-disabled",
     "event-kms-key-deletion-scheduled",
@@ -542,6 +544,10 @@ fn rds(region: &Region, hit: Hit) {
     for s in &region.db_snapshots {
         rds_encryption(s.enc, region, &DB_SNAPSHOT, hit);
         rds_sharing(s, "rds-snapshot-public", "rds-snapshot-shared", hit);
+        // No generated key policy gives another account kms:CreateGrant; aws/rds admits none.
+        if s.shared_with.is_some() && s.enc != RdsEnc::None {
+            hit("rds-snapshot-shared-key-not-shared");
+        }
     }
     for s in &region.db_cluster_snapshots {
         rds_encryption(s.enc, region, &DB_CLUSTER_SNAPSHOT, hit);
@@ -551,6 +557,9 @@ fn rds(region: &Region, hit: Hit) {
             "rds-cluster-snapshot-shared",
             hit,
         );
+        if s.shared_with.is_some() && s.enc != RdsEnc::None {
+            hit("rds-cluster-snapshot-shared-key-not-shared");
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::model::arn::rds_arn;
 use crate::model::{Kind, Resource};
 
+use super::sharing::accounts_without_key;
 use super::{Ctx, Derived, as_bool, loc};
 
 /// The storage key: `StorageEncryptionType: sse-rds` is an AWS owned key (no KMS key to
@@ -60,7 +61,7 @@ pub fn cluster(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     key(r, ctx, d, "Encrypted");
     d.set("Region", json!(r.region), None);
-    restore(r, d, "DBSnapshotAttributes");
+    restore(r, ctx, d, "DBSnapshotAttributes", "Encrypted");
     link_to(
         r,
         ctx,
@@ -74,7 +75,7 @@ pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 pub fn cluster_snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     key(r, ctx, d, "StorageEncrypted");
     d.set("Region", json!(r.region), None);
-    restore(r, d, "DBClusterSnapshotAttributes");
+    restore(r, ctx, d, "DBClusterSnapshotAttributes", "StorageEncrypted");
     link_to(
         r,
         ctx,
@@ -88,7 +89,9 @@ pub fn cluster_snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 /// `Public` and `SharedWithAccounts` from the `restore` attribute: `all` is everyone, the
 /// other values are account ids. An automated snapshot cannot be shared at all (RDS refuses
 /// until it is copied to a manual one), so its sharing is known without its attributes.
-fn restore(r: &Resource, d: &mut Derived, field: &str) {
+/// For an encrypted snapshot, `AccountsWithoutKeyAccess`: the accounts it is shared with
+/// that its KMS key does not admit (all of them on `aws/rds`).
+fn restore(r: &Resource, ctx: &Ctx, d: &mut Derived, field: &str, flag: &str) {
     if let Some(attributes) = r.get(field).and_then(Value::as_array) {
         let found = attributes.iter().enumerate().find(|(_, a)| {
             a.get("AttributeName")
@@ -115,6 +118,12 @@ fn restore(r: &Resource, d: &mut Derived, field: &str) {
         let evidence = public.map_or(at.clone(), |p| format!("{at}/{p}"));
         d.set("Public", json!(public.is_some()), loc(r, &evidence));
         d.set("SharedWithAccounts", json!(accounts), loc(r, &at));
+        if r.get(flag).and_then(as_bool) == Some(true)
+            && let Some(reference) = r.str("KmsKeyId")
+            && let Some(denied) = accounts_without_key(ctx, r, reference, &accounts)
+        {
+            d.set("AccountsWithoutKeyAccess", json!(denied), loc(r, &at));
+        }
     } else if r.str("SnapshotType") == Some("automated") {
         let at = loc(r, "/SnapshotType");
         d.set("Public", json!(false), at.clone());

@@ -215,6 +215,7 @@ fn counts_match_a_hand_count() -> io::Result<()> {
             ("kms-key-rotation-period-long", 1),
             ("rds-cluster-aws-managed-key", 1),
             ("rds-cluster-snapshot-shared", 1),
+            ("rds-cluster-snapshot-shared-key-not-shared", 1),
             ("s3-bucket-acl-public", 1),
             ("s3-bucket-acls-enabled", 1),
             ("s3-bucket-default-encryption-not-kms", 1),

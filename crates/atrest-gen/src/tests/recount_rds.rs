@@ -136,6 +136,11 @@ pub(super) fn recount_rds(
             } else if !values.is_empty() {
                 hit(format!("{}-shared", kind.rules));
             }
+            // Shared with accounts while encrypted: no generated key policy lets another
+            // account create grants, and aws/rds admits no other account.
+            if r[kind.encrypted] == true && values.iter().any(|v| *v != "all") {
+                hit(format!("{}-shared-key-not-shared", kind.rules));
+            }
         }
     }
     Ok(())
