@@ -554,3 +554,31 @@ fn members_near(model: &Value, shape: &str, depth: usize) -> BTreeSet<String> {
     }
     names
 }
+
+/// The key-dependency view: what disabling the lab's disabled key breaks, by kind, with the
+/// accounts those resources are shared with.
+#[test]
+fn a_key_names_what_depends_on_it_by_kind() {
+    let inv = lab();
+    let key = find(
+        &inv,
+        Kind::KmsKey,
+        "key/b938eca4-2ccd-4f71-92fc-ce59b1e9f4fd",
+    );
+    assert_eq!(
+        key.str("DependentResourceSummary"),
+        Some(
+            "1 ebs_volume, 1 ebs_snapshot (shared with 210987654321), 1 ec2_image (shared with \
+             210987654321), 1 secretsmanager_secret, 1 dynamodb_table, 1 sqs_queue, 1 sns_topic, \
+             1 rds_snapshot"
+        )
+    );
+    assert_eq!(key.get("DependentResourceCount"), Some(&json!(8)));
+    // A key nothing uses says so.
+    let unused = find(
+        &inv,
+        Kind::KmsKey,
+        "key/3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34",
+    );
+    assert_eq!(unused.str("DependentResourceSummary"), Some("none"));
+}
