@@ -221,10 +221,10 @@ pub static KINDS: &[KindDoc] = &[
                 )
             },
             Field {
-                keys: &["Rule", "ReplicaKmsKeyID", "KeyState"],
+                keys: &["Rule", "ReplicaKmsKeyID", "KeyRegion", "KeyState"],
                 ..derived(
                     "ReplicaKeysUnusable",
-                    "Enabled rules whose `ReplicaKmsKeyID` names a key that is `Disabled`, `PendingDeletion`, `PendingImport` or `Unavailable`, or (`KeyState: missing`) gone from its region, which was exported. The key is looked up in the region of its ARN (a bare id in the destination bucket's region); a multi-Region key is the key its ARN names, not its primary. Keys of other accounts and of regions not exported are not judged.",
+                    "Enabled rules whose `ReplicaKmsKeyID` names a key that is `Disabled`, `PendingDeletion`, `PendingImport` or `Unavailable`, or (`KeyState: missing`) gone from its region, which was exported. The key is looked up in the region of its ARN (a bare id in the destination bucket's region), `KeyRegion`; a multi-Region key is the key its ARN names, not its primary. Keys of other accounts and of regions not exported are not judged.",
                 )
             },
             Field {

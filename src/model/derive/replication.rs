@@ -155,7 +155,12 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
                     unusable.add(
                         r,
                         &key_at,
-                        json!({"Rule": rule.id, "ReplicaKmsKeyID": key, "KeyState": state}),
+                        json!({
+                            "Rule": rule.id,
+                            "ReplicaKmsKeyID": key,
+                            "KeyRegion": region,
+                            "KeyState": state,
+                        }),
                     );
                 }
             }
