@@ -176,7 +176,8 @@ call "$base/s3" list-buckets s3api list-buckets --region "$first"
 for bucket in $(ids s3api list-buckets --query 'Buckets[].Name' --region "$first"); do
     b=$(encode_name "$bucket")
     for api in get-bucket-location get-bucket-encryption get-public-access-block get-bucket-policy \
-        get-bucket-policy-status get-bucket-acl get-bucket-ownership-controls get-bucket-versioning; do
+        get-bucket-policy-status get-bucket-acl get-bucket-ownership-controls get-bucket-versioning \
+        get-bucket-replication; do
         call "$base/s3" "$api--$b" s3api "$api" --bucket "$bucket" --region "$first"
     done
 done

@@ -255,8 +255,8 @@ fn calls_and_services_atrest_does_not_read_are_skipped_with_a_warning() {
     );
     write(
         dir.path(),
-        &format!("{REGION}/s3/get-bucket-replication--b.json"),
-        "{\"ReplicationConfiguration\": {}}",
+        &format!("{REGION}/s3/get-bucket-lifecycle-configuration--b.json"),
+        "{\"Rules\": []}",
     );
     write(
         dir.path(),
@@ -268,7 +268,7 @@ fn calls_and_services_atrest_does_not_read_are_skipped_with_a_warning() {
     assert_eq!(report["summary"]["errors"], 0);
     for file in [
         "list-hosted-zones.json",
-        "get-bucket-replication--b.json",
+        "get-bucket-lifecycle-configuration--b.json",
         "get-bucket-logging--b.error.json",
     ] {
         let d = diagnostics_of(&report, file);

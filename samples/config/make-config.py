@@ -17,8 +17,9 @@ as `{"value": ...}`), `supplementaryConfiguration` as objects, except the S3
 `FullControl` and groups named `AllUsers`.
 
 What Config records and what it does not, and so what this snapshot cannot say:
-  recorded   S3 buckets (with default encryption, public access block, policy, ACL,
-             versioning), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
+  recorded   S3 buckets of us-east-1 (with default encryption, public access block, policy,
+             ACL, versioning, and replication as BucketReplicationConfiguration in the Java
+             SDK v1's shape: roleARN, rules keyed by rule id, destinationConfig.bucketARN), KMS keys (with KeyRotationStatus) and aliases, EBS volumes, EC2
              instances, CloudTrail trails (describe-trails fields only), EFS file systems and
              Secrets Manager secrets (CloudFormation's shape, metadata only), DynamoDB tables, SQS
              queues (attributes, without policy), SNS topics (ARN, display name, owner, key), RDS
@@ -188,6 +189,12 @@ def bucket(b, owner):
                 "bucketKeyEnabled": r.get("BucketKeyEnabled", False),
             })
         supplementary["ServerSideEncryptionConfiguration"] = {"rules": rules}
+    replication = load("s3", f"get-bucket-replication--{name}.json").get("ReplicationConfiguration")
+    if replication:  # the Java SDK v1 BucketReplicationConfiguration: rules keyed by their id
+        supplementary["BucketReplicationConfiguration"] = {
+            "roleARN": replication["Role"],
+            "rules": {r["ID"]: replication_rule(r) for r in replication["Rules"]},
+        }
     created = z(b["CreationDate"])
     region = load("s3", f"get-bucket-location--{name}.json").get("LocationConstraint") or "us-east-1"
     configuration = {"name": name,
@@ -198,9 +205,36 @@ def bucket(b, owner):
                 created, supplementary)
 
 
+def replication_rule(r):
+    """One rule of get-bucket-replication as Config's ReplicationRule."""
+    dest = r["Destination"]
+    kms = r.get("SourceSelectionCriteria", {}).get("SseKmsEncryptedObjects")
+    replica_key = dest.get("EncryptionConfiguration", {}).get("ReplicaKmsKeyID")
+    return {
+        "prefix": r.get("Prefix"),
+        "filter": {"predicate": {"type": "PrefixPredicate", "prefix": r["Filter"]["Prefix"]}}
+        if "Prefix" in r.get("Filter", {}) else None,
+        "status": r["Status"],
+        "priority": r.get("Priority"),
+        "sourceSelectionCriteria": None if kms is None
+        else {"sseKmsEncryptedObjects": {"status": kms["Status"]}},
+        "destinationConfig": {
+            "bucketARN": dest["Bucket"],
+            "account": dest.get("Account"),
+            "storageClass": dest.get("StorageClass"),
+            "encryptionConfiguration": None if replica_key is None
+            else {"replicaKmsKeyID": replica_key},
+        },
+        "deleteMarkerReplication": r.get("DeleteMarkerReplication", {}).get("Status")
+        and {"status": r["DeleteMarkerReplication"]["Status"]},
+    }
+
+
 def s3():
+    # The us-east-1 recorder records the buckets of us-east-1 only.
     out = load("s3", "list-buckets.json")
-    return [bucket(b, out.get("Owner", {})) for b in out.get("Buckets", [])]
+    return [bucket(b, out.get("Owner", {})) for b in out.get("Buckets", [])
+            if b.get("BucketRegion", "us-east-1") == "us-east-1"]
 
 
 def s3_account():

@@ -28,6 +28,9 @@ IMAGE_BUCKET = "imagebucket-4172093"
 PUBLIC_BUCKET = "lab-public-assets-5863017"
 TRAIL_BUCKET = f"aws-cloudtrail-logs-{ACCOUNT}-5c1e9a2b"
 SHARED_BUCKET = "lab-shared-data-2290461"
+# The replica of IMAGE_BUCKET, in REPLICA_REGION, and the role S3 replicates with.
+REPLICA_BUCKET = "lab-replica-eu-2290461"
+REPLICATION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/lab-s3-replication"
 IMAGE_OBJECT = "clock.png"
 PUBLIC_OBJECT = "img/logo.png"
 

@@ -15,11 +15,14 @@ is an `.error.json` with the CLI's exit code (254) and its stderr.
 The state is the one after the CloudTrail story of make-cloudtrail.py (2026-11-20 14:00-14:10
 UTC), exported at about 14:27 UTC:
 
-  bucket imagebucket-4172093       SSE-KMS under alias/MyKMSKey, no Bucket Key, no bucket policy
+  bucket imagebucket-4172093       SSE-KMS under alias/MyKMSKey, no Bucket Key, no bucket policy;
+                                   replicates to lab-replica-eu-2290461: one rule leaves SSE-KMS
+                                   objects out, one uses the disabled eu-west-1 lab-dr-key replica
   bucket lab-public-assets-5863017 SSE-S3 (its SSE-KMS default was deleted), public-access block
                                    deleted, ACLs enabled, bucket ACL grants AllUsers READ
   bucket aws-cloudtrail-logs-...   the trail's bucket, SSE-S3, policy also lets 210987654321 read
   bucket lab-shared-data-2290461   SSE-KMS under aws/s3, policy "Principal": "*" s3:GetObject
+  bucket lab-replica-eu-2290461    eu-west-1, SSE-S3, versioned: imagebucket's replica
   alias/MyKMSKey        Enabled, rotation on (365 days)
   alias/lab-volume-key  Disabled (encrypts the running instance's root volume and a snapshot)
   alias/old-backup-key  PendingDeletion (encrypts a snapshot)
@@ -261,17 +264,67 @@ BUCKETS = {
         "grants": [OWNER_GRANT],
         "versioning": {},
     },
+    # The replica of imagebucket in eu-west-1: SSE-S3, versioned (replication needs it).
+    L.REPLICA_BUCKET: {
+        "created": "2026-10-21T08:12:44.000Z",
+        "region": L.REPLICA_REGION,
+        "encryption": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+            "BucketKeyEnabled": False,
+            "BlockedEncryptionTypes": SSE_C_BLOCKED,
+        }],
+        "public_access_block": {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                                "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+        "policy": None,
+        "ownership": "BucketOwnerEnforced",
+        "grants": [OWNER_GRANT],
+        "versioning": {"Status": "Enabled"},
+    },
+}
+
+# get-bucket-replication: imagebucket replicates to the eu-west-1 replica. Its first rule
+# (everything) does not opt in to SSE-KMS objects, so the objects its default encryption writes
+# are not replicated, and what is replicated lands under the replica's SSE-S3; its second rule
+# (img/) opts in, with the eu-west-1 replica of alias/lab-dr-key, which is Disabled there.
+REPLICATION = {
+    L.IMAGE_BUCKET: {
+        "Role": L.REPLICATION_ROLE,
+        "Rules": [
+            {
+                "ID": "replicate-to-eu",
+                "Priority": 1,
+                "Filter": {"Prefix": ""},
+                "Status": "Enabled",
+                "Destination": {"Bucket": f"arn:aws:s3:::{L.REPLICA_BUCKET}", "StorageClass": "STANDARD"},
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+            },
+            {
+                "ID": "replicate-images-kms",
+                "Priority": 2,
+                "Filter": {"Prefix": "img/"},
+                "Status": "Enabled",
+                "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                "Destination": {
+                    "Bucket": f"arn:aws:s3:::{L.REPLICA_BUCKET}",
+                    "EncryptionConfiguration": {"ReplicaKmsKeyID": L.key_arn(L.KEY_MRK, L.REPLICA_REGION)},
+                },
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+            },
+        ],
+    },
 }
 
 
 def s3():
     write("s3", "list-buckets", None, {
-        "Buckets": [{"Name": name, "CreationDate": ts(b["created"])} for name, b in sorted(BUCKETS.items())],
+        "Buckets": [{"Name": name, "CreationDate": ts(b["created"]), "BucketRegion": b.get("region", L.REGION)}
+                    for name, b in sorted(BUCKETS.items())],
         "Owner": OWNER,
         "Prefix": None,  # the CLI's paginator keeps this non-aggregated key, even when absent
     })
     for name, b in BUCKETS.items():
-        write("s3", "get-bucket-location", name, {"LocationConstraint": None})  # us-east-1
+        # null for us-east-1
+        write("s3", "get-bucket-location", name, {"LocationConstraint": b.get("region")})
         write("s3", "get-bucket-encryption", name, {"ServerSideEncryptionConfiguration": {"Rules": b["encryption"]}})
         if b["public_access_block"] is None:
             write_error("s3", "get-public-access-block", name, "NoSuchPublicAccessBlockConfiguration",
@@ -288,6 +341,11 @@ def s3():
         write("s3", "get-bucket-ownership-controls", name,
               {"OwnershipControls": {"Rules": [{"ObjectOwnership": b["ownership"]}]}})
         write("s3", "get-bucket-versioning", name, b["versioning"])
+        if name in REPLICATION:
+            write("s3", "get-bucket-replication", name, {"ReplicationConfiguration": REPLICATION[name]})
+        else:
+            write_error("s3", "get-bucket-replication", name, "ReplicationConfigurationNotFoundError",
+                        "GetBucketReplication", "The replication configuration was not found")
 
 
 def s3control():

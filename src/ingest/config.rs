@@ -41,6 +41,8 @@ mod tests_data;
 mod tests_files;
 #[cfg(test)]
 mod tests_rds;
+#[cfg(test)]
+mod tests_s3_replication;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

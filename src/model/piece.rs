@@ -225,6 +225,9 @@ pub enum Fact {
     NoOwnershipControls,
     /// `get-queue-attributes --attribute-names All` printed no `Policy`: the queue has none.
     NoQueuePolicy,
+    /// `get-bucket-replication` answered `ReplicationConfigurationNotFoundError`: the bucket
+    /// replicates nothing.
+    NoReplication,
 }
 
 /// What one input file contributes to the model.

@@ -185,6 +185,68 @@ pub static KINDS: &[KindDoc] = &[
                 "Public",
                 "Public in effect: a public policy not restricted by `RestrictPublicBuckets`, or a public ACL not ignored by `IgnorePublicAcls`.",
             ),
+            Field {
+                keys: &["Role", "Rules"],
+                ..aws("ReplicationConfiguration", "get-bucket-replication")
+            },
+            derived(
+                "ReplicationRole",
+                "The IAM role S3 assumes to replicate (`ReplicationConfiguration.Role`).",
+            ),
+            Field {
+                keys: &[
+                    "Rule",
+                    "DestinationBucket",
+                    "DestinationRegion",
+                    "ReplicatesKmsObjects",
+                    "ReplicaKmsKeyID",
+                ],
+                ..derived(
+                    "ReplicationRules",
+                    "The enabled replication rules: `Rule` (its `ID`, else `#N` by position), `DestinationBucket`, `DestinationRegion` (when the destination bucket is in the scan), `ReplicatesKmsObjects` (`SourceSelectionCriteria.SseKmsEncryptedObjects.Status` is `Enabled`) and `ReplicaKmsKeyID`. Empty when the bucket replicates nothing (`ReplicationConfigurationNotFoundError`); absent when replication was not exported.",
+                )
+            },
+            Field {
+                keys: &["Rule", "DestinationBucket"],
+                ..derived(
+                    "ReplicationSkipsKmsObjects",
+                    "Enabled rules that do not enable `SseKmsEncryptedObjects` while the bucket's default encryption is SSE-KMS: S3 silently leaves the SSE-KMS objects out of replication. Absent when replication or default encryption was not exported.",
+                )
+            },
+            Field {
+                keys: &["Rule", "DestinationBucket"],
+                ..derived(
+                    "ReplicationWithoutReplicaKey",
+                    "Enabled rules that enable `SseKmsEncryptedObjects` without a `Destination.EncryptionConfiguration.ReplicaKmsKeyID`: S3 cannot encrypt the replicas, so they are not replicated.",
+                )
+            },
+            Field {
+                keys: &["Rule", "ReplicaKmsKeyID", "KeyRegion", "KeyState"],
+                ..derived(
+                    "ReplicaKeysUnusable",
+                    "Enabled rules whose `ReplicaKmsKeyID` names a key that is `Disabled`, `PendingDeletion`, `PendingImport` or `Unavailable`, or (`KeyState: missing`) gone from its region, which was exported. The key is looked up in the region of its ARN (a bare id in the destination bucket's region), `KeyRegion`; a multi-Region key is the key its ARN names, not its primary. Keys of other accounts and of regions not exported are not judged.",
+                )
+            },
+            Field {
+                keys: &[
+                    "Rule",
+                    "ReplicaKmsKeyID",
+                    "KeyRegion",
+                    "DestinationBucket",
+                    "DestinationRegion",
+                ],
+                ..derived(
+                    "ReplicaKeysWrongRegion",
+                    "Enabled rules whose `ReplicaKmsKeyID` is a key ARN in another region than the destination bucket (in the scan): S3 needs the replica key in the destination's region, so replication of SSE-KMS objects fails.",
+                )
+            },
+            Field {
+                keys: &["Rule", "DestinationBucket", "DestinationSSEAlgorithm"],
+                ..derived(
+                    "ReplicationDropsEncryption",
+                    "Enabled rules of an SSE-KMS bucket without a `ReplicaKmsKeyID` whose destination bucket (in the scan) does not default to SSE-KMS (`DestinationSSEAlgorithm`): the replicas are not under a KMS key. Absent when the bucket's default encryption was not exported.",
+                )
+            },
         ],
         links: &[
             Link {

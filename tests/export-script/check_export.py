@@ -93,8 +93,20 @@ def main(argv):
           v.get("error_code") == "NoSuchBucketPolicy" and v.get("exit_code", 0) != 0
           and "An error occurred (NoSuchBucketPolicy)" in v.get("stderr", ""), v)
 
-    v = load(f"s3/get-bucket-versioning--{ids['kms_bucket']}.json")
+    v = load(f"s3/get-bucket-versioning--{ids['public_bucket']}.json")
     check("get-bucket-versioning of a never-versioned bucket is an empty file", v == {}, v)
+
+    v = load(f"s3/get-bucket-replication--{ids['kms_bucket']}.json") or {}
+    config = v.get("ReplicationConfiguration") or {}
+    rules = config.get("Rules") or []
+    check("get-bucket-replication of the KMS bucket has its role and one rule to the replica bucket",
+          config.get("Role", "").endswith(":role/atrest-replication") and len(rules) == 1
+          and rules[0].get("Destination", {}).get("Bucket") == f"arn:aws:s3:::{ids['replica_bucket']}"
+          and "SseKmsEncryptedObjects" not in (rules[0].get("SourceSelectionCriteria") or {}), v)
+    v = load(f"s3/get-bucket-replication--{ids['public_bucket']}.error.json") or {}
+    check("a bucket without replication gives get-bucket-replication--B.error.json with "
+          "ReplicationConfigurationNotFoundError",
+          v.get("error_code") == "ReplicationConfigurationNotFoundError" and v.get("exit_code", 0) != 0, v)
 
     ok = load("s3control/get-public-access-block.json")
     err = load("s3control/get-public-access-block.error.json")

@@ -80,6 +80,15 @@ aws s3api put-bucket-ownership-controls --bucket "$public_bucket" \
 aws s3api put-public-access-block --bucket "$public_bucket" --public-access-block-configuration \
     BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false
 aws s3api put-bucket-acl --bucket "$public_bucket" --acl public-read
+# Replication of the KMS bucket to a replica bucket (both versioned, as replication needs), by
+# a rule that does not enable SseKmsEncryptedObjects: the bucket's SSE-KMS objects stay behind.
+replica_bucket=atrest-replica-bucket
+aws s3api create-bucket --bucket "$replica_bucket" >/dev/null
+for b in "$kms_bucket" "$replica_bucket"; do
+    aws s3api put-bucket-versioning --bucket "$b" --versioning-configuration Status=Enabled
+done
+aws s3api put-bucket-replication --bucket "$kms_bucket" --replication-configuration \
+    "{\"Role\":\"arn:aws:iam::$account:role/atrest-replication\",\"Rules\":[{\"ID\":\"to-replica\",\"Priority\":1,\"Filter\":{\"Prefix\":\"\"},\"Status\":\"Enabled\",\"DeleteMarkerReplication\":{\"Status\":\"Disabled\"},\"Destination\":{\"Bucket\":\"arn:aws:s3:::$replica_bucket\"}}]}"
 volume=$(aws ec2 create-volume --availability-zone us-east-1a --size 8 --volume-type gp3 --encrypted \
     --kms-key-id "$disabled_key" --query VolumeId --output text)
 snapshot=$(aws ec2 create-snapshot --volume-id "$volume" --query SnapshotId --output text)
@@ -167,7 +176,7 @@ aws kms disable-key --key-id "$rds_key" --region "$rds_region"
 "$root/samples/export-account.sh" --out "$tmp/export" --regions "us-east-1,$rds_region" | tee "$tmp/summary.txt"
 
 python3 "$here/check_export.py" "$tmp/export" "$tmp/summary.txt" \
-    account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" \
+    account="$account" kms_bucket="$kms_bucket" public_bucket="$public_bucket" replica_bucket="$replica_bucket" \
     rotation_off_key="$rotation_off_key" disabled_key="$disabled_key" volume="$volume" \
     snapshot="$snapshot" image="$image" trail="$trail" s3control_reachable="$s3control_reachable" \
     clear_fs="$clear_fs" disabled_fs="$disabled_fs" default_secret="$default_secret" \
@@ -206,13 +215,16 @@ want = {"ebs-volume-key-unusable", "kms-key-disabled", "ec2-image-public",
         "dynamodb-table-aws-owned-key", "dynamodb-table-key-unusable",
         "sqs-queue-aws-owned-key", "sqs-queue-aws-managed-key", "sqs-queue-unencrypted",
         "sqs-queue-key-unusable", "sqs-queue-policy-public", "sns-topic-not-kms-encrypted",
-        "sns-topic-key-unusable"}
+        "sns-topic-key-unusable", "s3-bucket-replication-skips-kms-objects"}
 missing = want - ids
 if missing:
     sys.exit(f"atrest on the export: missing {sorted(missing)}; found {sorted(ids)}")
 hit = [f for f in report["findings"] if f["rule_id"] == "ebs-volume-key-unusable"]
 if not any(volume in f["message"] and key in f["message"] for f in hit):
     sys.exit(f"the volume finding does not name {volume} and {key}: {hit}")
+hit = [f for f in report["findings"] if f["rule_id"] == "s3-bucket-replication-skips-kms-objects"]
+if len(hit) != 1 or "rule to-replica" not in hit[0]["message"] or "role/atrest-replication" not in hit[0]["message"]:
+    sys.exit(f"s3-bucket-replication-skips-kms-objects: want one finding naming rule to-replica and its role: {hit}")
 # Each data resource on the disabled key is found, named with the key.
 for rule in ("dynamodb-table-key-unusable", "sqs-queue-key-unusable", "sns-topic-key-unusable"):
     hit = [f for f in report["findings"] if f["rule_id"] == rule]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::keys::SCANNED_AFTER_MS;
 
-use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt};
+use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt, ReplDest, Replication};
 use crate::plan::data::{DataEnc, QueuePolicy};
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
 use crate::plan::rds::{DbSnapshot, RdsEnc};
@@ -21,7 +21,7 @@ use crate::plan::{Account, Region};
 
 /// Every rule id the oracle counts, in [`crate::Summary::expected`]: the rules the generator
 /// plants for, then those of [`UNPLANTED`].
-pub const RULES: [&str; 97] = [
+pub const RULES: [&str; 102] = [
     "s3-bucket-default-encryption-not-kms",
     "s3-bucket-kms-without-bucket-key",
     "s3-bucket-policy-allows-unencrypted-uploads",
@@ -32,6 +32,11 @@ pub const RULES: [&str; 97] = [
     "s3-bucket-public-access-block-off",
     "s3-bucket-acls-enabled",
     "s3-bucket-tls-not-required",
+    "s3-bucket-replication-skips-kms-objects",
+    "s3-bucket-replication-no-replica-key",
+    "s3-bucket-replication-replica-key-unusable",
+    "s3-bucket-replication-replica-key-wrong-region",
+    "s3-bucket-replication-drops-encryption",
     "kms-key-rotation-disabled",
     "kms-key-disabled",
     "kms-key-pending-deletion",
@@ -352,6 +357,43 @@ fn bucket(bucket: &Bucket, account: &Account, hit: Hit) {
     }
     if !bucket.has(|s| *s == BucketStmt::DenyNonTls) {
         hit("s3-bucket-tls-not-required");
+    }
+    if let Some(replication) = &bucket.replication {
+        replication_hits(bucket, replication, account, hit);
+    }
+}
+
+/// Each replication rule fires once per bucket, however many of its replication rules do.
+fn replication_hits(bucket: &Bucket, replication: &Replication, account: &Account, hit: Hit) {
+    let source_kms = matches!(bucket.enc, BucketEnc::Kms { .. });
+    let dest = match replication.dest {
+        ReplDest::Bucket(d) => Some(&account.buckets[d]),
+        ReplDest::Outside { .. } => None,
+    };
+    let enabled = || replication.rules.iter().filter(|r| r.enabled);
+    if source_kms && enabled().any(|r| !r.kms_objects) {
+        hit("s3-bucket-replication-skips-kms-objects");
+    }
+    if enabled().any(|r| r.kms_objects && r.replica_key.is_none()) {
+        hit("s3-bucket-replication-no-replica-key");
+    }
+    if enabled().any(|r| {
+        r.replica_key
+            .is_some_and(|(reg, k)| account.regions[reg].keys[k].unusable())
+    }) {
+        hit("s3-bucket-replication-replica-key-unusable");
+    }
+    if let Some(dest) = dest
+        && enabled().any(|r| r.replica_key.is_some_and(|(reg, _)| reg != dest.region))
+    {
+        hit("s3-bucket-replication-replica-key-wrong-region");
+    }
+    if source_kms
+        && let Some(dest) = dest
+        && !matches!(dest.enc, BucketEnc::Kms { .. })
+        && enabled().any(|r| r.replica_key.is_none())
+    {
+        hit("s3-bucket-replication-drops-encryption");
     }
 }
 

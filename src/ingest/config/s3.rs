@@ -6,7 +6,10 @@
 //! .sseAlgorithm`), `PublicAccessBlockConfiguration`, `BucketPolicy` (`{"policyText": ...}`),
 //! `AccessControlList` (`grantList` of `{grantee, permission}` with `FullControl`-style
 //! permissions and groups named `AllUsers`), `BucketVersioningConfiguration` and, when
-//! present, `BucketOwnershipControls`.
+//! present, `BucketOwnershipControls` and `BucketReplicationConfiguration` (the Java SDK v1's
+//! shape: `roleARN`, `rules` as a map from rule id to `{status, priority,
+//! sourceSelectionCriteria.sseKmsEncryptedObjects.status, destinationConfig: {bucketARN,
+//! account, encryptionConfiguration.replicaKmsKeyID}}`; a list of rules with `id` is read too).
 
 use serde_json::{Map, Value, json};
 
@@ -179,6 +182,13 @@ pub fn bucket(item: &ConfigItem) -> Result<Vec<Item>, String> {
         && let Some(controls) = ownership(&v)
     {
         set(&mut piece, "OwnershipControls", controls, at);
+    }
+
+    // Left out for a bucket that replicates nothing, so its absence says nothing either.
+    if let Some((v, at)) = item.supplement("BucketReplicationConfiguration")
+        && let Some(config) = replication(&v)
+    {
+        set(&mut piece, "ReplicationConfiguration", config, at);
     }
     Ok(vec![Item::Piece(piece)])
 }
@@ -362,4 +372,68 @@ fn ownership(v: &Value) -> Option<Value> {
         .unwrap_or(o);
     let rules = member(inner, "rules")?.1.as_array()?;
     Some(json!({ "Rules": names::convert(&Value::Array(rules.clone())) }))
+}
+
+/// `BucketReplicationConfiguration` in the shape of `get-bucket-replication`'s
+/// `ReplicationConfiguration`: `Role` and `Rules` with the members the facts read.
+fn replication(v: &Value) -> Option<Value> {
+    let o = v.as_object()?;
+    let mut out = Map::new();
+    if let Some((_, role)) = member(o, "roleARN").or_else(|| member(o, "role")) {
+        out.insert("Role".into(), role.clone());
+    }
+    let rules: Vec<(Option<&str>, &Value)> = match member(o, "rules")?.1 {
+        Value::Object(map) => map.iter().map(|(id, r)| (Some(id.as_str()), r)).collect(),
+        Value::Array(list) => list.iter().map(|r| (None, r)).collect(),
+        _ => return None,
+    };
+    let rules: Vec<Value> = rules
+        .into_iter()
+        .filter_map(|(id, r)| replication_rule(id, r.as_object()?))
+        .collect();
+    out.insert("Rules".into(), Value::Array(rules));
+    Some(Value::Object(out))
+}
+
+fn replication_rule(id: Option<&str>, r: &Map<String, Value>) -> Option<Value> {
+    let mut out = Map::new();
+    let id = member(r, "id").and_then(|(_, v)| v.as_str()).or(id);
+    if let Some(id) = id {
+        out.insert("ID".into(), json!(id));
+    }
+    if let Some((_, p)) = member(r, "priority") {
+        out.insert("Priority".into(), p.clone());
+    }
+    if let Some((_, status)) = member(r, "status") {
+        out.insert("Status".into(), status.clone());
+    }
+    let kms = member(r, "sourceSelectionCriteria")
+        .and_then(|(_, c)| member(c.as_object()?, "sseKmsEncryptedObjects"))
+        .and_then(|(_, k)| member(k.as_object()?, "status"));
+    if let Some((_, status)) = kms {
+        out.insert(
+            "SourceSelectionCriteria".into(),
+            json!({"SseKmsEncryptedObjects": {"Status": status}}),
+        );
+    }
+    let dest = member(r, "destinationConfig")
+        .or_else(|| member(r, "destination"))
+        .and_then(|(_, d)| d.as_object())?;
+    let mut d = Map::new();
+    if let Some((_, bucket)) = member(dest, "bucketARN").or_else(|| member(dest, "bucket")) {
+        d.insert("Bucket".into(), bucket.clone());
+    }
+    if let Some((_, account)) = member(dest, "account") {
+        d.insert("Account".into(), account.clone());
+    }
+    let key = member(dest, "encryptionConfiguration")
+        .and_then(|(_, e)| member(e.as_object()?, "replicaKmsKeyID"));
+    if let Some((_, key)) = key {
+        d.insert(
+            "EncryptionConfiguration".into(),
+            json!({"ReplicaKmsKeyID": key}),
+        );
+    }
+    out.insert("Destination".into(), Value::Object(d));
+    Some(Value::Object(out))
 }

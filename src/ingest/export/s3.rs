@@ -202,6 +202,58 @@ pub const APIS: &[Api] = &[
         )
     },
     Api {
+        errors: &[ErrorFact {
+            code: "ReplicationConfigurationNotFoundError",
+            means: "no replication configured",
+            read: |ctx, at| fact(ctx, Fact::NoReplication, at),
+        }],
+        ..bucket_api(
+            "get-bucket-replication",
+            "GetBucketReplication",
+            "aws s3api get-bucket-replication --bucket B",
+            &[&["ReplicationConfiguration"]],
+            &[
+                req("ReplicationConfiguration", Ty::Obj),
+                req("ReplicationConfiguration/Role", Ty::Str),
+                req("ReplicationConfiguration/Rules", Ty::Arr),
+                req("ReplicationConfiguration/Rules/*", Ty::Obj),
+                opt("ReplicationConfiguration/Rules/*/ID", Ty::Str),
+                opt("ReplicationConfiguration/Rules/*/Priority", Ty::Int),
+                req("ReplicationConfiguration/Rules/*/Status", Ty::Str),
+                opt(
+                    "ReplicationConfiguration/Rules/*/SourceSelectionCriteria",
+                    Ty::Obj,
+                ),
+                opt(
+                    "ReplicationConfiguration/Rules/*/SourceSelectionCriteria/SseKmsEncryptedObjects",
+                    Ty::Obj,
+                ),
+                opt(
+                    "ReplicationConfiguration/Rules/*/SourceSelectionCriteria/SseKmsEncryptedObjects/Status",
+                    Ty::Str,
+                ),
+                req("ReplicationConfiguration/Rules/*/Destination", Ty::Obj),
+                req(
+                    "ReplicationConfiguration/Rules/*/Destination/Bucket",
+                    Ty::Str,
+                ),
+                opt(
+                    "ReplicationConfiguration/Rules/*/Destination/Account",
+                    Ty::Str,
+                ),
+                opt(
+                    "ReplicationConfiguration/Rules/*/Destination/EncryptionConfiguration",
+                    Ty::Obj,
+                ),
+                opt(
+                    "ReplicationConfiguration/Rules/*/Destination/EncryptionConfiguration/ReplicaKmsKeyID",
+                    Ty::Str,
+                ),
+            ],
+            |obj, ctx| one(obj, ctx, "ReplicationConfiguration"),
+        )
+    },
+    Api {
         command: "get-public-access-block",
         operation: "GetPublicAccessBlock",
         invocation: "aws s3control get-public-access-block --account-id A",

@@ -112,7 +112,10 @@ fn in_the_layout_the_path_decides() {
         Some("unread")
     );
     assert_eq!(
-        placed_command("123456789012/us-east-1/s3/get-bucket-replication--b.error.json").as_deref(),
+        placed_command(
+            "123456789012/us-east-1/s3/get-bucket-lifecycle-configuration--b.error.json"
+        )
+        .as_deref(),
         Some("unread")
     );
     assert_eq!(placed_command("/tmp/describe-volumes.json"), None);

@@ -8,6 +8,7 @@ mod efs;
 mod image;
 mod kms;
 mod rds;
+mod replication;
 mod s3;
 mod secrets;
 mod sharing;

@@ -7,7 +7,7 @@ use crate::model::piece::Fact;
 use crate::model::policy::{analyze, parse_document};
 use crate::model::{Arn, Kind, Resource};
 
-use super::{Ctx, Derived, as_bool, at, loc};
+use super::{Ctx, Derived, as_bool, at, loc, replication};
 
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -25,6 +25,7 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     let acl_public = acl(r, d);
     let effective = public_access_block(r, ctx, d);
     ownership(r, d);
+    replication::bucket(r, ctx, d);
 
     // Public in effect: a public policy not restricted, or a public ACL not ignored.
     let flag = |name: &str| {
@@ -62,22 +63,46 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 
 /// `LocationConstraint` is null for us-east-1 and `EU` for eu-west-1.
 fn region(r: &Resource, d: &mut Derived) {
+    if let Some((region, evidence)) = region_of(r) {
+        d.set("Region", Value::from(region.clone()), loc(r, evidence));
+        d.region = Some(region);
+    }
+}
+
+/// A bucket's region and the field that says it, from its own fields (another bucket's
+/// derived `Region` is not there yet while buckets are derived).
+pub(super) fn region_of(r: &Resource) -> Option<(String, &'static str)> {
     let region = match r.get("LocationConstraint") {
         Some(Value::Null) => Some("us-east-1".to_owned()),
         Some(Value::String(s)) if s.is_empty() => Some("us-east-1".to_owned()),
         Some(Value::String(s)) if s == "EU" => Some("eu-west-1".to_owned()),
         Some(Value::String(s)) => Some(s.clone()),
         _ => r.str("BucketRegion").map(str::to_owned),
+    }?;
+    let evidence = if r.get("LocationConstraint").is_some() {
+        "/LocationConstraint"
+    } else {
+        "/BucketRegion"
     };
-    if let Some(region) = region {
-        let evidence = if r.get("LocationConstraint").is_some() {
-            "/LocationConstraint"
-        } else {
-            "/BucketRegion"
-        };
-        d.set("Region", Value::from(region.clone()), loc(r, evidence));
-        d.region = Some(region);
+    Some((region, evidence))
+}
+
+/// A bucket's default encryption algorithm (`SSEAlgorithm`), from its own fields; `none` when
+/// it has none, `None` when not exported.
+pub(super) fn sse_algorithm_of(r: &Resource) -> Option<String> {
+    if r.fact(Fact::NoDefaultEncryption).is_some() {
+        return Some("none".into());
     }
+    let rules = at(r, "/ServerSideEncryptionConfiguration/Rules")?.as_array()?;
+    let algorithm = rules
+        .iter()
+        .find_map(|rule| rule.get("ApplyServerSideEncryptionByDefault"))
+        .map_or("none", |d| {
+            d.get("SSEAlgorithm")
+                .and_then(Value::as_str)
+                .unwrap_or("none")
+        });
+    Some(algorithm.to_owned())
 }
 
 fn encryption(r: &Resource, ctx: &Ctx, d: &mut Derived) {

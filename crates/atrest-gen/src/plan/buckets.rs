@@ -68,6 +68,143 @@ pub(crate) struct Bucket {
     pub(crate) ownership: Option<&'static str>,
     /// `None`: never versioned (the CLI prints nothing).
     pub(crate) versioning: Option<&'static str>,
+    /// `None`: `ReplicationConfigurationNotFoundError`.
+    pub(crate) replication: Option<Replication>,
+}
+
+/// Where a bucket replicates to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ReplDest {
+    /// Another bucket of the account (index), so in the scan.
+    Bucket(usize),
+    /// A bucket of another account, not in the scan.
+    Outside { name: String, account: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Replication {
+    pub(crate) role: String,
+    pub(crate) dest: ReplDest,
+    pub(crate) rules: Vec<ReplRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReplRule {
+    pub(crate) id: String,
+    /// `Status`: `Enabled` or `Disabled`.
+    pub(crate) enabled: bool,
+    /// `SourceSelectionCriteria.SseKmsEncryptedObjects.Status` is `Enabled`.
+    pub(crate) kms_objects: bool,
+    /// `ReplicaKmsKeyID`: a customer key of the account (region index, key index), by ARN.
+    pub(crate) replica_key: Option<(usize, usize)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReplFlaw {
+    None,
+    SkipsKms,
+    NoReplicaKey,
+    KeyUnusable,
+    KeyWrongRegion,
+    /// A disabled rule that would skip SSE-KMS objects: a decoy.
+    DisabledRule,
+}
+
+/// Replication for some versioned buckets of an account, once all its buckets are planned
+/// (a destination may be one of them). Its own stream per bucket: the buckets' draws do not
+/// change.
+pub(crate) fn plan_replication(
+    seed: u64,
+    a: usize,
+    account: &str,
+    regions: &[Region],
+    buckets: &mut [Bucket],
+) {
+    let versioned: Vec<usize> = (0..buckets.len())
+        .filter(|&b| buckets[b].versioning == Some("Enabled"))
+        .collect();
+    for b in 0..buckets.len() {
+        let mut rng = Rng::stream(seed, TAG_BUCKET, a, 2, b);
+        if buckets[b].versioning != Some("Enabled") || !rng.chance(20.0) {
+            continue;
+        }
+        let others: Vec<usize> = versioned.iter().copied().filter(|&d| d != b).collect();
+        // Destinations in the scan that do not default to SSE-KMS.
+        let plain: Vec<usize> = others
+            .iter()
+            .copied()
+            .filter(|&d| !matches!(buckets[d].enc, BucketEnc::Kms { .. }))
+            .collect();
+        let drops = !plain.is_empty() && rng.chance(25.0);
+        let dest = if drops {
+            ReplDest::Bucket(*rng.pick(&plain))
+        } else if !others.is_empty() && rng.chance(60.0) {
+            ReplDest::Bucket(*rng.pick(&others))
+        } else {
+            ReplDest::Outside {
+                name: format!("{}-dr", buckets[b].name),
+                account: outside_account(seed, rng.next()),
+            }
+        };
+        // The destination's region when it is in the scan; else the source's.
+        let dest_region = match dest {
+            ReplDest::Bucket(d) => Some(buckets[d].region),
+            ReplDest::Outside { .. } => None,
+        };
+        let home = dest_region.unwrap_or(buckets[b].region);
+        let count = if rng.chance(20.0) { 2 } else { 1 };
+        let mut rules = Vec::new();
+        for i in 0..count {
+            let flaw = rng.weighted(&[
+                (40, ReplFlaw::None),
+                (15, ReplFlaw::SkipsKms),
+                (10, ReplFlaw::NoReplicaKey),
+                (10, ReplFlaw::KeyUnusable),
+                (10, ReplFlaw::KeyWrongRegion),
+                (15, ReplFlaw::DisabledRule),
+            ]);
+            let pick_key = |rng: &mut Rng, r: usize, usable: bool| {
+                let pool = regions[r].symmetric_keys(usable);
+                (!pool.is_empty()).then(|| (r, *rng.pick(&pool)))
+            };
+            let mut rule = ReplRule {
+                id: format!("replicate-{i}"),
+                enabled: true,
+                kms_objects: true,
+                replica_key: None,
+            };
+            match flaw {
+                ReplFlaw::None => rule.replica_key = pick_key(&mut rng, home, true),
+                ReplFlaw::SkipsKms => rule.kms_objects = false,
+                ReplFlaw::NoReplicaKey => {}
+                ReplFlaw::KeyUnusable => rule.replica_key = pick_key(&mut rng, home, false),
+                ReplFlaw::KeyWrongRegion => {
+                    let elsewhere: Vec<usize> = (0..regions.len()).filter(|&r| r != home).collect();
+                    if !elsewhere.is_empty() {
+                        let r = *rng.pick(&elsewhere);
+                        rule.replica_key = pick_key(&mut rng, r, true);
+                    }
+                }
+                ReplFlaw::DisabledRule => {
+                    rule.enabled = false;
+                    rule.kms_objects = false;
+                }
+            }
+            if drops && i == 0 {
+                // Everything but SSE-KMS objects, to a bucket that re-encrypts with its own
+                // default.
+                rule.enabled = true;
+                rule.kms_objects = false;
+                rule.replica_key = None;
+            }
+            rules.push(rule);
+        }
+        buckets[b].replication = Some(Replication {
+            role: format!("arn:aws:iam::{account}:role/s3-replication-{b:05}"),
+            dest,
+            rules,
+        });
+    }
 }
 
 impl Bucket {
@@ -188,6 +325,7 @@ pub(crate) fn plan_bucket(
         log_delivery: false,
         ownership: Some("BucketOwnerEnforced"),
         versioning: rng.weighted(&[(80, Some("Enabled")), (5, Some("Suspended")), (15, None)]),
+        replication: None,
     };
     let pab_off = |rng: &mut Rng| {
         if rng.chance(50.0) {

@@ -14,7 +14,7 @@ pub(crate) mod volumes;
 use crate::Spec;
 use crate::ids::{TAG_ACCOUNT, TAG_AMI, TAG_BUCKET, TAG_NET, TAG_REGION, account_id, ec2_id};
 use crate::rng::Rng;
-use buckets::{Bucket, plan_bucket};
+use buckets::{Bucket, plan_bucket, plan_replication};
 use data::{DataEnc, KeyName, Queue, Table, Topic, plan_queue, plan_table, plan_topic};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
@@ -219,6 +219,7 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
         }
     }
     let trail = plan_trail(seed, a, &id, pab, &regions, &mut buckets);
+    plan_replication(seed, a, &id, &regions, &mut buckets);
     Account {
         id,
         canonical,

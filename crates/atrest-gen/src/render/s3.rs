@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{Sink, file};
 use crate::json::{J, compact, obj, strs};
 use crate::plan::Account;
-use crate::plan::buckets::{BucketEnc, BucketStmt, KeyRef, LOG_DELIVERY};
+use crate::plan::buckets::{BucketEnc, BucketStmt, KeyRef, LOG_DELIVERY, ReplDest, Replication};
 use crate::time::iso;
 
 fn pab_json(flags: [bool; 4]) -> J {
@@ -192,8 +192,59 @@ pub(super) fn render(
             }
             None => sink.empty(&path("get-bucket-versioning"))?,
         }
+
+        match &b.replication {
+            Some(replication) => sink.json(
+                &path("get-bucket-replication"),
+                &obj! { "ReplicationConfiguration" => replication_json(account, replication) },
+            )?,
+            None => sink.error(
+                dir,
+                &stem("get-bucket-replication"),
+                "ReplicationConfigurationNotFoundError",
+                "GetBucketReplication",
+                "The replication configuration was not found",
+            )?,
+        }
     }
     Ok(())
+}
+
+/// `get-bucket-replication`'s `ReplicationConfiguration`, members in the API model's order.
+fn replication_json(account: &Account, replication: &Replication) -> J {
+    let (bucket, owner) = match &replication.dest {
+        ReplDest::Bucket(d) => (format!("arn:aws:s3:::{}", account.buckets[*d].name), None),
+        ReplDest::Outside { name, account } => {
+            (format!("arn:aws:s3:::{name}"), Some(account.clone()))
+        }
+    };
+    let rules = replication
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let criteria = rule.kms_objects.then(|| {
+                obj! { "SseKmsEncryptedObjects" => obj! { "Status" => "Enabled" } }
+            });
+            let encryption = rule.replica_key.map(|(r, k)| {
+                obj! { "ReplicaKmsKeyID" => &account.regions[r].keys[k].arn }
+            });
+            obj! {
+                "ID" => &rule.id,
+                "Priority" => i + 1,
+                "Filter" => obj! { "Prefix" => "" },
+                "Status" => if rule.enabled { "Enabled" } else { "Disabled" },
+                "SourceSelectionCriteria" => criteria,
+                "Destination" => obj! {
+                    "Bucket" => &bucket,
+                    "Account" => owner.clone(),
+                    "EncryptionConfiguration" => encryption,
+                },
+                "DeleteMarkerReplication" => obj! { "Status" => "Disabled" },
+            }
+        })
+        .collect();
+    obj! { "Role" => &replication.role, "Rules" => J::Arr(rules) }
 }
 
 fn bucket_policy(account: &Account, bucket: &str, statements: &[BucketStmt]) -> J {

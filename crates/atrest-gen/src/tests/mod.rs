@@ -154,6 +154,11 @@ fn every_file_is_cli_json() -> io::Result<()> {
 ///   block; 00006 allows `s3:GetObject` to `{"AWS": "*"}` with all four blocks off. The
 ///   other buckets are SSE-KMS with a bucket key on enabled keys (by ARN, alias ARN, id or
 ///   `aws/s3`), both denials, all four blocks, `BucketOwnerEnforced`.
+/// * replication: 00001 and 00003 (SSE-KMS) replicate to 00015 by a rule that leaves SSE-KMS
+///   objects out (each skips them and drops encryption); 00019's second rule replicates
+///   SSE-KMS objects without a replica key; 00006's first rule uses the pending-deletion
+///   `…f05cdf851bba` as replica key; 00012 and the other rules replicate to buckets of
+///   another account with enabled replica keys. One region: no key is in the wrong one.
 /// * keys: `…4e6d7b25397e` is enabled with rotation off; `…4f22f188e9f9` and `…f7e3808b9bae`
 ///   are disabled; `…f05cdf851bba` is pending deletion and grants its administrators `kms:*`.
 /// * volumes: `vol-0aa4…` is unencrypted, `vol-02c6…` and `vol-03d9…` use `aws/ebs`,
@@ -222,6 +227,10 @@ fn counts_match_a_hand_count() -> io::Result<()> {
             ("s3-bucket-policy-allows-unencrypted-uploads", 1),
             ("s3-bucket-policy-public", 1),
             ("s3-bucket-public-access-block-off", 2),
+            ("s3-bucket-replication-drops-encryption", 2),
+            ("s3-bucket-replication-no-replica-key", 1),
+            ("s3-bucket-replication-replica-key-unusable", 1),
+            ("s3-bucket-replication-skips-kms-objects", 2),
         ]
     );
     // Exactly the rules of RULES: a rule the oracle counts but does not list would add a key.

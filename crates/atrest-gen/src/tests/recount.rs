@@ -345,6 +345,68 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                 hit("s3-bucket-acls-enabled");
             }
         }
+        // Replication, judged against the destination bucket when it is one of these.
+        let mut sse: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let listed = must(&s3.join("list-buckets.json"))?;
+        let listed: Vec<&Value> = listed["Buckets"].as_array().into_iter().flatten().collect();
+        for b in &listed {
+            let name = b["Name"].as_str().unwrap_or_default();
+            let algorithm = read(&s3.join(format!("get-bucket-encryption--{name}.json")))?
+                .and_then(|v| {
+                    v["ServerSideEncryptionConfiguration"]["Rules"][0]
+                        ["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| "none".to_owned());
+            let region = b["BucketRegion"].as_str().unwrap_or_default().to_owned();
+            sse.insert(format!("arn:aws:s3:::{name}"), (region, algorithm));
+        }
+        for b in &listed {
+            let name = b["Name"].as_str().unwrap_or_default();
+            let Some(v) = read(&s3.join(format!("get-bucket-replication--{name}.json")))? else {
+                continue;
+            };
+            let source_kms = sse[&format!("arn:aws:s3:::{name}")]
+                .1
+                .starts_with("aws:kms");
+            let mut fired = [false; 5];
+            for rule in v["ReplicationConfiguration"]["Rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|r| r["Status"] == "Enabled")
+            {
+                let kms_objects = rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"]
+                    == "Enabled";
+                let dest = sse.get(rule["Destination"]["Bucket"].as_str().unwrap_or_default());
+                let key =
+                    rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"].as_str();
+                fired[0] |= source_kms && !kms_objects;
+                fired[1] |= kms_objects && key.is_none();
+                if let Some(key) = key {
+                    fired[2] |= unusable(by_arn.get(key));
+                    let key_region = key.split(':').nth(3).unwrap_or_default();
+                    fired[3] |= dest.is_some_and(|(region, _)| region != key_region);
+                } else {
+                    fired[4] |= source_kms && dest.is_some_and(|(_, a)| !a.starts_with("aws:kms"));
+                }
+            }
+            for (rule, fired) in [
+                "s3-bucket-replication-skips-kms-objects",
+                "s3-bucket-replication-no-replica-key",
+                "s3-bucket-replication-replica-key-unusable",
+                "s3-bucket-replication-replica-key-wrong-region",
+                "s3-bucket-replication-drops-encryption",
+            ]
+            .into_iter()
+            .zip(fired)
+            {
+                if fired {
+                    hit(rule);
+                }
+            }
+        }
         for r in &regions {
             let ec2 = adir.join(r).join("ec2");
             let aws_ebs = aliases.get(&(r.clone(), "alias/aws/ebs".to_owned()));
