@@ -11,6 +11,7 @@ use crate::plan::keys::SCANNED_AFTER_MS;
 
 use crate::plan::buckets::{Bucket, BucketEnc, BucketStmt, ReplDest, Replication};
 use crate::plan::data::{DataEnc, QueuePolicy};
+use crate::plan::images::Image;
 use crate::plan::keys::{Key, KeyKind, KeyState, KeyStmt};
 use crate::plan::rds::{DbSnapshot, RdsEnc};
 use crate::plan::snapshots::Snapshot;
@@ -128,20 +129,7 @@ pub const RULES: [&str; 102] = [
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 27] = [
-    ("ec2-image-public", "the generated accounts have no AMIs"),
-    (
-        "ec2-image-unencrypted",
-        "the generated accounts have no AMIs",
-    ),
-    (
-        "ec2-image-key-unusable",
-        "the generated accounts have no AMIs",
-    ),
-    (
-        "ec2-image-shared-key-not-shared",
-        "the generated accounts have no AMIs",
-    ),
+pub const UNPLANTED: [(&str, &str); 23] = [
     (
         "kms-replica-key-unusable",
         "the generated keys are single-Region",
@@ -257,6 +245,9 @@ fn findings(account: &Account, hit: Hit) {
         }
         for s in &r.snapshots {
             snapshot(s, r, hit);
+        }
+        for i in &r.images {
+            image(i, r, hit);
         }
         if !r.ebs_default {
             hit("ebs-encryption-by-default-off");
@@ -602,6 +593,26 @@ fn rds(region: &Region, hit: Hit) {
         if s.shared_with.is_some() && s.enc != RdsEnc::None {
             hit("rds-cluster-snapshot-shared-key-not-shared");
         }
+    }
+}
+
+fn image(image: &Image, region: &Region, hit: Hit) {
+    let snapshot = &region.snapshots[image.snapshot];
+    if image.public {
+        hit("ec2-image-public");
+    }
+    match snapshot.enc {
+        Enc::None => hit("ec2-image-unencrypted"),
+        Enc::AwsEbs => {}
+        Enc::Customer(k) => {
+            if region.keys[k].unusable() {
+                hit("ec2-image-key-unusable");
+            }
+        }
+    }
+    // As for snapshots: no generated key policy lets another account create grants.
+    if image.shared_with.is_some() && snapshot.enc != Enc::None {
+        hit("ec2-image-shared-key-not-shared");
     }
 }
 

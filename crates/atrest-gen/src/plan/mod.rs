@@ -3,6 +3,7 @@
 
 pub(crate) mod buckets;
 pub(crate) mod data;
+pub(crate) mod images;
 pub(crate) mod instances;
 pub(crate) mod keys;
 pub(crate) mod rds;
@@ -16,6 +17,7 @@ use crate::ids::{TAG_ACCOUNT, TAG_AMI, TAG_BUCKET, TAG_NET, TAG_REGION, account_
 use crate::rng::Rng;
 use buckets::{Bucket, plan_bucket, plan_replication};
 use data::{DataEnc, KeyName, Queue, Table, Topic, plan_queue, plan_table, plan_topic};
+use images::{Image, plan_images};
 use instances::{Instance, plan_instance};
 use keys::{Key, aws_managed_key, plan_key};
 use rds::{DbCluster, DbInstance, DbSnapshot, RdsEnc};
@@ -37,6 +39,8 @@ pub(crate) struct Region {
     pub(crate) aws_rds: Key,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) snapshots: Vec<Snapshot>,
+    /// AMIs made from the snapshots.
+    pub(crate) images: Vec<Image>,
     pub(crate) instances: Vec<Instance>,
     pub(crate) file_systems: Vec<FileSystem>,
     pub(crate) secrets: Vec<Secret>,
@@ -130,6 +134,7 @@ impl Account {
                 r.all_keys().count()
                     + r.volumes.len()
                     + r.snapshots.len()
+                    + r.images.len()
                     + r.instances.len()
                     + r.file_systems.len()
                     + r.secrets.len()
@@ -267,6 +272,7 @@ fn plan_region(
         aws_rds,
         volumes: Vec::new(),
         snapshots: Vec::new(),
+        images: Vec::new(),
         instances: Vec::new(),
         file_systems: Vec::new(),
         secrets: Vec::new(),
@@ -337,6 +343,9 @@ fn plan_region(
     region.snapshots = (0..n_snapshots)
         .map(|s| plan_snapshot(seed, a, r, s, &region.volumes))
         .collect();
+    let key_unusable =
+        |s: &Snapshot| matches!(s.enc, Enc::Customer(k) if region.keys[k].unusable());
+    region.images = plan_images(seed, a, r, &region.snapshots, &key_unusable);
     region.tables = (0..n_tables)
         .map(|t| plan_table(seed, a, r, t, &usable, &unusable))
         .collect();

@@ -111,6 +111,8 @@ pub(super) fn render(
         )?;
     }
 
+    images(account, region, dir, sink)?;
+
     let reservations: Vec<J> = region
         .instances
         .iter()
@@ -278,4 +280,59 @@ fn instance_reservation(account: &Account, region: &Region, i: &Instance) -> J {
         "Groups" => Vec::new(),
         "Instances" => vec![instance],
     }
+}
+
+/// `describe-images --owners self` and each image's launch permissions.
+fn images(account: &Account, region: &Region, dir: &Path, sink: &mut Sink) -> io::Result<()> {
+    let images: Vec<J> = region
+        .images
+        .iter()
+        .map(|i| {
+            let s = &region.snapshots[i.snapshot];
+            obj! {
+                "BlockDeviceMappings" => J::Arr(vec![obj! {
+                    "Ebs" => obj! {
+                        "DeleteOnTermination" => true,
+                        "SnapshotId" => &s.id,
+                        "VolumeSize" => s.size,
+                        "VolumeType" => "gp3",
+                        "Encrypted" => s.enc != Enc::None,
+                    },
+                    "DeviceName" => "/dev/xvda",
+                }]),
+                "EnaSupport" => true,
+                "Hypervisor" => "xen",
+                "Name" => &i.name,
+                "RootDeviceName" => "/dev/xvda",
+                "RootDeviceType" => "ebs",
+                "VirtualizationType" => "hvm",
+                "ImageId" => &i.id,
+                "ImageLocation" => format!("{}/{}", account.id, i.name),
+                "State" => "available",
+                "OwnerId" => &account.id,
+                "CreationDate" => iso(i.created),
+                "Public" => i.public,
+                "Architecture" => "x86_64",
+                "ImageType" => "machine",
+            }
+        })
+        .collect();
+    sink.json(
+        &dir.join("describe-images.json"),
+        &obj! { "Images" => images },
+    )?;
+    for i in &region.images {
+        let mut permissions = Vec::new();
+        if i.public {
+            permissions.push(obj! { "Group" => "all" });
+        }
+        if let Some(other) = &i.shared_with {
+            permissions.push(obj! { "UserId" => other });
+        }
+        sink.json(
+            &dir.join(format!("{}.json", file("describe-image-attribute", &i.id))),
+            &obj! { "ImageId" => &i.id, "LaunchPermissions" => permissions },
+        )?;
+    }
+    Ok(())
 }

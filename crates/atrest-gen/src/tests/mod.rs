@@ -240,7 +240,7 @@ fn counts_match_a_hand_count() -> io::Result<()> {
     assert_eq!(counted, listed);
     assert_eq!(
         summary.resources,
-        20 + 10 + 4 + 12 + 6 + 3 + 5 + 2 + 4 + 3 + 1
+        20 + 10 + 4 + 12 + 6 + 1 + 3 + 5 + 2 + 4 + 3 + 1
     );
     Ok(())
 }

@@ -453,11 +453,16 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     .filter(|(_, v)| volume_ids.contains(v))
                     .count()
             );
+            let mut snapshot_of: BTreeMap<String, Value> = BTreeMap::new();
             for s in must(&ec2.join("describe-snapshots.json"))?["Snapshots"]
                 .as_array()
                 .into_iter()
                 .flatten()
             {
+                snapshot_of.insert(
+                    s["SnapshotId"].as_str().unwrap_or_default().to_owned(),
+                    s.clone(),
+                );
                 assert!(volume_ids.contains(&s["VolumeId"]) || s["VolumeId"] == "vol-ffffffff");
                 if s["Encrypted"] == false {
                     hit("ebs-snapshot-unencrypted");
@@ -492,6 +497,50 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     })
                 {
                     hit("ebs-snapshot-shared-key-not-shared");
+                }
+            }
+            // AMIs: judged through the snapshot behind each block device.
+            for i in must(&ec2.join("describe-images.json"))?["Images"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let id = i["ImageId"].as_str().unwrap_or_default();
+                let attr = must(&ec2.join(format!("describe-image-attribute--{id}.json")))?;
+                let perms = attr["LaunchPermissions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                if i["Public"] == true || perms.iter().any(|p| p["Group"] == "all") {
+                    hit("ec2-image-public");
+                }
+                let shared: Vec<&str> = perms.iter().filter_map(|p| p["UserId"].as_str()).collect();
+                for m in i["BlockDeviceMappings"].as_array().into_iter().flatten() {
+                    let Some(s) = m["Ebs"]["SnapshotId"]
+                        .as_str()
+                        .and_then(|s| snapshot_of.get(s))
+                    else {
+                        continue;
+                    };
+                    if s["Encrypted"] == false {
+                        hit("ec2-image-unencrypted");
+                        continue;
+                    }
+                    let key = s["KmsKeyId"].as_str().and_then(|k| resolve(r, k));
+                    if unusable(key) {
+                        hit("ec2-image-key-unusable");
+                    }
+                    if let Some(md) = key
+                        && shared.iter().any(|account| {
+                            md["KeyManager"] == "AWS"
+                                || !admits_share(
+                                    &policies[md["Arn"].as_str().unwrap_or_default()],
+                                    account,
+                                )
+                        })
+                    {
+                        hit("ec2-image-shared-key-not-shared");
+                    }
                 }
             }
             super::recount_rds::recount_rds(
