@@ -22,6 +22,7 @@ pub(crate) const TAG_TABLE: u64 = 16;
 pub(crate) const TAG_QUEUE: u64 = 17;
 pub(crate) const TAG_TOPIC: u64 = 18;
 pub(crate) const TAG_IMAGE: u64 = 19;
+pub(crate) const TAG_MULTI_REGION: u64 = 20;
 // RDS: tags well above the others, so that kinds added elsewhere meanwhile do not share them.
 pub(crate) const TAG_DB_INSTANCE: u64 = 40;
 pub(crate) const TAG_DB_CLUSTER: u64 = 41;

@@ -129,15 +129,7 @@ pub const RULES: [&str; 102] = [
 
 /// Rules of [`RULES`] whose count is always 0, and why the generated accounts cannot trigger
 /// them.
-pub const UNPLANTED: [(&str, &str); 23] = [
-    (
-        "kms-replica-key-unusable",
-        "the generated keys are single-Region",
-    ),
-    (
-        "kms-replica-policy-wider",
-        "the generated keys are single-Region",
-    ),
+pub const UNPLANTED: [(&str, &str); 21] = [
     (
         "cloudtrail-trail-key-unusable",
         "a trail is only ever encrypted with an enabled key of its home region",
@@ -268,16 +260,29 @@ fn findings(account: &Account, hit: Hit) {
 }
 
 fn key(key: &Key, hit: Hit) {
+    let replica = key.multi_region.as_ref().filter(|m| m.replica);
+    // A replica of an enabled primary that cannot be used is reported once, as such.
+    let of_usable_primary = replica.is_some_and(|m| m.primary_state == KeyState::Enabled);
     if key.customer {
-        if key.kind == KeyKind::Symmetric && key.state == KeyState::Enabled && !key.rotation {
+        if key.kind == KeyKind::Symmetric
+            && key.state == KeyState::Enabled
+            && !key.rotation
+            && replica.is_none()
+        {
             hit("kms-key-rotation-disabled");
         }
-        if key.state == KeyState::Disabled {
+        if key.state == KeyState::Disabled && !of_usable_primary {
             hit("kms-key-disabled");
         }
     }
-    if key.state == KeyState::PendingDeletion {
+    if key.state == KeyState::PendingDeletion && !of_usable_primary {
         hit("kms-key-pending-deletion");
+    }
+    if of_usable_primary && matches!(key.state, KeyState::Disabled | KeyState::PendingDeletion) {
+        hit("kms-replica-key-unusable");
+    }
+    if replica.is_some_and(|m| m.wider) {
+        hit("kms-replica-policy-wider");
     }
     if key.state == KeyState::PendingImport {
         hit("kms-key-pending-import");
@@ -290,6 +295,7 @@ fn key(key: &Key, hit: Hit) {
         && key.kind == KeyKind::Symmetric
         && key.state != KeyState::PendingDeletion
         && key.rotation_days > 365
+        && replica.is_none()
     {
         hit("kms-key-rotation-period-long");
     }

@@ -2,7 +2,7 @@
 //! the AWS managed `aws/ebs`, `aws/s3`, `aws/dynamodb` and `aws/rds` keys of every region, and
 //! those of EFS, Secrets Manager and Systems Manager where a resource uses them.
 
-use crate::ids::{TAG_KEY, key_uuid, outside_account};
+use crate::ids::{TAG_KEY, TAG_MULTI_REGION, key_uuid, outside_account};
 use crate::rng::Rng;
 use crate::time::{DAY_MS, NOW_MS, START_MS};
 
@@ -67,6 +67,21 @@ pub(crate) struct Key {
     pub(crate) valid_to: Option<i64>,
     /// `RotationPeriodInDays` of a rotating key.
     pub(crate) rotation_days: usize,
+    /// A multi-Region key: primary or replica.
+    pub(crate) multi_region: Option<MultiRegion>,
+}
+
+/// What `MultiRegionConfiguration` says, and what the oracle needs of the primary.
+#[derive(Clone, Debug)]
+pub(crate) struct MultiRegion {
+    pub(crate) replica: bool,
+    pub(crate) primary_arn: String,
+    pub(crate) primary_region: String,
+    pub(crate) replica_arn: String,
+    pub(crate) replica_region: String,
+    /// Of a replica: its primary's state, and whether its own policy adds an account.
+    pub(crate) primary_state: KeyState,
+    pub(crate) wider: bool,
 }
 
 /// The oracle takes every scan of a generated export to run after this time (2026-01-01):
@@ -215,6 +230,7 @@ pub(crate) fn plan_key(
         grants,
         valid_to,
         rotation_days,
+        multi_region: None,
     }
 }
 
@@ -274,5 +290,75 @@ pub(crate) fn aws_managed_key(
         grants: 0,
         valid_to: None,
         rotation_days: 365,
+        multi_region: None,
+    }
+}
+
+/// Makes every eighth symmetric customer key of `home` a multi-Region primary with a replica
+/// in `other` (appended to its keys): the replica disabled or pending deletion at times, and
+/// at times given a policy that also admits another account.
+pub(crate) fn plan_multi_region(
+    seed: u64,
+    a: usize,
+    account: &str,
+    home: &mut super::Region,
+    other: &mut super::Region,
+) {
+    let mut rng = Rng::stream(seed, TAG_MULTI_REGION, a, 0, 0);
+    let candidates: Vec<usize> = (0..home.keys.len())
+        .filter(|&k| home.keys[k].customer && home.keys[k].kind == KeyKind::Symmetric)
+        .collect();
+    for &k in candidates.iter().step_by(8) {
+        let primary = &mut home.keys[k];
+        let id = format!("mrk-{}", primary.id.replace('-', ""));
+        primary.arn = format!("arn:aws:kms:{}:{account}:key/{id}", home.name);
+        primary.id = id.clone();
+        let replica_arn = format!("arn:aws:kms:{}:{account}:key/{id}", other.name);
+        let state = rng.weighted(&[
+            (60, KeyState::Enabled),
+            (20, KeyState::Disabled),
+            (20, KeyState::PendingDeletion),
+        ]);
+        let wider = rng.chance(30.0);
+        let config = MultiRegion {
+            replica: false,
+            primary_arn: primary.arn.clone(),
+            primary_region: home.name.clone(),
+            replica_arn: replica_arn.clone(),
+            replica_region: other.name.clone(),
+            primary_state: primary.state,
+            wider: false,
+        };
+        primary.multi_region = Some(config.clone());
+        let mut statements = primary.statements.clone();
+        if wider {
+            statements.push(KeyStmt::CrossAccount {
+                account: outside_account(seed, rng.next()),
+            });
+        }
+        let replica = Key {
+            id,
+            arn: replica_arn,
+            customer: true,
+            kind: KeyKind::Symmetric,
+            state,
+            rotation: primary.rotation,
+            alias: None,
+            description: primary.description.clone(),
+            created: primary.created + 60_000,
+            deletion: (state == KeyState::PendingDeletion)
+                .then(|| (NOW_MS / DAY_MS + rng.range(3, 30)) * DAY_MS),
+            statements,
+            tags: Vec::new(),
+            grants: 0,
+            valid_to: None,
+            rotation_days: primary.rotation_days,
+            multi_region: Some(MultiRegion {
+                replica: true,
+                wider,
+                ..config
+            }),
+        };
+        other.keys.push(replica);
     }
 }

@@ -178,7 +178,7 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
         ])
     };
     let pairs = spec.accounts * spec.regions.len();
-    let regions: Vec<Region> = spec
+    let mut regions: Vec<Region> = spec
         .regions
         .iter()
         .enumerate()
@@ -210,6 +210,9 @@ pub(crate) fn account(spec: &Spec, a: usize) -> Account {
             region
         })
         .collect();
+    if let [home, other, ..] = regions.as_mut_slice() {
+        keys::plan_multi_region(seed, a, &id, home, other);
+    }
     let mut buckets: Vec<Bucket> = (0..share(spec.buckets, spec.accounts, a))
         .map(|b| plan_bucket(seed, a, &id, b, &regions))
         .collect();

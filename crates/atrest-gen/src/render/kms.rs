@@ -362,7 +362,12 @@ fn key_metadata(account: &Account, key: &Key) -> J {
         "KeySpec" => spec,
         "EncryptionAlgorithms" => encryption,
         "SigningAlgorithms" => signing,
-        "MultiRegion" => false,
+        "MultiRegion" => key.multi_region.is_some(),
+        "MultiRegionConfiguration" => key.multi_region.as_ref().map(|m| obj! {
+            "MultiRegionKeyType" => if m.replica { "REPLICA" } else { "PRIMARY" },
+            "PrimaryKey" => obj! { "Arn" => &m.primary_arn, "Region" => &m.primary_region },
+            "ReplicaKeys" => J::Arr(vec![obj! { "Arn" => &m.replica_arn, "Region" => &m.replica_region }]),
+        }),
         "PendingDeletionWindowInDays" => key.deletion.map(|_| 30usize),
     }
 }

@@ -44,6 +44,19 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// The accounts an `Allow` statement of a key policy names by principal ARN.
+fn allowed_accounts(doc: &Value) -> Vec<String> {
+    doc["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|st| st["Effect"] == "Allow")
+        .flat_map(|st| texts(&st["Principal"]["AWS"]))
+        .filter_map(|p| p.split(':').nth(4).map(str::to_owned))
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
 /// A key policy lets `account` use a snapshot shared with it: one statement naming the
 /// account allows every call a share needs.
 fn admits_share(doc: &Value, account: &str) -> bool {
@@ -153,6 +166,26 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
         let mut by_arn: BTreeMap<String, Value> = BTreeMap::new();
         let mut policies: BTreeMap<String, Value> = BTreeMap::new();
         let mut aliases: BTreeMap<(String, String), String> = BTreeMap::new();
+        // Every key's metadata and policy first: a multi-Region replica is judged with its
+        // primary, which may be in a region read later.
+        let mut primaries: BTreeMap<String, (Value, Value)> = BTreeMap::new();
+        for r in &regions {
+            let kms = adir.join(r).join("kms");
+            for k in must(&kms.join("list-keys.json"))?["Keys"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let id = k["KeyId"].as_str().unwrap_or_default();
+                let md =
+                    must(&kms.join(format!("describe-key--{id}.json")))?["KeyMetadata"].clone();
+                let policy = must(&kms.join(format!("get-key-policy--{id}.json")))?;
+                let doc: Value = serde_json::from_str(policy["Policy"].as_str().unwrap_or("{}"))
+                    .map_err(io::Error::other)?;
+                let arn = md["Arn"].as_str().unwrap_or_default().to_owned();
+                primaries.insert(arn, (md, doc));
+            }
+        }
         for r in &regions {
             let kms = adir.join(r).join("kms");
             for a in must(&kms.join("list-aliases.json"))?["Aliases"]
@@ -183,20 +216,42 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                 let f = facts(&doc, &account);
                 let rotation = read(&kms.join(format!("get-key-rotation-status--{id}.json")))?;
                 let customer = md["KeyManager"] == "CUSTOMER";
+                let config = &md["MultiRegionConfiguration"];
+                let replica = config["MultiRegionKeyType"] == "REPLICA";
+                let primary = config["PrimaryKey"]["Arn"]
+                    .as_str()
+                    .filter(|_| replica)
+                    .and_then(|arn| primaries.get(arn));
+                let of_usable_primary = primary.is_some_and(|(p, _)| p["KeyState"] == "Enabled");
                 if customer
                     && md["KeySpec"] == "SYMMETRIC_DEFAULT"
                     && md["Origin"] == "AWS_KMS"
                     && md["KeyState"] == "Enabled"
+                    && !replica
                     && rotation
                         .as_ref()
                         .is_some_and(|r| r["KeyRotationEnabled"] == false)
                 {
                     hit("kms-key-rotation-disabled");
                 }
-                if customer && md["KeyState"] == "Disabled" {
+                if customer && md["KeyState"] == "Disabled" && !of_usable_primary {
                     hit("kms-key-disabled");
                 }
-                if md["KeyState"] == "PendingDeletion" {
+                if of_usable_primary
+                    && (md["KeyState"] == "Disabled" || md["KeyState"] == "PendingDeletion")
+                {
+                    hit("kms-replica-key-unusable");
+                }
+                if let Some((_, primary_doc)) = primary {
+                    let theirs = allowed_accounts(primary_doc);
+                    if allowed_accounts(&doc)
+                        .iter()
+                        .any(|a| a != &account && !theirs.contains(a))
+                    {
+                        hit("kms-replica-policy-wider");
+                    }
+                }
+                if md["KeyState"] == "PendingDeletion" && !of_usable_primary {
                     hit("kms-key-pending-deletion");
                 }
                 if md["KeyState"] == "PendingImport" {
@@ -210,6 +265,7 @@ pub(super) fn recount(root: &Path) -> io::Result<BTreeMap<String, usize>> {
                     hit("kms-key-material-expiring");
                 }
                 if let Some(r) = &rotation
+                    && !replica
                     && r["KeyRotationEnabled"] == true
                     && r["RotationPeriodInDays"].as_u64().is_some_and(|d| d > 365)
                 {
