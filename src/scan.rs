@@ -159,7 +159,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
     let merged = std::sync::Mutex::new(Notes::default());
-    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Notes)> = list
+    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list
         .par_iter()
         .map(|(id, path)| {
             let mut findings = Vec::new();
@@ -186,7 +186,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     );
     for (outcome, found, notes) in per_file {
-        all_notes.push(notes);
+        all_notes.extend(notes.map(|n| *n));
         items.extend(outcome.items);
         stats.events += outcome.events;
         if let Some(kind) = outcome.kind {

@@ -203,8 +203,8 @@ fn kms_references_resolve_in_every_form() {
     assert_eq!(on_unusable_key, 5);
     // AWS CLI v1 epoch timestamps are read as they are.
     let key = find(&outcome, Kind::KmsKey, KEY);
-    assert_eq!(key.get("CreationDate"), Some(&json!(1714564800.123)));
-    assert_eq!(key.get("DependentResourceCount"), Some(&json!(4)));
+    assert_eq!(key.value("CreationDate"), Some(json!(1714564800.123)));
+    assert_eq!(key.value("DependentResourceCount"), Some(json!(4)));
 }
 
 #[test]
@@ -239,10 +239,14 @@ fn error_files_are_facts_or_failures() {
     write(d, &format!("{b}/get-bucket-versioning--b1.json"), "");
     let outcome = scan_dir(d);
     let bucket = find(&outcome, Kind::S3Bucket, ":::b1");
-    assert_eq!(bucket.get("SSEAlgorithm"), Some(&json!("none")));
-    assert_eq!(bucket.get("PolicyRequiresTls"), Some(&json!(false)));
-    assert_eq!(bucket.get("Versioning"), Some(&json!({})));
-    assert_eq!(bucket.get("AclsEnabled"), None, "AccessDenied says nothing");
+    assert_eq!(bucket.value("SSEAlgorithm"), Some(json!("none")));
+    assert_eq!(bucket.value("PolicyRequiresTls"), Some(json!(false)));
+    assert_eq!(bucket.value("Versioning"), Some(json!({})));
+    assert_eq!(
+        bucket.value("AclsEnabled"),
+        None,
+        "AccessDenied says nothing"
+    );
     let failures: Vec<_> = outcome
         .diagnostics
         .iter()

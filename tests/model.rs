@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use atrest::ingest::export::apis;
 use atrest::ingest::export::shape::Ty;
 use atrest::model::schema::{self, From, KINDS};
-use atrest::model::{Inventory, Kind, Resource};
+use atrest::model::{Inventory, Kind, Node, Resource};
 use atrest::rules::Registry;
 use atrest::scan::scan;
 use common::{corpus, root};
@@ -38,13 +38,13 @@ fn references_resolve_across_files() {
     let root_volume = find(&inv, Kind::EbsVolume, "vol-0e91f819ba4d4f253");
     let key = linked(&inv, root_volume, "KmsKey").expect("the volume's key");
     assert_eq!(key.str("KeyState"), Some("Disabled"));
-    assert_eq!(key.get("Aliases"), Some(&json!(["alias/lab-volume-key"])));
+    assert_eq!(key.value("Aliases"), Some(json!(["alias/lab-volume-key"])));
     let instance = linked(&inv, root_volume, "Instance").expect("the instance");
     assert_eq!(instance.str("InstanceId"), Some("i-0af971c3c6aea78d2"));
     // Keys know who depends on them.
     let deps = key
         .get("DependentResources")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .expect("dependents");
     assert!(
         deps.iter()
@@ -55,39 +55,40 @@ fn references_resolve_across_files() {
     let shared = find(&inv, Kind::S3Bucket, "lab-shared-data-2290461");
     let s3_key = linked(&inv, shared, "KmsKey").expect("aws/s3");
     assert_eq!(s3_key.str("KeyManager"), Some("AWS"));
-    assert_eq!(s3_key.get("Aliases"), Some(&json!(["alias/aws/s3"])));
+    assert_eq!(s3_key.value("Aliases"), Some(json!(["alias/aws/s3"])));
 
     let trail = find(&inv, Kind::CloudtrailTrail, "trail/lab-trail");
     let bucket = linked(&inv, trail, "LogBucket").expect("the trail's bucket");
     assert!(bucket.arn.contains("aws-cloudtrail-logs"));
     assert_eq!(
-        trail.get("IsLogging"),
-        Some(&json!(true)),
+        trail.value("IsLogging"),
+        Some(json!(true)),
         "status merged into the trail"
     );
-    assert_eq!(trail.get("LogsS3DataEvents"), Some(&json!(false)));
+    assert_eq!(trail.value("LogsS3DataEvents"), Some(json!(false)));
 }
 
 #[test]
 fn derived_facts_of_the_lab() {
     let inv = lab();
     let public_assets = find(&inv, Kind::S3Bucket, "lab-public-assets-5863017");
-    assert_eq!(public_assets.get("AclPublic"), Some(&json!(true)));
+    assert_eq!(public_assets.value("AclPublic"), Some(json!(true)));
     assert_eq!(
-        public_assets.get("AclPublicGrants"),
-        Some(&json!(["READ to AllUsers"]))
+        public_assets.value("AclPublicGrants"),
+        Some(json!(["READ to AllUsers"]))
     );
-    assert_eq!(public_assets.get("Public"), Some(&json!(true)));
-    assert_eq!(public_assets.get("SSEAlgorithm"), Some(&json!("AES256")));
+    assert_eq!(public_assets.value("Public"), Some(json!(true)));
+    assert_eq!(public_assets.value("SSEAlgorithm"), Some(json!("AES256")));
     assert_eq!(
         public_assets
             .get("EffectivePublicAccessBlock")
-            .and_then(|e| e.get("AllEnabled")),
-        Some(&json!(false))
+            .and_then(|e| e.get("AllEnabled"))
+            .map(Node::to_value),
+        Some(json!(false))
     );
 
     let shared = find(&inv, Kind::S3Bucket, "lab-shared-data-2290461");
-    assert_eq!(shared.get("PolicyPublic"), Some(&json!(true)));
+    assert_eq!(shared.value("PolicyPublic"), Some(json!(true)));
 
     let logs = find(
         &inv,
@@ -95,32 +96,32 @@ fn derived_facts_of_the_lab() {
         "aws-cloudtrail-logs-123456789012-5c1e9a2b",
     );
     assert_eq!(
-        logs.get("PolicyCrossAccounts"),
-        Some(&json!(["210987654321"]))
+        logs.value("PolicyCrossAccounts"),
+        Some(json!(["210987654321"]))
     );
-    assert_eq!(logs.get("Public"), Some(&json!(false)));
+    assert_eq!(logs.value("Public"), Some(json!(false)));
 
     let image = find(&inv, Kind::S3Bucket, "imagebucket-4172093");
     assert_eq!(
-        image.get("PolicyDeniesUnencryptedUploads"),
-        Some(&json!(false)),
+        image.value("PolicyDeniesUnencryptedUploads"),
+        Some(json!(false)),
         "no policy at all"
     );
-    assert_eq!(image.get("BucketKeyEnabled"), Some(&json!(false)));
-    assert_eq!(image.get("Region"), Some(&json!("us-east-1")));
+    assert_eq!(image.value("BucketKeyEnabled"), Some(json!(false)));
+    assert_eq!(image.value("Region"), Some(json!("us-east-1")));
 
     let my_key = inv
         .resources
         .iter()
-        .find(|r| r.get("Aliases") == Some(&json!(["alias/MyKMSKey"])))
+        .find(|r| r.value("Aliases") == Some(json!(["alias/MyKMSKey"])))
         .expect("MyKMSKey");
     assert_eq!(
-        my_key.get("AdminsWhoCanUse"),
-        Some(&json!(["arn:aws:iam::123456789012:role/voclabs"]))
+        my_key.value("AdminsWhoCanUse"),
+        Some(json!(["arn:aws:iam::123456789012:role/voclabs"]))
     );
 
     let public_snapshot = find(&inv, Kind::EbsSnapshot, "snap-0e24b26a267b2f0b1");
-    assert_eq!(public_snapshot.get("Public"), Some(&json!(true)));
+    assert_eq!(public_snapshot.value("Public"), Some(json!(true)));
     let pending = find(&inv, Kind::EbsSnapshot, "snap-0e06adb53e1ae844b");
     assert_eq!(
         linked(&inv, pending, "KmsKey").and_then(|k| k.str("KeyState")),
@@ -197,9 +198,9 @@ fn imported_and_multi_region_keys_of_the_lab() {
         "key/3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34",
     );
     assert_eq!(imported.str("Origin"), Some("EXTERNAL"));
-    assert_eq!(imported.get("RotationSupported"), Some(&json!(false)));
-    assert!(imported.get("KeyRotationEnabled").is_none());
-    assert!(imported.get("MaterialExpiresInDays").is_some());
+    assert_eq!(imported.value("RotationSupported"), Some(json!(false)));
+    assert!(imported.value("KeyRotationEnabled").is_none());
+    assert!(imported.value("MaterialExpiresInDays").is_some());
 
     let replica = find(
         &inv,
@@ -211,16 +212,16 @@ fn imported_and_multi_region_keys_of_the_lab() {
     assert_eq!(primary.str("KeyState"), Some("Enabled"));
     assert!(linked(&inv, primary, "PrimaryKey").is_none());
     assert_eq!(
-        replica.get("PolicyWiderThanPrimary"),
-        Some(&json!(["210987654321"]))
+        replica.value("PolicyWiderThanPrimary"),
+        Some(json!(["210987654321"]))
     );
-    assert!(primary.get("PolicyWiderThanPrimary").is_none());
-    let deps = replica.get("DependentResources").expect("dependents");
+    assert!(primary.value("PolicyWiderThanPrimary").is_none());
+    let deps = replica.value("DependentResources").expect("dependents");
     assert_eq!(
         deps,
-        &json!(["arn:aws:ec2:eu-west-1:123456789012:volume/vol-0c4b7e21d9a35f608"])
+        json!(["arn:aws:ec2:eu-west-1:123456789012:volume/vol-0c4b7e21d9a35f608"])
     );
-    assert_eq!(primary.get("Rotations"), Some(&json!([])));
+    assert_eq!(primary.value("Rotations"), Some(json!([])));
 }
 
 /// AMIs: their snapshots' keys, who may launch them, and whether those accounts can use the
@@ -230,30 +231,30 @@ fn images_and_shares_of_the_lab() {
     let inv = lab();
     let golden = find(&inv, Kind::Ec2Image, "image/ami-0d5e8f1a2b3c4d5e6");
     let key = linked(&inv, golden, "KmsKey").expect("the snapshot's key");
-    assert_eq!(key.get("Aliases"), Some(&json!(["alias/lab-volume-key"])));
+    assert_eq!(key.value("Aliases"), Some(json!(["alias/lab-volume-key"])));
     assert!(
         key.get("DependentResources")
-            .and_then(Value::as_array)
+            .and_then(Node::as_array)
             .is_some_and(|d| d.iter().any(|a| a.as_str() == Some(golden.arn.as_str())))
     );
     assert_eq!(
-        golden.get("UnusableKeySnapshots"),
-        Some(&json!(["snap-0e839d96c9181bce1"]))
+        golden.value("UnusableKeySnapshots"),
+        Some(json!(["snap-0e839d96c9181bce1"]))
     );
     assert_eq!(
-        golden.get("AccountsWithoutKeyAccess"),
-        Some(&json!(["210987654321"]))
+        golden.value("AccountsWithoutKeyAccess"),
+        Some(json!(["210987654321"]))
     );
     let scratch = find(&inv, Kind::Ec2Image, "image/ami-09a8b7c6d5e4f3a21");
     assert_eq!(
-        scratch.get("AwsManagedKeySnapshots"),
-        Some(&json!(["snap-0a7d3c91e5b2f4068"]))
+        scratch.value("AwsManagedKeySnapshots"),
+        Some(json!(["snap-0a7d3c91e5b2f4068"]))
     );
     assert_eq!(scratch.str("KeyKind"), Some("aws_managed"));
     // Shared with no one: no account lacks the key.
-    assert_eq!(scratch.get("AccountsWithoutKeyAccess"), Some(&json!([])));
+    assert_eq!(scratch.value("AccountsWithoutKeyAccess"), Some(json!([])));
     let data = find(&inv, Kind::Ec2Image, "image/ami-0f1e2d3c4b5a69788");
-    assert_eq!(data.get("LaunchPublic"), Some(&json!(true)));
+    assert_eq!(data.value("LaunchPublic"), Some(json!(true)));
     assert!(data.link("KmsKey").is_none());
 
     // The same lab, with the partner account let into the key's policy.
@@ -286,15 +287,15 @@ fn images_and_shares_of_the_lab() {
         Kind::Ec2Image,
         "image/ami-0d5e8f1a2b3c4d5e6",
     );
-    assert_eq!(golden.get("AccountsWithoutKeyAccess"), Some(&json!([])));
+    assert_eq!(golden.value("AccountsWithoutKeyAccess"), Some(json!([])));
     let root_snapshot = find(
         &outcome.inventory,
         Kind::EbsSnapshot,
         "snap-0e839d96c9181bce1",
     );
     assert_eq!(
-        root_snapshot.get("AccountsWithoutKeyAccess"),
-        Some(&json!([]))
+        root_snapshot.value("AccountsWithoutKeyAccess"),
+        Some(json!([]))
     );
 }
 
@@ -329,8 +330,7 @@ fn material_expiry_is_judged_at_the_given_time() {
             Kind::KmsKey,
             "key/3f1c9e52-7d4a-4b8e-9a61-2c5d8e0f7b34",
         )
-        .get("MaterialExpiresInDays")
-        .cloned()
+        .value("MaterialExpiresInDays")
     };
     // ValidTo is 2026-12-05T00:00:00Z.
     assert_eq!(at("2026-11-20T14:27:00Z"), Some(json!(14)));
@@ -346,7 +346,7 @@ fn every_field_the_model_produces_is_documented() {
     let mut missing = BTreeSet::new();
     for r in lab().resources.iter().chain(&config.inventory.resources) {
         let doc = schema::kind_doc(r.kind);
-        for key in r.data.as_object().expect("object").keys() {
+        for key in r.data.root().members().keys() {
             if !doc.fields.iter().any(|f| f.name == key) {
                 missing.insert(format!("{}.{key}", r.kind));
             }
@@ -573,7 +573,7 @@ fn a_key_names_what_depends_on_it_by_kind() {
              1 rds_snapshot"
         )
     );
-    assert_eq!(key.get("DependentResourceCount"), Some(&json!(8)));
+    assert_eq!(key.value("DependentResourceCount"), Some(json!(8)));
     // A key nothing uses says so.
     let unused = find(
         &inv,

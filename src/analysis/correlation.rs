@@ -50,6 +50,12 @@ pub struct Notes {
     matches: Vec<Match>,
 }
 
+impl Notes {
+    pub fn is_empty(&self) -> bool {
+        self.matches.is_empty()
+    }
+}
+
 fn path(dotted: &str) -> Vec<String> {
     dotted.split('.').map(str::to_owned).collect()
 }

@@ -54,13 +54,15 @@ impl Notes {
 
     /// Merges the key and upload notes into `into` (as a file ends) and returns the rest:
     /// the correlation matches, which are kept per file in path order.
-    pub fn merge_into(mut self, into: &mut Notes) -> Notes {
+    /// The notes left are those of correlations, in file order; `None` when the file
+    /// had none (most files: an export's), so that files cost nothing to remember.
+    pub fn merge_into(mut self, into: &mut Notes) -> Option<Box<Notes>> {
         let ordered = Notes {
             correlation: std::mem::take(&mut self.correlation),
             ..Notes::default()
         };
         into.merge(self);
-        ordered
+        (!ordered.correlation.is_empty()).then(|| Box::new(ordered))
     }
 }
 

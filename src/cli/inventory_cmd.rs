@@ -49,7 +49,8 @@ pub fn run(args: &InventoryArgs) -> u8 {
             })
             .collect();
         // What rules see, but never a secret: this output is pasted into issues and chats.
-        let data = crate::redact::redact_json(&r.data);
+        let whole = r.data.to_value();
+        let data = crate::redact::redact_json(&whole);
         let line = json!({
             "kind": r.kind.name(), "arn": r.arn, "account": r.account, "region": r.region,
             "links": links, "data": data,

@@ -89,7 +89,25 @@ pub fn read_file(
         ));
     }
     source::recycle(text);
+    compact(path, &mut out);
     out
+}
+
+/// Makes the file's pieces compact now, while its trees are the only ones held: the model
+/// keeps documents, never `serde_json::Value`s (src/model/document).
+fn compact(path: &Path, out: &mut FileOutcome) {
+    let items = std::mem::take(&mut out.items);
+    out.items.reserve_exact(items.len());
+    for item in items {
+        match item.compact() {
+            Ok(item) => out.items.push(item),
+            Err(_) => out.diagnostics.push(Diagnostic::error(
+                path,
+                "a resource in this file is described by more than the 4 GiB of text atrest \
+                 models for one resource; it was left out of the scan",
+            )),
+        }
+    }
 }
 
 /// Where a file's records go: `select` decides from a record's head whether it is read,

@@ -4,10 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use serde_json::{Map, Value};
-
+use super::document::Document;
 use super::inventory::{Inventory, Origin, Resource};
-use super::piece::{Ident, Item, Loc, Piece, push_token};
+use super::piece::{Ident, Item, Loc, Part};
 use super::{Kind, derive};
 
 /// A piece that could not be placed (a key named only by an id that matches no key or
@@ -27,54 +26,68 @@ pub fn build(items: Vec<Item>) -> (Inventory, Vec<Unplaced>) {
 /// [`build`], judging time-dependent facts (key material that expires) at `now`.
 pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unplaced>) {
     let mut listed = HashSet::new();
-    let mut pieces = Vec::new();
-    for item in items {
-        match item {
-            Item::Piece(p) => pieces.push(p),
-            Item::KeysListed { account, region } => {
-                listed.insert((account, region));
-            }
-        }
-    }
-    let (pieces, unplaced) = place_key_ids(pieces);
-
-    // Order the pieces by resource (stable: a resource's pieces keep their source order, so
-    // the later file wins a conflict), then merge each run of pieces into one resource.
-    // Indexes are sorted, not the (large) pieces.
-    let mut order: Vec<(Kind, &str, usize)> = pieces
-        .iter()
+    let mut too_large = Vec::new();
+    // Collected in place: the parts reuse the items' vector.
+    let mut pieces: Vec<(usize, Part)> = items
+        .into_iter()
         .enumerate()
-        .filter_map(|(i, p)| match &p.ident {
-            Ident::Arn(arn) => Some((p.kind, arn.as_str(), i)),
-            Ident::KeyId(_) => None,
+        .filter_map(|(seq, item)| match item.compact() {
+            Ok(Item::Part(p)) => Some((seq, p)),
+            Ok(Item::KeysListed { account, region }) => {
+                listed.insert((account, region));
+                None
+            }
+            Ok(Item::Piece(_)) => None,
+            Err(place) => {
+                too_large.extend(place);
+                None
+            }
         })
         .collect();
-    order.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
-    let mut slots: Vec<Option<Piece>> = pieces.into_iter().map(Some).collect();
-    let mut groups: Vec<Vec<Piece>> = Vec::new();
-    for i in order {
-        let Some(piece) = slots[i].take() else {
-            continue;
-        };
-        let same = groups
-            .last()
-            .and_then(|g| g.last())
-            .is_some_and(|p| p.kind == piece.kind && p.ident == piece.ident);
-        match groups.last_mut() {
-            Some(group) if same => group.push(piece),
-            _ => groups.push(vec![piece]),
+    let mut unplaced = place_key_ids(&mut pieces);
+    unplaced.extend(too_large.into_iter().map(|loc| Unplaced {
+        loc,
+        message: TOO_LARGE.to_owned(),
+    }));
+
+    // Order the pieces by resource, a resource's pieces in source order (so the later file
+    // wins a conflict), then merge each run of pieces into one resource. Sorted in place:
+    // the source order is part of the key, so an unstable sort keeps it.
+    pieces.par_sort_unstable_by(|(sa, a), (sb, b)| {
+        (a.kind, &a.ident, sa).cmp(&(b.kind, &b.ident, sb))
+    });
+    let built: Vec<Result<Resource, Option<Loc>>> = pieces
+        .par_chunk_by_mut(|(_, a), (_, b)| a.kind == b.kind && a.ident == b.ident)
+        .filter_map(resource)
+        .collect();
+    drop(pieces);
+    let mut resources = Vec::with_capacity(built.len());
+    for r in built {
+        match r {
+            Ok(r) => resources.push(r),
+            Err(place) => unplaced.extend(place.map(|loc| Unplaced {
+                loc,
+                message: TOO_LARGE.to_owned(),
+            })),
         }
     }
-    let resources: Vec<Resource> = groups.into_par_iter().filter_map(resource).collect();
     let mut inventory = Inventory::new(resources);
-    derive::apply(&mut inventory, &listed, now);
+    for loc in derive::apply(&mut inventory, &listed, now) {
+        unplaced.push(Unplaced {
+            loc,
+            message: TOO_LARGE.to_owned(),
+        });
+    }
     (inventory, unplaced)
 }
 
-/// One resource from its pieces, in source order.
-fn resource(group: Vec<Piece>) -> Option<Resource> {
-    let mut pieces = group.into_iter();
+const TOO_LARGE: &str = "this resource's description is larger than the 4 GiB atrest models \
+                         for one resource; it was left out of the scan";
+
+/// One resource from its pieces, in source order (taken out of them); too large a one is
+/// refused with its place.
+fn resource(group: &mut [(usize, Part)]) -> Option<Result<Resource, Option<Loc>>> {
+    let mut pieces = group.iter_mut().map(|(_, p)| p.take());
     let first = pieces.next()?;
     let Ident::Arn(arn) = &first.ident else {
         return None;
@@ -84,51 +97,52 @@ fn resource(group: Vec<Piece>) -> Option<Resource> {
         arn: arn.clone(),
         account: String::new(),
         region: String::new(),
-        data: Value::Object(Map::new()),
+        data: Document::new(),
         links: Vec::new(),
         origins: Vec::new(),
         facts: Vec::new(),
     };
     merge(&mut resource, first);
     for piece in pieces {
-        merge(&mut resource, piece);
+        if !merge(&mut resource, piece) {
+            return Some(Err(resource.home().cloned()));
+        }
     }
-    Some(resource)
+    Some(Ok(resource))
 }
 
-fn merge(resource: &mut Resource, piece: Piece) {
+/// Merges a piece into its resource; `false` if the document would be too large.
+fn merge(resource: &mut Resource, piece: Part) -> bool {
     if resource.account.is_empty() {
         resource.account = piece.account;
     }
     if resource.region.is_empty() {
         resource.region = piece.region;
     }
+    resource
+        .origins
+        .reserve(usize::from(piece.whole.is_some()) + piece.each.len());
     if let Some(loc) = piece.whole {
-        resource.origins.push(Origin {
-            field: String::new(),
-            loc,
-        });
+        resource.origins.push(Origin::whole(loc));
     }
     for (name, loc) in piece.each {
-        let mut field = String::new();
-        push_token(&mut field, &name);
-        resource.origins.push(Origin { field, loc });
-    }
-    if let Value::Object(data) = &mut resource.data {
-        if data.is_empty() {
-            // The first piece of a resource is its document as it stands.
-            *data = piece.fields;
-        } else {
-            data.extend(piece.fields);
-        }
+        resource.origins.push(Origin::member(&name, loc));
     }
     resource.facts.extend(piece.facts);
+    if resource.data.is_empty() {
+        // The first piece of a resource is its document as it stands.
+        resource.data = piece.fields;
+        true
+    } else {
+        resource.data.extend(&piece.fields).is_ok()
+    }
 }
 
-/// Gives pieces that name a KMS key only by id the ARN of the one key with that id.
-fn place_key_ids(pieces: Vec<Piece>) -> (Vec<Piece>, Vec<Unplaced>) {
+/// Gives pieces that name a KMS key only by id the ARN of the one key with that id; those
+/// that match no key or several are taken out and reported.
+fn place_key_ids(pieces: &mut Vec<(usize, Part)>) -> Vec<Unplaced> {
     let mut arns_by_id: HashMap<String, HashSet<String>> = HashMap::new();
-    for p in &pieces {
+    for (_, p) in pieces.iter() {
         if let (Kind::KmsKey, Ident::Arn(arn)) = (p.kind, &p.ident)
             && let Some((_, id)) = arn.rsplit_once("key/")
         {
@@ -138,37 +152,39 @@ fn place_key_ids(pieces: Vec<Piece>) -> (Vec<Piece>, Vec<Unplaced>) {
                 .insert(arn.clone());
         }
     }
-    let mut placed = Vec::with_capacity(pieces.len());
     let mut unplaced = Vec::new();
-    for mut p in pieces {
-        if let Ident::KeyId(id) = &p.ident {
-            let candidates = arns_by_id.get(id);
-            match candidates.map(|c| c.iter().collect::<Vec<_>>()).as_deref() {
-                Some([arn]) => p.ident = Ident::Arn((*arn).clone()),
-                other => {
-                    let loc = p
-                        .whole
-                        .clone()
-                        .or_else(|| p.each.first().map(|(_, l)| l.clone()));
-                    if let Some(loc) = loc {
-                        let why = if other.is_some() {
-                            "several keys in the scan have this id"
-                        } else {
-                            "no describe-key or list-keys output in the scan names this key"
-                        };
-                        unplaced.push(Unplaced {
-                            loc,
-                            message: format!(
-                                "cannot tell which KMS key `{id}` is: {why}; put the file in the \
-                                 export layout <account>/<region>/kms/"
-                            ),
-                        });
-                    }
-                    continue;
+    pieces.retain_mut(|(_, p)| {
+        let Ident::KeyId(id) = &p.ident else {
+            return true;
+        };
+        let candidates = arns_by_id.get(id);
+        match candidates.map(|c| c.iter().collect::<Vec<_>>()).as_deref() {
+            Some([arn]) => {
+                p.ident = Ident::Arn((*arn).clone());
+                true
+            }
+            other => {
+                let loc = p
+                    .whole
+                    .clone()
+                    .or_else(|| p.each.first().map(|(_, l)| l.clone()));
+                if let Some(loc) = loc {
+                    let why = if other.is_some() {
+                        "several keys in the scan have this id"
+                    } else {
+                        "no describe-key or list-keys output in the scan names this key"
+                    };
+                    unplaced.push(Unplaced {
+                        loc,
+                        message: format!(
+                            "cannot tell which KMS key `{id}` is: {why}; put the file in the \
+                             export layout <account>/<region>/kms/"
+                        ),
+                    });
                 }
+                false
             }
         }
-        placed.push(p);
-    }
-    (placed, unplaced)
+    });
+    unplaced
 }

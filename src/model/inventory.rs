@@ -3,17 +3,51 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use super::Kind;
+use super::document::{Document, Name, Node};
 use super::piece::{Fact, Loc};
 
-/// Where a part of a resource's document came from: the fields under `field` (a JSON pointer
-/// into the document, `""` for all of it) are at `loc` in a source.
+/// Where a part of a resource's document came from: the member `field` (and what is under
+/// it), or the whole document when `field` is [`Name::EMPTY`], is at `loc` in a source.
 #[derive(Clone, Debug)]
 pub struct Origin {
-    pub field: String,
+    pub field: Name,
     pub loc: Loc,
+}
+
+impl Origin {
+    pub fn whole(loc: Loc) -> Self {
+        Origin {
+            field: Name::EMPTY,
+            loc,
+        }
+    }
+
+    pub fn member(name: &str, loc: Loc) -> Self {
+        Origin {
+            field: Name::of(name),
+            loc,
+        }
+    }
+
+    /// The rest of `pointer` below this origin's field, if the pointer is at or below it.
+    fn below<'p>(&self, pointer: &'p str) -> Option<&'p str> {
+        if self.field == Name::EMPTY {
+            return Some(pointer);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let (token, rest) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let name = self.field.as_str();
+        let same = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~") == name
+        } else {
+            token == name
+        };
+        same.then_some(rest)
+    }
 }
 
 /// A named reference from one resource to another (`KmsKey`, `Instance`, `LogBucket`, ...).
@@ -31,20 +65,25 @@ pub struct Resource {
     pub account: String,
     pub region: String,
     /// AWS's fields, merged from every call that describes the resource, plus the facts
-    /// atrest derives (see docs/resources.md). Always a JSON object.
-    pub data: Value,
+    /// atrest derives (see docs/resources.md).
+    pub data: Document,
     pub links: Vec<Link>,
     pub origins: Vec<Origin>,
     pub facts: Vec<(Fact, Loc)>,
 }
 
 impl Resource {
-    pub fn get(&self, field: &str) -> Option<&Value> {
+    pub fn get(&self, field: &str) -> Option<Node<'_>> {
         self.data.get(field)
     }
 
+    /// A copy of the field's value (for tests and output).
+    pub fn value(&self, field: &str) -> Option<serde_json::Value> {
+        self.data.get(field).map(Node::to_value)
+    }
+
     pub fn str(&self, field: &str) -> Option<&str> {
-        self.data.get(field).and_then(Value::as_str)
+        self.data.get(field).and_then(Node::as_str)
     }
 
     pub fn link(&self, name: &str) -> Option<usize> {
@@ -60,17 +99,15 @@ impl Resource {
     pub fn locate(&self, pointer: &str) -> Option<Loc> {
         // On a tie the later origin wins: its piece was merged last, so its values are the
         // ones in the document.
-        let origin = self
+        // A member's own origin is longer than the whole document's, so it wins.
+        let (origin, rest) = self
             .origins
             .iter()
-            .filter(|o| {
-                pointer.starts_with(&o.field)
-                    && (pointer.len() == o.field.len() || pointer.as_bytes()[o.field.len()] == b'/')
-            })
-            .max_by_key(|o| o.field.len())?;
+            .filter_map(|o| o.below(pointer).map(|rest| (o, rest)))
+            .max_by_key(|(o, _)| o.field != Name::EMPTY)?;
         Some(Loc::new(
             origin.loc.source,
-            format!("{}{}", origin.loc.pointer, &pointer[origin.field.len()..]),
+            format!("{}{rest}", origin.loc.pointer),
         ))
     }
 
@@ -78,7 +115,7 @@ impl Resource {
     pub fn home(&self) -> Option<&Loc> {
         self.origins
             .iter()
-            .find(|o| o.field.is_empty())
+            .find(|o| o.field == Name::EMPTY)
             .or_else(|| self.origins.first())
             .map(|o| &o.loc)
     }

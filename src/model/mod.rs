@@ -4,6 +4,7 @@
 pub mod arn;
 mod build;
 mod derive;
+pub mod document;
 mod event;
 mod event_facts;
 mod inventory;
@@ -15,6 +16,7 @@ pub mod schema;
 
 pub use arn::{Arn, is_account_id, kms_key_arn};
 pub use build::{build, build_at};
+pub use document::{Document, Node};
 pub use event::{Event, EventAt, Head, Kept, Raw, looks_like_record};
 pub use event_facts::{
     INPUTS as EVENT_FACT_INPUTS, NAMES as EVENT_FACT_NAMES, applies as has_event_facts,
@@ -22,4 +24,4 @@ pub use event_facts::{
 };
 pub use inventory::{Inventory, Link, Origin, Resource};
 pub use kind::Kind;
-pub use piece::{Fact, Ident, Item, Loc, Piece, RecordAt, RecordText, Span, push_token};
+pub use piece::{Fact, Ident, Item, Loc, Part, Piece, RecordAt, RecordText, Span, push_token};

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::source::SourceId;
 
 use super::Kind;
+use super::document::{Document, TooLarge};
 
 /// A place in a source: the source and an RFC 6901 JSON pointer into its text. A place in a
 /// CloudTrail record may carry the record's text ([`RecordText`]), so that it is located
@@ -230,14 +231,82 @@ pub enum Fact {
     NoReplication,
 }
 
+/// A piece as the model keeps it: its fields made compact ([`Document`]), each field's
+/// place named by its interned name. Readers make [`Piece`]s, whose `serde_json` maps they
+/// can edit freely; each file's pieces become parts as the file is finished
+/// ([`Item::compact`]), so that no tree outlives its file.
+#[derive(Debug)]
+pub struct Part {
+    pub kind: Kind,
+    pub ident: Ident,
+    pub account: String,
+    pub region: String,
+    pub fields: Document,
+    pub whole: Option<Loc>,
+    pub each: Vec<(String, Loc)>,
+    pub facts: Vec<(Fact, Loc)>,
+}
+
+impl Part {
+    /// Moves the part out, leaving an empty one in its place.
+    pub fn take(&mut self) -> Part {
+        Part {
+            kind: self.kind,
+            ident: std::mem::replace(&mut self.ident, Ident::Arn(String::new())),
+            account: std::mem::take(&mut self.account),
+            region: std::mem::take(&mut self.region),
+            fields: std::mem::take(&mut self.fields),
+            whole: self.whole.take(),
+            each: std::mem::take(&mut self.each),
+            facts: std::mem::take(&mut self.facts),
+        }
+    }
+}
+
+impl TryFrom<Piece> for Part {
+    type Error = TooLarge;
+
+    fn try_from(p: Piece) -> Result<Part, TooLarge> {
+        Ok(Part {
+            fields: Document::from_owned(p.fields)?,
+            kind: p.kind,
+            ident: p.ident,
+            account: p.account,
+            region: p.region,
+            whole: p.whole,
+            each: p.each,
+            facts: p.facts,
+        })
+    }
+}
+
 /// What one input file contributes to the model.
 #[derive(Debug)]
 pub enum Item {
     Piece(Piece),
+    /// A piece made compact (see [`Part`]).
+    Part(Part),
     /// The region's KMS keys were listed (`kms list-keys`), so a key missing from them is
     /// missing from the account, not merely from the export.
     KeysListed {
         account: String,
         region: String,
     },
+}
+
+impl Item {
+    /// The item with its piece made compact. A piece too large for a document (over 4 GiB
+    /// of text) is refused, with where it was read.
+    pub fn compact(self) -> Result<Item, Option<Loc>> {
+        match self {
+            Item::Piece(p) => {
+                let place = p
+                    .whole
+                    .clone()
+                    .or_else(|| p.each.first().map(|(_, l)| l.clone()));
+                Part::try_from(p).map(Item::Part).map_err(|TooLarge| place)
+            }
+            other => Ok(other),
+        }
+    }
 }

@@ -50,6 +50,15 @@ pub fn parse_document(policy: &Value) -> Option<Value> {
     }
 }
 
+/// [`parse_document`] for a resource's field.
+pub fn parse_node(policy: crate::model::Node) -> Option<Value> {
+    match policy.as_str() {
+        Some(text) => serde_json::from_str(text).ok(),
+        None if policy.is_object() => Some(policy.to_value()),
+        None => None,
+    }
+}
+
 pub fn analyze(document: &Value, own_account: &str) -> PolicyFacts {
     let mut facts = PolicyFacts::default();
     let statements: Vec<&Value> = match document.get("Statement") {

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::json::Json;
+
 use super::condition::{self, Cond};
 use super::doc::{Doc, Hit};
 use super::pattern::{Modifiers, Pattern, prefilter_literal};
@@ -381,13 +383,11 @@ fn all_hold(tests: &[FieldTest], doc: Doc, mut trace: Option<&mut Vec<Hit>>) -> 
     tests.iter().all(|t| t.eval(doc, trace.as_deref_mut()))
 }
 
-fn any_string(v: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
-    match v {
-        Value::String(_) => f(v),
-        Value::Array(items) => items.iter().any(|x| any_string(x, f)),
-        Value::Object(map) => map.values().any(|x| any_string(x, f)),
-        _ => false,
+fn any_string(v: Json, f: &mut dyn FnMut(Json) -> bool) -> bool {
+    if v.as_str().is_some() {
+        return f(v);
     }
+    v.items().any(|x| any_string(x, f)) || v.values().any(|x| any_string(x, f))
 }
 
 fn compile_map(map: &BTreeMap<String, Entry>) -> Result<Vec<FieldTest>, Located> {

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::model::{Inventory, push_token};
 
+use super::json::Json;
+
 #[derive(Clone, Copy)]
 pub enum Doc<'a> {
     Plain(&'a Value),
@@ -24,10 +26,10 @@ pub struct Hit {
 }
 
 impl<'a> Doc<'a> {
-    pub fn root(&self) -> &'a Value {
+    pub fn root(&self) -> Json<'a> {
         match self {
-            Doc::Plain(v) => v,
-            Doc::Resource { inv, index } => &inv.resources[*index].data,
+            Doc::Plain(v) => Json::Tree(v),
+            Doc::Resource { inv, index } => Json::Node(inv.resources[*index].data.root()),
         }
     }
 
@@ -49,7 +51,7 @@ impl<'a> Doc<'a> {
 
     /// Whether any value at `path` satisfies `f`. Links are followed where a segment names
     /// one; arrays are entered wherever they are met.
-    pub fn any(&self, path: &[String], f: &mut dyn FnMut(&Value) -> bool) -> bool {
+    pub fn any(&self, path: &[String], f: &mut dyn FnMut(Json) -> bool) -> bool {
         if let Some((first, rest)) = path.split_first()
             && let Some(linked) = self.follow(first)
         {
@@ -63,7 +65,7 @@ impl<'a> Doc<'a> {
         let mut out = Vec::new();
         self.any(path, &mut |v| {
             if !v.is_null() {
-                out.push(v.clone());
+                out.push(v.to_value());
             }
             false
         });
@@ -71,7 +73,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Like [`Doc::any`], recording where each satisfying value is.
-    pub fn hits(&self, path: &[String], f: &mut dyn FnMut(&Value) -> bool, out: &mut Vec<Hit>) {
+    pub fn hits(&self, path: &[String], f: &mut dyn FnMut(Json) -> bool, out: &mut Vec<Hit>) {
         let dotted = path.join(".");
         self.hits_inner(path, &dotted, f, out);
     }
@@ -80,7 +82,7 @@ impl<'a> Doc<'a> {
         &self,
         path: &[String],
         dotted: &str,
-        f: &mut dyn FnMut(&Value) -> bool,
+        f: &mut dyn FnMut(Json) -> bool,
         out: &mut Vec<Hit>,
     ) {
         if let Some((first, rest)) = path.split_first()
@@ -94,7 +96,7 @@ impl<'a> Doc<'a> {
                 resource: self.index(),
                 pointer: pointer.to_owned(),
                 path: dotted.to_owned(),
-                value: v.clone(),
+                value: v.to_value(),
             })
         });
     }
@@ -111,9 +113,9 @@ impl<'a> Doc<'a> {
         let mut node = Some(self.root());
         for seg in path {
             // Through arrays, point at the first element.
-            while let Some(Value::Array(items)) = node {
+            while let Some(items) = node.filter(|n| n.is_array()) {
                 pointer.push_str("/0");
-                node = items.first();
+                node = items.items().next();
             }
             push_token(&mut pointer, seg);
             node = node.and_then(|n| n.get(seg));
@@ -122,44 +124,46 @@ impl<'a> Doc<'a> {
     }
 }
 
-fn any_value(v: &Value, path: &[String], f: &mut dyn FnMut(&Value) -> bool) -> bool {
-    match v {
-        Value::Array(items) => items.iter().any(|x| any_value(x, path, f)),
-        _ if path.is_empty() => f(v),
-        Value::Object(map) => map
-            .get(path[0].as_str())
-            .is_some_and(|x| any_value(x, &path[1..], f)),
-        _ => false,
+fn any_value(v: Json, path: &[String], f: &mut dyn FnMut(Json) -> bool) -> bool {
+    if v.is_array() {
+        return v.items().any(|x| any_value(x, path, f));
+    }
+    match path.split_first() {
+        None => f(v),
+        Some((first, rest)) => v.get(first).is_some_and(|x| any_value(x, rest, f)),
     }
 }
 
 fn hits_value(
-    v: &Value,
+    v: Json,
     path: &[String],
-    f: &mut dyn FnMut(&Value) -> bool,
+    f: &mut dyn FnMut(Json) -> bool,
     pointer: &mut String,
-    record: &mut dyn FnMut(&str, &Value),
+    record: &mut dyn FnMut(&str, Json),
 ) {
-    match v {
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
+    if v.is_array() {
+        for (i, x) in v.items().enumerate() {
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&i.to_string());
+            hits_value(x, path, f, pointer, record);
+            pointer.truncate(len);
+        }
+        return;
+    }
+    match path.split_first() {
+        None => {
+            if f(v) {
+                record(pointer, v);
+            }
+        }
+        Some((first, rest)) => {
+            if let Some(x) = v.get(first) {
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                hits_value(x, path, f, pointer, record);
+                push_token(pointer, first);
+                hits_value(x, rest, f, pointer, record);
                 pointer.truncate(len);
             }
         }
-        _ if path.is_empty() && f(v) => record(pointer, v),
-        _ if path.is_empty() => {}
-        Value::Object(map) => {
-            if let Some(x) = map.get(path[0].as_str()) {
-                let len = pointer.len();
-                push_token(pointer, &path[0]);
-                hits_value(x, &path[1..], f, pointer, record);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
     }
 }

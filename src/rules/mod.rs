@@ -6,6 +6,7 @@ mod detection;
 mod doc;
 mod documents;
 mod event_fields;
+pub mod json;
 mod load;
 mod pattern;
 mod raw_filter;

@@ -11,6 +11,8 @@ use std::net::IpAddr;
 use regex::Regex;
 use serde_json::Value;
 
+use super::json::Json;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
     Gt,
@@ -109,7 +111,7 @@ impl Pattern {
             };
         }
         if let Some(cmp) = m.cmp {
-            return number(value)
+            return number(Json::Tree(value))
                 .map(|n| Pattern::Cmp(cmp, n))
                 .ok_or_else(|| "gt/gte/lt/lte take a number".into());
         }
@@ -185,34 +187,34 @@ impl Pattern {
 
     /// Whether one value found at the field's path matches. `resolve` reads another field
     /// of the same document (for `fieldref`).
-    pub fn matches(&self, v: &Value, resolve: &dyn Fn(&[String]) -> Vec<Value>) -> bool {
+    pub fn matches(&self, v: Json, resolve: &dyn Fn(&[String]) -> Vec<Value>) -> bool {
+        let as_text = |v: Json| match v.as_bool() {
+            Some(b) => Some(if b { "true" } else { "false" }.to_owned()),
+            None => v.number_text(),
+        };
         match self {
             Pattern::Null => v.is_null(),
             Pattern::Exists(want) => v.is_null() != *want,
-            Pattern::Bool(b) => match v {
-                Value::Bool(x) => x == b,
-                Value::String(s) => s.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
+            Pattern::Bool(b) => match (v.as_bool(), v.as_str()) {
+                (Some(x), _) => x == *b,
+                (_, Some(s)) => s.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
                 _ => false,
             },
             Pattern::Number(n) => number(v).is_some_and(|x| x == *n),
-            Pattern::Exact(want) => match v {
-                Value::String(s) => eq_fold(s, want),
-                Value::Bool(b) => want == if *b { "true" } else { "false" },
-                Value::Number(n) => n.to_string() == *want,
-                _ => false,
+            Pattern::Exact(want) => match v.as_str() {
+                Some(s) => eq_fold(s, want),
+                None => as_text(v).is_some_and(|t| t == *want),
             },
-            Pattern::ExactCased(want) => match v {
-                Value::String(s) => s == want,
-                Value::Bool(b) => want == if *b { "true" } else { "false" },
-                Value::Number(n) => n.to_string() == *want,
-                _ => false,
+            Pattern::ExactCased(want) => match v.as_str() {
+                Some(s) => s == want,
+                None => as_text(v).is_some_and(|t| t == *want),
             },
-            Pattern::Regex(re) => match v {
-                Value::String(s) => re.is_match(s),
-                Value::Null => false,
+            Pattern::Regex(re) => match v.as_str() {
+                Some(s) => re.is_match(s),
+                None if v.is_null() => false,
                 // Objects are matched by their JSON text, as Sigma backends search a whole
                 // `requestParameters`.
-                other => re.is_match(&other.to_string()),
+                None => re.is_match(&v.to_text()),
             },
             Pattern::Cmp(op, n) => number(v).is_some_and(|x| match op {
                 Cmp::Gt => x > *n,
@@ -226,10 +228,8 @@ impl Pattern {
                 .is_some_and(|ip| in_cidr(ip, *net, *bits)),
             Pattern::FieldRef(path) => {
                 let other = resolve(path);
-                other.iter().any(|o| match (o, v) {
-                    (Value::String(a), Value::String(b)) => a == b,
-                    (a, b) => a == b,
-                })
+                let mine = v.to_value();
+                other.contains(&mine)
             }
         }
     }
@@ -302,12 +302,9 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+fn number(v: Json) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
 /// Sigma's wildcards: `*` any run, `?` one character, `\*` `\?` `\\` literals. Returns the
@@ -385,7 +382,7 @@ mod tests {
     }
 
     fn hit(p: &Pattern, v: Value) -> bool {
-        p.matches(&v, &|_| Vec::new())
+        p.matches(Json::Tree(&v), &|_| Vec::new())
     }
 
     #[test]

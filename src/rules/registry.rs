@@ -545,7 +545,9 @@ impl Prefilter {
                 None => strings(record, &mut haystack),
                 Some(path) => {
                     Doc::Plain(record).any(path, &mut |v| {
-                        strings(v, &mut haystack);
+                        if let super::json::Json::Tree(v) = v {
+                            strings(v, &mut haystack);
+                        }
                         false
                     });
                 }

@@ -98,7 +98,10 @@ impl Template {
                     let mut seen: Vec<String> = Vec::new();
                     doc.any(path, &mut |v| {
                         if !v.is_null() {
-                            let text = show_value(secret, v, MAX_VALUE);
+                            let text = match v.as_str() {
+                                Some(s) => show_str(secret, s, MAX_VALUE),
+                                None => show_value(secret, &v.to_value(), MAX_VALUE),
+                            };
                             if !seen.contains(&text) {
                                 seen.push(text);
                             }
@@ -128,13 +131,22 @@ pub const MAX_VALUE: usize = 200;
 /// message is text for people, and code scanning shows it in a browser), and a value
 /// longer than `max` characters cut, with its length.
 pub fn show_value(secret: bool, value: &Value, max: usize) -> String {
+    match value {
+        Value::String(s) => show_str(secret, s, max),
+        _ if secret => redact::MARKER.to_owned(),
+        other => cut(Cow::Owned(redact::redact_json(other).to_string()), max),
+    }
+}
+
+/// [`show_value`] for a string.
+pub fn show_str(secret: bool, s: &str, max: usize) -> String {
     if secret {
         return redact::MARKER.to_owned();
     }
-    let text: Cow<str> = match value {
-        Value::String(s) => redact::redact_text(s),
-        other => Cow::Owned(redact::redact_json(other).to_string()),
-    };
+    cut(redact::redact_text(s), max)
+}
+
+fn cut(text: Cow<str>, max: usize) -> String {
     let text = match text.char_indices().nth(max) {
         Some(_) => {
             let keep = text

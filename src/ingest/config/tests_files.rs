@@ -18,7 +18,7 @@ fn pieces(doc: &Value) -> Vec<Piece> {
         .into_iter()
         .filter_map(|i| match i {
             Item::Piece(p) => Some(p),
-            Item::KeysListed { .. } => None,
+            Item::Part(_) | Item::KeysListed { .. } => None,
         })
         .collect()
 }
@@ -180,13 +180,13 @@ fn derived_facts_from_config() {
     };
     let db = by_arn(SECRET_ARN);
     assert_eq!(
-        db.get("EncryptionKey"),
-        Some(&json!("alias/aws/secretsmanager"))
+        db.value("EncryptionKey"),
+        Some(json!("alias/aws/secretsmanager"))
     );
-    assert_eq!(db.get("KeyKind"), Some(&json!("aws_managed")));
+    assert_eq!(db.value("KeyKind"), Some(json!("aws_managed")));
     let fs = by_arn(FS_ARN);
-    assert_eq!(fs.get("KmsKeyResolution"), Some(&json!("unknown")));
-    assert_eq!(fs.get("Region"), Some(&json!("eu-west-1")));
+    assert_eq!(fs.value("KmsKeyResolution"), Some(json!("unknown")));
+    assert_eq!(fs.value("Region"), Some(json!("eu-west-1")));
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn the_lab_sample_matches_the_lab_export() {
         for ((_, c), (_, e)) in ours.iter().zip(&theirs) {
             assert_eq!(c.arn, e.arn, "{stale}");
             for f in fields {
-                assert_eq!(c.get(f), e.get(f), "{} {f}: {stale}", c.arn);
+                assert_eq!(c.value(f), e.value(f), "{} {f}: {stale}", c.arn);
             }
             let key = |inv: &crate::model::Inventory, r: &crate::model::Resource| {
                 r.link("KmsKey").map(|i| inv.resources[i].arn.clone())

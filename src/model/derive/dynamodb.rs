@@ -1,6 +1,7 @@
 //! DynamoDB tables: which key encrypts the table.
 
-use serde_json::{Value, json};
+use crate::model::document::Node;
+use serde_json::json;
 
 use crate::model::Resource;
 
@@ -14,8 +15,8 @@ pub fn table(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         return;
     }
     let sse = r.get("SSEDescription").filter(|v| v.is_object());
-    let status = sse.and_then(|s| s.get("Status")).and_then(Value::as_str);
-    let on_kms = sse.and_then(|s| s.get("SSEType")).and_then(Value::as_str) == Some("KMS");
+    let status = sse.and_then(|s| s.get("Status")).and_then(Node::as_str);
+    let on_kms = sse.and_then(|s| s.get("SSEType")).and_then(Node::as_str) == Some("KMS");
     // No SSEDescription, or encryption DISABLED: DynamoDB's default, an AWS owned key.
     let disabled = matches!(status, Some("DISABLED" | "DISABLING"));
     if sse.is_none() || disabled || !on_kms {
@@ -26,7 +27,7 @@ pub fn table(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     }
     match sse
         .and_then(|s| s.get("KMSMasterKeyArn"))
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
     {
         Some(key) => d.key_link(ctx, r, key, loc(r, "/SSEDescription/KMSMasterKeyArn")),
         // SSE-KMS that names no key is the AWS managed key.

@@ -1,6 +1,7 @@
 //! EBS volumes, snapshots and a region's EBS encryption defaults.
 
-use serde_json::{Value, json};
+use crate::model::document::Node;
+use serde_json::json;
 
 use crate::model::arn::{ebs_defaults_arn, instance_arn, volume_arn};
 use crate::model::{Kind, Resource};
@@ -20,10 +21,10 @@ pub fn volume(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     d.set("Region", json!(r.region), loc(r, "/AvailabilityZone"));
     let attached = r
         .get("Attachments")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .and_then(|a| a.first())
         .and_then(|a| a.get("InstanceId"))
-        .and_then(Value::as_str);
+        .and_then(Node::as_str);
     if let Some(id) = attached
         && let Some(i) = ctx
             .inv
@@ -36,13 +37,13 @@ pub fn volume(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     key(r, ctx, d);
     d.set("Region", json!(r.region), None);
-    if let Some(perms) = r.get("CreateVolumePermissions").and_then(Value::as_array) {
+    if let Some(perms) = r.get("CreateVolumePermissions").and_then(Node::as_array) {
         let public = perms
             .iter()
-            .position(|p| p.get("Group").and_then(Value::as_str) == Some("all"));
+            .position(|p| p.get("Group").and_then(Node::as_str) == Some("all"));
         let accounts: Vec<&str> = perms
             .iter()
-            .filter_map(|p| p.get("UserId").and_then(Value::as_str))
+            .filter_map(|p| p.get("UserId").and_then(Node::as_str))
             .collect();
         let evidence = public.map_or("/CreateVolumePermissions".to_owned(), |i| {
             format!("/CreateVolumePermissions/{i}")
@@ -53,7 +54,7 @@ pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             json!(accounts),
             loc(r, "/CreateVolumePermissions"),
         );
-        if r.get("Encrypted").and_then(Value::as_bool) == Some(true)
+        if r.get("Encrypted").and_then(Node::as_bool) == Some(true)
             && let Some(reference) = r.str("KmsKeyId")
             && let Some(denied) = accounts_without_key(ctx, r, reference, &accounts)
         {

@@ -1,6 +1,7 @@
 //! AMIs: who may launch them, and the snapshots (and keys) behind their block devices.
 
-use serde_json::{Value, json};
+use crate::model::document::Node;
+use serde_json::json;
 
 use crate::model::arn::snapshot_arn;
 use crate::model::keyref::{KeyKind, KeyRef};
@@ -12,7 +13,7 @@ use super::{Ctx, Derived, loc};
 pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     d.set("Region", json!(r.region), None);
     let shared = launch_permissions(r, d);
-    let mappings = r.get("BlockDeviceMappings").and_then(Value::as_array);
+    let mappings = r.get("BlockDeviceMappings").and_then(Node::as_array);
     let Some(mappings) = mappings else {
         return;
     };
@@ -26,7 +27,7 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         let Some(ebs) = m.get("Ebs") else {
             continue; // an instance store volume
         };
-        let Some(id) = ebs.get("SnapshotId").and_then(Value::as_str) else {
+        let Some(id) = ebs.get("SnapshotId").and_then(Node::as_str) else {
             continue;
         };
         ids.push(id);
@@ -34,10 +35,10 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             .inv
             .find(Kind::EbsSnapshot, &snapshot_arn(&r.region, id))
             .map(|s| &ctx.inv.resources[s]);
-        let encrypted = ebs.get("Encrypted").and_then(Value::as_bool).or_else(|| {
+        let encrypted = ebs.get("Encrypted").and_then(Node::as_bool).or_else(|| {
             snapshot
                 .and_then(|s| s.get("Encrypted"))
-                .and_then(Value::as_bool)
+                .and_then(Node::as_bool)
         });
         if encrypted == Some(false) {
             unencrypted.push(id);
@@ -46,7 +47,7 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         let at = format!("/BlockDeviceMappings/{i}/Ebs");
         let reference = ebs
             .get("KmsKeyId")
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .or_else(|| snapshot.and_then(|s| s.str("KmsKeyId")));
         let Some(reference) = reference else {
             denied = None; // the snapshot, and so its key, was not exported
@@ -99,12 +100,12 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 /// `LaunchPublic`, `SharedWithAccounts` and `SharedWithOrganizations` from the image's
 /// launch permissions; returns the accounts, when the permissions were exported.
 fn launch_permissions<'a>(r: &'a Resource, d: &mut Derived) -> Option<Vec<&'a str>> {
-    let perms = r.get("LaunchPermissions").and_then(Value::as_array);
+    let perms = r.get("LaunchPermissions").and_then(Node::as_array);
     let by_group = perms.and_then(|p| {
         p.iter()
-            .position(|p| p.get("Group").and_then(Value::as_str) == Some("all"))
+            .position(|p| p.get("Group").and_then(Node::as_str) == Some("all"))
     });
-    match (r.get("Public").and_then(Value::as_bool), by_group) {
+    match (r.get("Public").and_then(Node::as_bool), by_group) {
         (_, Some(i)) => d.set(
             "LaunchPublic",
             json!(true),
@@ -120,7 +121,7 @@ fn launch_permissions<'a>(r: &'a Resource, d: &mut Derived) -> Option<Vec<&'a st
     let field = |name: &str| -> Vec<&'a str> {
         perms
             .iter()
-            .filter_map(|p| p.get(name).and_then(Value::as_str))
+            .filter_map(|p| p.get(name).and_then(Node::as_str))
             .collect()
     };
     let accounts = field("UserId");

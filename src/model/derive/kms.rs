@@ -1,13 +1,12 @@
 //! KMS keys and aliases.
 
+use crate::model::document::Node;
 use serde_json::json;
-
-use serde_json::Value;
 
 use crate::model::Resource;
 use crate::model::keyref::KeyRef;
 use crate::model::policy::PolicyFacts;
-use crate::model::policy::{analyze, parse_document};
+use crate::model::policy::{analyze, parse_node};
 
 use super::{Ctx, Derived, loc};
 
@@ -27,7 +26,7 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     material_expiry(r, ctx, d);
     last_rotation(r, d);
     let primary = primary_key(r, ctx, d);
-    let Some(doc) = r.get("Policy").and_then(parse_document) else {
+    let Some(doc) = r.get("Policy").and_then(parse_node) else {
         return;
     };
     let facts = analyze(&doc, &r.account);
@@ -94,10 +93,10 @@ fn material_expiry(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 /// A multi-Region replica's `PrimaryKey` link, when the primary is in the scan.
 fn primary_key<'a>(r: &Resource, ctx: &Ctx<'a>, d: &mut Derived) -> Option<&'a Resource> {
     let config = r.get("MultiRegionConfiguration")?;
-    if config.get("MultiRegionKeyType").and_then(Value::as_str) != Some("REPLICA") {
+    if config.get("MultiRegionKeyType").and_then(Node::as_str) != Some("REPLICA") {
         return None;
     }
-    let arn = config.pointer("/PrimaryKey/Arn").and_then(Value::as_str)?;
+    let arn = config.pointer("/PrimaryKey/Arn").and_then(Node::as_str)?;
     let KeyRef::Resolved(i) = ctx.keys.resolve(arn, &r.account, &r.region) else {
         return None;
     };
@@ -111,7 +110,7 @@ fn primary_key<'a>(r: &Resource, ctx: &Ctx<'a>, d: &mut Derived) -> Option<&'a R
 fn wider_than_primary(r: &Resource, primary: &Resource, facts: &PolicyFacts, d: &mut Derived) {
     let Some(theirs) = primary
         .get("Policy")
-        .and_then(parse_document)
+        .and_then(parse_node)
         .map(|doc| analyze(&doc, &primary.account))
     else {
         return;
@@ -139,22 +138,23 @@ fn wider_than_primary(r: &Resource, primary: &Resource, facts: &PolicyFacts, d: 
 
 /// `LastRotationDate`: the latest rotation `list-key-rotations` lists, and its type.
 fn last_rotation(r: &Resource, d: &mut Derived) {
-    let Some(list) = r.get("Rotations").and_then(Value::as_array) else {
+    let Some(list) = r.get("Rotations").and_then(Node::as_array) else {
         return;
     };
     let latest = list
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let date = e.get("RotationDate").and_then(Value::as_str)?;
+            let date = e.get("RotationDate").and_then(Node::as_str)?;
             Some((date.parse::<jiff::Timestamp>().ok()?, i, e))
         })
         .max_by_key(|(date, _, _)| *date);
     if let Some((_, i, e)) = latest {
         let at = loc(r, &format!("/Rotations/{i}/RotationDate"));
-        d.set("LastRotationDate", e["RotationDate"].clone(), at.clone());
+        let date = e.get("RotationDate").map(Node::to_value);
+        d.set("LastRotationDate", date.unwrap_or_default(), at.clone());
         if let Some(kind) = e.get("RotationType") {
-            d.set("LastRotationType", kind.clone(), at);
+            d.set("LastRotationType", kind.to_value(), at);
         }
     }
 }

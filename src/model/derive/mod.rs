@@ -23,21 +23,28 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::Kind;
+use super::document::{Document, Node};
 use super::inventory::{Inventory, Link, Origin, Resource};
 use super::keyref::{KeyIndex, KeyKind, KeyRef};
-use super::piece::{Loc, push_token};
+use super::piece::Loc;
 
-/// What derivation adds to one resource.
+/// What derivation adds to one resource: its facts already compact (every resource's are
+/// held until all are derived), where each was computed from, and links.
 #[derive(Default)]
 pub struct Derived {
-    fields: Vec<(&'static str, Value, Option<Loc>)>,
+    fields: Document,
+    places: Vec<(&'static str, Loc)>,
+    too_large: bool,
     links: Vec<Link>,
     region: Option<String>,
 }
 
 impl Derived {
     pub fn set(&mut self, name: &'static str, value: Value, loc: Option<Loc>) {
-        self.fields.push((name, value, loc));
+        self.too_large |= self.fields.insert(name, &value).is_err();
+        if let Some(loc) = loc {
+            self.places.push((name, loc));
+        }
     }
 
     pub fn link(&mut self, name: &'static str, target: usize) {
@@ -78,7 +85,13 @@ pub struct Ctx<'a> {
     pub now: jiff::Timestamp,
 }
 
-pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff::Timestamp) {
+/// Derives every resource's facts; returns where the resources are whose documents the
+/// facts would make too large (over 4 GiB: none that AWS describes).
+pub fn apply(
+    inv: &mut Inventory,
+    listed: &HashSet<(String, String)>,
+    now: jiff::Timestamp,
+) -> Vec<Loc> {
     let keys = KeyIndex::new(inv, listed);
     let derived: Vec<Derived> = {
         let ctx = Ctx {
@@ -115,10 +128,12 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
             })
             .collect()
     };
-    inv.resources
+    let mut too_large: Vec<Loc> = inv
+        .resources
         .par_iter_mut()
         .zip(derived.into_par_iter())
-        .for_each(|(r, d)| store(r, d));
+        .filter_map(|(r, d)| store(r, d))
+        .collect();
     // Facts that need every resource's links: which resources depend on each key.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); inv.resources.len()];
     for (i, r) in inv.resources.iter().enumerate() {
@@ -147,8 +162,9 @@ pub fn apply(inv: &mut Inventory, listed: &HashSet<(String, String)>, now: jiff:
         d.set("DependentResources", Value::Array(arns), None);
         d.set("DependentResourceCount", Value::from(count), None);
         d.set("DependentResourceSummary", Value::from(summary), None);
-        store(&mut inv.resources[key], d);
+        too_large.extend(store(&mut inv.resources[key], d));
     }
+    too_large
 }
 
 /// What depends on a key, by kind, in the order kinds are declared: `3 ebs_volume, 1
@@ -166,9 +182,9 @@ fn dependents_summary(inv: &Inventory, deps: &[usize]) -> String {
         }
         let mut shared: Vec<&str> = of_kind
             .iter()
-            .filter_map(|r| r.get("SharedWithAccounts").and_then(Value::as_array))
+            .filter_map(|r| r.get("SharedWithAccounts").and_then(Node::as_array))
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(Node::as_str)
             .collect();
         shared.sort_unstable();
         shared.dedup();
@@ -185,21 +201,18 @@ fn dependents_summary(inv: &Inventory, deps: &[usize]) -> String {
     }
 }
 
-fn store(r: &mut Resource, d: Derived) {
+/// Stores what was derived; gives the resource's place back if its document cannot hold it.
+fn store(r: &mut Resource, d: Derived) -> Option<Loc> {
     if let Some(region) = d.region {
         r.region = region;
     }
-    for (name, value, loc) in d.fields {
-        if let Value::Object(data) = &mut r.data {
-            data.insert(name.to_owned(), value);
-        }
-        if let Some(loc) = loc {
-            let mut field = String::new();
-            push_token(&mut field, name);
-            r.origins.push(Origin { field, loc });
-        }
+    let fits = !d.too_large && r.data.extend(&d.fields).is_ok();
+    r.origins.reserve_exact(d.places.len());
+    for (name, loc) in d.places {
+        r.origins.push(Origin::member(name, loc));
     }
     r.links.extend(d.links);
+    if fits { None } else { r.home().cloned() }
 }
 
 /// The source location of a field path of `r` (a pointer into its document).
@@ -208,16 +221,15 @@ fn loc(r: &Resource, pointer: &str) -> Option<Loc> {
 }
 
 /// The value at a slash-separated path of plain keys and array indexes.
-fn at<'a>(r: &'a Resource, pointer: &str) -> Option<&'a Value> {
+fn at<'a>(r: &'a Resource, pointer: &str) -> Option<Node<'a>> {
     r.data.pointer(pointer)
 }
 
 /// `true`/`false` from a boolean, or from the strings AWS Config sometimes writes.
-fn as_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+fn as_bool(v: Node) -> Option<bool> {
+    v.as_bool().or_else(|| match v.as_str() {
+        Some(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Some(s) if s.eq_ignore_ascii_case("false") => Some(false),
         _ => None,
-    }
+    })
 }

@@ -1,7 +1,8 @@
 //! RDS DB instances, DB clusters and their snapshots: the key that encrypts their storage,
 //! the cluster an instance belongs to, and who may restore a snapshot.
 
-use serde_json::{Value, json};
+use crate::model::document::Node;
+use serde_json::json;
 
 use crate::model::arn::rds_arn;
 use crate::model::{Kind, Resource};
@@ -92,23 +93,23 @@ pub fn cluster_snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 /// For an encrypted snapshot, `AccountsWithoutKeyAccess`: the accounts it is shared with
 /// that its KMS key does not admit (all of them on `aws/rds`).
 fn restore(r: &Resource, ctx: &Ctx, d: &mut Derived, field: &str, flag: &str) {
-    if let Some(attributes) = r.get(field).and_then(Value::as_array) {
+    if let Some(attributes) = r.get(field).and_then(Node::as_array) {
         let found = attributes.iter().enumerate().find(|(_, a)| {
             a.get("AttributeName")
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .is_some_and(|n| n.eq_ignore_ascii_case("restore"))
         });
         let (values, at) = match found {
             Some((i, a)) => (
                 a.get("AttributeValues")
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
+                    .and_then(Node::as_array)
+                    .map(|a| a.filter_map(Node::as_str).collect())
                     .unwrap_or_default(),
                 format!("/{field}/{i}/AttributeValues"),
             ),
-            None => (&[][..], format!("/{field}")),
+            None => (Vec::new(), format!("/{field}")),
         };
-        let texts: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        let texts: Vec<&str> = values;
         let public = texts.iter().position(|v| v.eq_ignore_ascii_case("all"));
         let accounts: Vec<&str> = texts
             .iter()

@@ -6,6 +6,7 @@
 //! bucket's region. A multi-Region key is an independent key to S3: the replica key is the key
 //! its ARN names, never its primary or another replica.
 
+use crate::model::document::Node;
 use serde_json::{Map, Value, json};
 
 use crate::model::arn::{bucket_arn, partition};
@@ -52,25 +53,25 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         }
         return;
     }
-    let Some(config) = r.get("ReplicationConfiguration").and_then(Value::as_object) else {
+    let Some(config) = r.get("ReplicationConfiguration").filter(|c| c.is_object()) else {
         return;
     };
-    if let Some(role) = config.get("Role").and_then(Value::as_str) {
+    if let Some(role) = config.get("Role").and_then(Node::as_str) {
         d.set(
             "ReplicationRole",
             json!(role),
             loc(r, &format!("{BASE}/Role")),
         );
     }
-    let Some(list) = config.get("Rules").and_then(Value::as_array) else {
+    let Some(list) = config.get("Rules").and_then(Node::as_array) else {
         return;
     };
     let rules: Vec<Rule> = list
         .iter()
         .enumerate()
-        .filter(|(_, rule)| rule.get("Status").and_then(Value::as_str) == Some("Enabled"))
+        .filter(|(_, rule)| rule.get("Status").and_then(Node::as_str) == Some("Enabled"))
         .map(|(index, rule)| {
-            let text = |p: &str| rule.pointer(p).and_then(Value::as_str);
+            let text = |p: &str| rule.pointer(p).and_then(Node::as_str);
             Rule {
                 index,
                 id: text("/ID").map_or_else(|| format!("#{}", index + 1), str::to_owned),

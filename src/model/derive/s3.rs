@@ -1,10 +1,11 @@
 //! S3 buckets: default encryption, policy, ACL and the effective public access block.
 
+use crate::model::document::Node;
 use serde_json::{Map, Value, json};
 
 use crate::model::arn::s3_account_arn;
 use crate::model::piece::Fact;
-use crate::model::policy::{analyze, parse_document};
+use crate::model::policy::{analyze, parse_node};
 use crate::model::{Arn, Kind, Resource};
 
 use super::{Ctx, Derived, as_bool, at, loc, replication};
@@ -72,11 +73,12 @@ fn region(r: &Resource, d: &mut Derived) {
 /// A bucket's region and the field that says it, from its own fields (another bucket's
 /// derived `Region` is not there yet while buckets are derived).
 pub(super) fn region_of(r: &Resource) -> Option<(String, &'static str)> {
-    let region = match r.get("LocationConstraint") {
-        Some(Value::Null) => Some("us-east-1".to_owned()),
-        Some(Value::String(s)) if s.is_empty() => Some("us-east-1".to_owned()),
-        Some(Value::String(s)) if s == "EU" => Some("eu-west-1".to_owned()),
-        Some(Value::String(s)) => Some(s.clone()),
+    let constraint = r.get("LocationConstraint");
+    let region = match constraint.map(|c| (c.is_null(), c.as_str())) {
+        Some((true, _)) => Some("us-east-1".to_owned()),
+        Some((_, Some(""))) => Some("us-east-1".to_owned()),
+        Some((_, Some("EU"))) => Some("eu-west-1".to_owned()),
+        Some((_, Some(s))) => Some(s.to_owned()),
         _ => r.str("BucketRegion").map(str::to_owned),
     }?;
     let evidence = if r.get("LocationConstraint").is_some() {
@@ -99,7 +101,7 @@ pub(super) fn sse_algorithm_of(r: &Resource) -> Option<String> {
         .find_map(|rule| rule.get("ApplyServerSideEncryptionByDefault"))
         .map_or("none", |d| {
             d.get("SSEAlgorithm")
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .unwrap_or("none")
         });
     Some(algorithm.to_owned())
@@ -110,7 +112,7 @@ fn encryption(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         d.set("SSEAlgorithm", json!("none"), Some(fact_loc.clone()));
         return;
     }
-    let Some(rules) = at(r, "/ServerSideEncryptionConfiguration/Rules").and_then(Value::as_array)
+    let Some(rules) = at(r, "/ServerSideEncryptionConfiguration/Rules").and_then(Node::as_array)
     else {
         return;
     };
@@ -126,25 +128,30 @@ fn encryption(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         return;
     };
     let base = format!("/ServerSideEncryptionConfiguration/Rules/{i}");
-    let default = &rules[i]["ApplyServerSideEncryptionByDefault"];
+    let Some(rule) = rules.get(i) else {
+        return;
+    };
+    let default = rule.get("ApplyServerSideEncryptionByDefault");
     let algorithm = default
-        .get("SSEAlgorithm")
-        .and_then(Value::as_str)
+        .and_then(|d| d.get("SSEAlgorithm"))
+        .and_then(Node::as_str)
         .unwrap_or("none");
     let algo_at = format!("{base}/ApplyServerSideEncryptionByDefault/SSEAlgorithm");
     d.set("SSEAlgorithm", json!(algorithm), loc(r, &algo_at));
-    let bucket_key = rules[i]
+    let bucket_key = rule
         .get("BucketKeyEnabled")
         .and_then(as_bool)
         .unwrap_or(false);
-    let key_at = if rules[i].get("BucketKeyEnabled").is_some() {
+    let key_at = if rule.get("BucketKeyEnabled").is_some() {
         format!("{base}/BucketKeyEnabled")
     } else {
         base.clone()
     };
     d.set("BucketKeyEnabled", json!(bucket_key), loc(r, &key_at));
     if algorithm.starts_with("aws:kms") {
-        let named = default.get("KMSMasterKeyID").and_then(Value::as_str);
+        let named = default
+            .and_then(|d| d.get("KMSMasterKeyID"))
+            .and_then(Node::as_str);
         // No key named means the AWS managed key `aws/s3`.
         let reference = named.unwrap_or("alias/aws/s3");
         let ref_at = if named.is_some() {
@@ -169,7 +176,7 @@ fn policy(r: &Resource, d: &mut Derived) -> Option<bool> {
         d.set("PolicyRequiresTls", json!(false), at);
         return Some(false);
     }
-    let doc = r.get("Policy").and_then(parse_document)?;
+    let doc = r.get("Policy").and_then(parse_node)?;
     let facts = analyze(&doc, &r.account);
     let statement = |i: usize| loc(r, &format!("/Policy/Statement/{i}"));
     let whole = loc(r, "/Policy");
@@ -214,13 +221,13 @@ fn acl(r: &Resource, d: &mut Derived) -> Option<bool> {
     let mut first = None;
     for (i, g) in grants.iter().enumerate() {
         let grantee = g.get("Grantee");
-        let uri = grantee.and_then(|g| g.get("URI")).and_then(Value::as_str);
+        let uri = grantee.and_then(|g| g.get("URI")).and_then(Node::as_str);
         let group = match uri {
             Some(ALL_USERS) => "AllUsers",
             Some(AUTHENTICATED_USERS) => "AuthenticatedUsers",
             _ => continue,
         };
-        let permission = g.get("Permission").and_then(Value::as_str).unwrap_or("?");
+        let permission = g.get("Permission").and_then(Node::as_str).unwrap_or("?");
         public.push(Value::from(format!("{permission} to {group}")));
         first.get_or_insert(i);
     }
@@ -286,12 +293,12 @@ fn ownership(r: &Resource, d: &mut Derived) {
         d.set("AclsEnabled", json!(true), Some(fact_loc.clone()));
         return;
     }
-    let Some(rules) = at(r, "/OwnershipControls/Rules").and_then(Value::as_array) else {
+    let Some(rules) = at(r, "/OwnershipControls/Rules").and_then(Node::as_array) else {
         return;
     };
     let setting = rules
         .iter()
-        .find_map(|rule| rule.get("ObjectOwnership").and_then(Value::as_str));
+        .find_map(|rule| rule.get("ObjectOwnership").and_then(Node::as_str));
     let evidence = loc(r, "/OwnershipControls/Rules/0/ObjectOwnership");
     if let Some(setting) = setting {
         d.set("ObjectOwnership", json!(setting), evidence.clone());

@@ -1,11 +1,11 @@
 //! Sharing encrypted EBS snapshots and AMIs with other accounts: a share is useless unless the
 //! key that encrypts the snapshot lets those accounts use it.
 
-use serde_json::Value;
+use crate::model::document::{Items, Node};
 
 use crate::model::Resource;
 use crate::model::keyref::{KeyKind, KeyRef};
-use crate::model::policy::{SHARED_SNAPSHOT_ACTIONS, account_of, admits, parse_document};
+use crate::model::policy::{SHARED_SNAPSHOT_ACTIONS, account_of, admits, parse_node};
 
 use super::Ctx;
 
@@ -28,8 +28,8 @@ pub fn accounts_without_key(
         return None;
     };
     let key = &ctx.inv.resources[i];
-    let policy = key.get("Policy").and_then(parse_document)?;
-    let grants = key.get("Grants").and_then(Value::as_array);
+    let policy = key.get("Policy").and_then(parse_node)?;
+    let grants = key.get("Grants").and_then(Node::as_array);
     let denied = shared
         .iter()
         .filter(|account| {
@@ -43,13 +43,13 @@ pub fn accounts_without_key(
 }
 
 /// A grant of the key gives a principal of `account` the operation of `action`.
-fn granted(grants: Option<&Vec<Value>>, account: &str, action: &str) -> bool {
+fn granted(grants: Option<Items>, account: &str, action: &str) -> bool {
     let operation = action.strip_prefix("kms:").unwrap_or(action);
     grants.into_iter().flatten().any(|g| {
-        let grantee = g.get("GranteePrincipal").and_then(Value::as_str);
+        let grantee = g.get("GranteePrincipal").and_then(Node::as_str);
         grantee.and_then(account_of) == Some(account)
             && g.get("Operations")
-                .and_then(Value::as_array)
+                .and_then(Node::as_array)
                 .is_some_and(|ops| ops.iter().any(|o| o.as_str() == Some(operation)))
     })
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::model::arn::{Arn, queue_of_url};
-use crate::model::policy::{analyze, parse_document};
+use crate::model::policy::{analyze, parse_node};
 use crate::model::{Fact, Loc, Resource};
 
 use super::{Ctx, Derived, as_bool, loc};
@@ -48,7 +48,7 @@ pub fn queue(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 /// policy (`absent`: where that is known) gives access to its owner only: not public, no other
 /// account. Otherwise, without a `Policy` (AWS Config records none), nothing is known.
 pub(super) fn policy(r: &Resource, d: &mut Derived, absent: Option<Loc>) {
-    let Some(doc) = r.get("Policy").and_then(parse_document) else {
+    let Some(doc) = r.get("Policy").and_then(parse_node) else {
         if r.get("Policy").is_none()
             && let Some(at) = absent
         {

@@ -4,6 +4,7 @@
 //! like it holds a secret (its last path segment, by the words in it), and when an
 //! `Expiration` policy's `Timestamp` has passed (at `--as-of`, else the scan's start).
 
+use crate::model::document::Node;
 use serde_json::{Value, json};
 
 use crate::model::Resource;
@@ -110,12 +111,12 @@ fn words(segment: &str) -> Vec<String> {
 /// `PolicyText` is a JSON string: `{"Type": "Expiration", "Attributes": {"Timestamp": ...}}`).
 /// A policy whose text is not JSON, or whose timestamp does not parse, says nothing.
 fn expiration(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    let Some(policies) = r.get("Policies").and_then(Value::as_array) else {
+    let Some(policies) = r.get("Policies").and_then(Node::as_array) else {
         return;
     };
     let mut earliest: Option<(usize, jiff::Timestamp, Option<&str>)> = None;
     for (i, policy) in policies.iter().enumerate() {
-        let Some(text) = policy.get("PolicyText").and_then(Value::as_str) else {
+        let Some(text) = policy.get("PolicyText").and_then(Node::as_str) else {
             continue;
         };
         let Ok(doc) = serde_json::from_str::<Value>(text) else {
@@ -123,7 +124,7 @@ fn expiration(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         };
         let kind = policy
             .get("PolicyType")
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .or_else(|| doc.get("Type").and_then(Value::as_str));
         if kind != Some("Expiration") {
             continue;
@@ -135,7 +136,7 @@ fn expiration(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             continue;
         };
         if earliest.is_none_or(|(_, t, _)| at < t) {
-            earliest = Some((i, at, policy.get("PolicyStatus").and_then(Value::as_str)));
+            earliest = Some((i, at, policy.get("PolicyStatus").and_then(Node::as_str)));
         }
     }
     let Some((i, at, status)) = earliest else {

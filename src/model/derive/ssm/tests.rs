@@ -58,7 +58,7 @@ fn derived(param: Value, at: jiff::Timestamp) -> Value {
     let (inv, unplaced) = build_at(items, at);
     assert!(unplaced.is_empty());
     let i = inv.find(Kind::SsmParameter, &arn).expect("parameter");
-    inv.resources[i].data.clone()
+    inv.resources[i].data.to_value()
 }
 
 fn expiring(stamp: &str) -> Value {
