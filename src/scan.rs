@@ -177,7 +177,8 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         })
         .collect();
 
-    let mut items = Vec::new();
+    // Sized once: the items are most of what reading keeps.
+    let mut items = Vec::with_capacity(per_file.iter().map(|(o, _, _)| o.items.len()).sum());
     let mut findings = Vec::new();
     let mut all_notes = Vec::with_capacity(per_file.len() + 1);
     all_notes.push(

@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::document::Document;
+use super::document::Name;
 use super::inventory::{Inventory, Origin, Resource};
-use super::piece::{Ident, Item, Loc, Part};
+use super::piece::{Item, Loc, Named, Part};
 use super::{Kind, derive};
 
 /// A piece that could not be placed (a key named only by an id that matches no key or
@@ -28,11 +29,11 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
     let mut listed = HashSet::new();
     let mut too_large = Vec::new();
     // Collected in place: the parts reuse the items' vector.
-    let mut pieces: Vec<(usize, Part)> = items
+    let mut pieces: Vec<Part> = items
         .into_iter()
         .enumerate()
         .filter_map(|(seq, item)| match item.compact() {
-            Ok(Item::Part(p)) => Some((seq, p)),
+            Ok(Item::Part(p)) => Some(Part { seq, ..p }),
             Ok(Item::KeysListed { account, region }) => {
                 listed.insert((account, region));
                 None
@@ -53,11 +54,14 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
     // Order the pieces by resource, a resource's pieces in source order (so the later file
     // wins a conflict), then merge each run of pieces into one resource. Sorted in place:
     // the source order is part of the key, so an unstable sort keeps it.
-    pieces.par_sort_unstable_by(|(sa, a), (sb, b)| {
-        (a.kind, &a.ident, sa).cmp(&(b.kind, &b.ident, sb))
-    });
+    // Every part is named by ARN now (place_key_ids), compared as text.
+    let key = |p: &Part| {
+        let (Named::Arn(name) | Named::KeyId(name)) = p.ident;
+        (p.kind, name.as_str(), p.seq)
+    };
+    pieces.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
     let built: Vec<Result<Resource, Option<Loc>>> = pieces
-        .par_chunk_by_mut(|(_, a), (_, b)| a.kind == b.kind && a.ident == b.ident)
+        .par_chunk_by_mut(|a, b| a.kind == b.kind && a.ident == b.ident)
         .filter_map(resource)
         .collect();
     drop(pieces);
@@ -86,15 +90,15 @@ const TOO_LARGE: &str = "this resource's description is larger than the 4 GiB at
 
 /// One resource from its pieces, in source order (taken out of them); too large a one is
 /// refused with its place.
-fn resource(group: &mut [(usize, Part)]) -> Option<Result<Resource, Option<Loc>>> {
-    let mut pieces = group.iter_mut().map(|(_, p)| p.take());
+fn resource(group: &mut [Part]) -> Option<Result<Resource, Option<Loc>>> {
+    let mut pieces = group.iter_mut().map(Part::take);
     let first = pieces.next()?;
-    let Ident::Arn(arn) = &first.ident else {
+    let Named::Arn(arn) = first.ident else {
         return None;
     };
     let mut resource = Resource {
         kind: first.kind,
-        arn: arn.clone(),
+        arn: arn.as_str().to_owned(),
         account: String::new(),
         region: String::new(),
         data: Document::new(),
@@ -114,10 +118,10 @@ fn resource(group: &mut [(usize, Part)]) -> Option<Result<Resource, Option<Loc>>
 /// Merges a piece into its resource; `false` if the document would be too large.
 fn merge(resource: &mut Resource, piece: Part) -> bool {
     if resource.account.is_empty() {
-        resource.account = piece.account;
+        piece.account.as_str().clone_into(&mut resource.account);
     }
     if resource.region.is_empty() {
-        resource.region = piece.region;
+        piece.region.as_str().clone_into(&mut resource.region);
     }
     resource
         .origins
@@ -126,7 +130,7 @@ fn merge(resource: &mut Resource, piece: Part) -> bool {
         resource.origins.push(Origin::whole(loc));
     }
     for (name, loc) in piece.each {
-        resource.origins.push(Origin::member(&name, loc));
+        resource.origins.push(Origin { field: name, loc });
     }
     resource.facts.extend(piece.facts);
     if resource.data.is_empty() {
@@ -140,27 +144,25 @@ fn merge(resource: &mut Resource, piece: Part) -> bool {
 
 /// Gives pieces that name a KMS key only by id the ARN of the one key with that id; those
 /// that match no key or several are taken out and reported.
-fn place_key_ids(pieces: &mut Vec<(usize, Part)>) -> Vec<Unplaced> {
-    let mut arns_by_id: HashMap<String, HashSet<String>> = HashMap::new();
-    for (_, p) in pieces.iter() {
-        if let (Kind::KmsKey, Ident::Arn(arn)) = (p.kind, &p.ident)
-            && let Some((_, id)) = arn.rsplit_once("key/")
+fn place_key_ids(pieces: &mut Vec<Part>) -> Vec<Unplaced> {
+    let mut arns_by_id: HashMap<&str, HashSet<Name>> = HashMap::new();
+    for p in pieces.iter() {
+        if let (Kind::KmsKey, Named::Arn(arn)) = (p.kind, p.ident)
+            && let Some((_, id)) = arn.as_str().rsplit_once("key/")
         {
-            arns_by_id
-                .entry(id.to_owned())
-                .or_default()
-                .insert(arn.clone());
+            arns_by_id.entry(id).or_default().insert(arn);
         }
     }
     let mut unplaced = Vec::new();
-    pieces.retain_mut(|(_, p)| {
-        let Ident::KeyId(id) = &p.ident else {
+    pieces.retain_mut(|p| {
+        let Named::KeyId(id) = p.ident else {
             return true;
         };
+        let id = id.as_str();
         let candidates = arns_by_id.get(id);
         match candidates.map(|c| c.iter().collect::<Vec<_>>()).as_deref() {
             Some([arn]) => {
-                p.ident = Ident::Arn((*arn).clone());
+                p.ident = Named::Arn(**arn);
                 true
             }
             other => {

@@ -24,4 +24,6 @@ pub use event_facts::{
 };
 pub use inventory::{Inventory, Link, Origin, Resource};
 pub use kind::Kind;
-pub use piece::{Fact, Ident, Item, Loc, Part, Piece, RecordAt, RecordText, Span, push_token};
+pub use piece::{
+    Fact, Ident, Item, Loc, Named, Part, Piece, RecordAt, RecordText, Span, push_token,
+};

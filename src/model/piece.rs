@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::source::SourceId;
 
 use super::Kind;
-use super::document::{Document, TooLarge};
+use super::document::{Document, Name, TooLarge};
 
 /// A place in a source: the source and an RFC 6901 JSON pointer into its text. A place in a
 /// CloudTrail record may carry the record's text ([`RecordText`]), so that it is located
@@ -238,13 +238,26 @@ pub enum Fact {
 #[derive(Debug)]
 pub struct Part {
     pub kind: Kind,
-    pub ident: Ident,
-    pub account: String,
-    pub region: String,
+    /// How it names its resource, interned (a resource's several parts share the text).
+    pub ident: Named,
+    /// Account and region, interned: a part is kept until every file is read, and there
+    /// are several per resource.
+    pub account: Name,
+    pub region: Name,
     pub fields: Document,
     pub whole: Option<Loc>,
-    pub each: Vec<(String, Loc)>,
+    pub each: Vec<(Name, Loc)>,
     pub facts: Vec<(Fact, Loc)>,
+    /// Its place in the order of every file's items (set by the model, which orders a
+    /// resource's parts by it).
+    pub seq: usize,
+}
+
+/// [`Ident`], interned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    Arn(Name),
+    KeyId(Name),
 }
 
 impl Part {
@@ -252,13 +265,14 @@ impl Part {
     pub fn take(&mut self) -> Part {
         Part {
             kind: self.kind,
-            ident: std::mem::replace(&mut self.ident, Ident::Arn(String::new())),
-            account: std::mem::take(&mut self.account),
-            region: std::mem::take(&mut self.region),
+            ident: self.ident,
+            account: self.account,
+            region: self.region,
             fields: std::mem::take(&mut self.fields),
             whole: self.whole.take(),
             each: std::mem::take(&mut self.each),
             facts: std::mem::take(&mut self.facts),
+            seq: self.seq,
         }
     }
 }
@@ -270,12 +284,16 @@ impl TryFrom<Piece> for Part {
         Ok(Part {
             fields: Document::from_owned(p.fields)?,
             kind: p.kind,
-            ident: p.ident,
-            account: p.account,
-            region: p.region,
+            ident: match &p.ident {
+                Ident::Arn(arn) => Named::Arn(Name::of(arn)),
+                Ident::KeyId(id) => Named::KeyId(Name::of(id)),
+            },
+            account: Name::of(&p.account),
+            region: Name::of(&p.region),
             whole: p.whole,
-            each: p.each,
+            each: p.each.into_iter().map(|(n, l)| (Name::of(&n), l)).collect(),
             facts: p.facts,
+            seq: 0,
         })
     }
 }

@@ -72,7 +72,12 @@ impl Document {
     /// The document of an object's members.
     pub fn from_map(map: &Map<String, Value>) -> Result<Self, TooLarge> {
         let mut doc = Document::new();
-        doc.top.reserve(map.len());
+        // Sized exactly first: documents live as long as the scan, and a vector grown by
+        // doubling then shrunk leaves its old blocks behind in the allocator.
+        let (nodes, text) = map.values().fold((0, 0), |acc, v| size(v, acc));
+        doc.top.reserve_exact(map.len());
+        doc.nodes.reserve_exact(nodes);
+        doc.text.reserve_exact(text);
         for (name, value) in map {
             let slot = doc.slot_of(Name::of(name), value)?;
             doc.top.push(slot);
@@ -128,6 +133,9 @@ impl Document {
 
     /// Sets the member `name` to `value`, replacing one of that name.
     pub fn insert(&mut self, name: &str, value: &Value) -> Result<(), TooLarge> {
+        let (nodes, text) = size(value, (0, 0));
+        self.nodes.reserve(nodes);
+        self.text.reserve(text);
         let name = Name::of(name);
         let slot = self.slot_of(name, value)?;
         self.put(slot);
@@ -140,6 +148,9 @@ impl Document {
             self.clone_from(other);
             return Ok(());
         }
+        self.top.reserve_exact(other.top.len());
+        self.nodes.reserve_exact(other.nodes.len());
+        self.text.reserve_exact(other.text.len());
         for &slot in &other.top {
             let copied = self.copy(other, slot)?;
             self.put(copied);
@@ -259,6 +270,20 @@ impl Document {
         self.nodes
             .get(start..start + slot.b as usize)
             .unwrap_or(&[])
+    }
+}
+
+/// What a value adds to `(nodes, text bytes)` below its own slot.
+fn size(v: &Value, (nodes, text): (usize, usize)) -> (usize, usize) {
+    match v {
+        Value::String(s) => (nodes, text + s.len()),
+        Value::Array(items) => items
+            .iter()
+            .fold((nodes + items.len(), text), |acc, x| size(x, acc)),
+        Value::Object(map) => map
+            .values()
+            .fold((nodes + map.len(), text), |acc, x| size(x, acc)),
+        _ => (nodes, text),
     }
 }
 
