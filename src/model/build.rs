@@ -54,18 +54,19 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
     // Order the pieces by resource, a resource's pieces in source order (so the later file
     // wins a conflict), then merge each run of pieces into one resource. Sorted in place:
     // the source order is part of the key, so an unstable sort keeps it.
-    // Every part is named by ARN now (place_key_ids), compared as text.
+    // Grouped by the ARN's number (equal texts have equal numbers); the resources are put in
+    // ARN order after, fewer and with their text at hand.
     let key = |p: &Part| {
         let (Named::Arn(name) | Named::KeyId(name)) = p.ident;
-        (p.kind, name.as_str(), p.seq)
+        (p.kind, name, p.seq)
     };
-    pieces.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    pieces.par_sort_unstable_by_key(key);
     let built: Vec<Result<Resource, Option<Loc>>> = pieces
         .par_chunk_by_mut(|a, b| a.kind == b.kind && a.ident == b.ident)
         .filter_map(resource)
         .collect();
     drop(pieces);
-    let mut resources = Vec::with_capacity(built.len());
+    let mut resources: Vec<Resource> = Vec::with_capacity(built.len());
     for r in built {
         match r {
             Ok(r) => resources.push(r),
@@ -75,6 +76,7 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
             })),
         }
     }
+    resources.par_sort_unstable_by(|a, b| (a.kind, &a.arn).cmp(&(b.kind, &b.arn)));
     let mut inventory = Inventory::new(resources);
     for loc in derive::apply(&mut inventory, &listed, now) {
         unplaced.push(Unplaced {

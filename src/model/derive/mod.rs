@@ -148,20 +148,28 @@ pub fn apply(
             }
         }
     }
-    for (key, deps) in dependents.into_iter().enumerate() {
-        if inv.resources[key].kind != Kind::KmsKey {
-            continue;
-        }
-        let arns: Vec<Value> = deps
-            .iter()
-            .map(|&i| Value::from(inv.resources[i].arn.clone()))
-            .collect();
-        let count = arns.len();
-        let summary = dependents_summary(inv, &deps);
-        let mut d = Derived::default();
-        d.set("DependentResources", Value::Array(arns), None);
-        d.set("DependentResourceCount", Value::from(count), None);
-        d.set("DependentResourceSummary", Value::from(summary), None);
+    let per_key: Vec<(usize, Derived)> = {
+        let inv = &*inv;
+        dependents
+            .into_par_iter()
+            .enumerate()
+            .filter(|(key, _)| inv.resources[*key].kind == Kind::KmsKey)
+            .map(|(key, deps)| {
+                let arns: Vec<Value> = deps
+                    .iter()
+                    .map(|&i| Value::from(inv.resources[i].arn.clone()))
+                    .collect();
+                let count = arns.len();
+                let summary = dependents_summary(inv, &deps);
+                let mut d = Derived::default();
+                d.set("DependentResources", Value::Array(arns), None);
+                d.set("DependentResourceCount", Value::from(count), None);
+                d.set("DependentResourceSummary", Value::from(summary), None);
+                (key, d)
+            })
+            .collect()
+    };
+    for (key, d) in per_key {
         too_large.extend(store(&mut inv.resources[key], d));
     }
     too_large
@@ -170,25 +178,27 @@ pub fn apply(
 /// What depends on a key, by kind, in the order kinds are declared: `3 ebs_volume, 1
 /// ec2_image (shared with 210987654321), 2 sqs_queue`; `none` when nothing does.
 fn dependents_summary(inv: &Inventory, deps: &[usize]) -> String {
+    // One pass over the dependents (each a resource somewhere in memory), by kind.
+    let mut by_kind: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); Kind::ALL.len()];
+    for &i in deps {
+        let r = &inv.resources[i];
+        let Some(k) = Kind::ALL.iter().position(|&k| k == r.kind) else {
+            continue;
+        };
+        by_kind[k].0 += 1;
+        let shared = r.get("SharedWithAccounts").and_then(Node::as_array);
+        by_kind[k]
+            .1
+            .extend(shared.into_iter().flatten().filter_map(Node::as_str));
+    }
     let mut parts = Vec::new();
-    for &kind in Kind::ALL {
-        let of_kind: Vec<&Resource> = deps
-            .iter()
-            .map(|&i| &inv.resources[i])
-            .filter(|r| r.kind == kind)
-            .collect();
-        if of_kind.is_empty() {
+    for (&kind, (count, mut shared)) in Kind::ALL.iter().zip(by_kind) {
+        if count == 0 {
             continue;
         }
-        let mut shared: Vec<&str> = of_kind
-            .iter()
-            .filter_map(|r| r.get("SharedWithAccounts").and_then(Node::as_array))
-            .flatten()
-            .filter_map(Node::as_str)
-            .collect();
         shared.sort_unstable();
         shared.dedup();
-        let mut part = format!("{} {}", of_kind.len(), kind.name());
+        let mut part = format!("{count} {}", kind.name());
         if !shared.is_empty() {
             part.push_str(&format!(" (shared with {})", shared.join(", ")));
         }

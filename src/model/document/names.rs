@@ -11,10 +11,12 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// An interned field name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Name(u32);
 
 const CHUNK: usize = 1024;
+/// The most names a thread keeps at hand.
+const CACHED: usize = 1 << 15;
 const CHUNKS: usize = 1 << 16;
 
 /// Names by number, in chunks filled once each (so a reader never waits for a writer).
@@ -43,7 +45,14 @@ impl Name {
             return n;
         }
         let (stored, n) = intern(name);
-        CACHE.with(|c| c.borrow_mut().insert(stored, n));
+        CACHE.with(|c| {
+            let mut cache = c.borrow_mut();
+            // Field names are few and met again and again; ARNs are many and met a few
+            // times each: a bounded cache keeps the former without holding all the latter.
+            if cache.len() < CACHED {
+                cache.insert(stored, n);
+            }
+        });
         n
     }
 
