@@ -180,7 +180,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     // Sized once: the items are most of what reading keeps.
     let mut items = Vec::with_capacity(per_file.iter().map(|(o, _, _)| o.items.len()).sum());
     let mut findings = Vec::new();
-    let mut all_notes = Vec::with_capacity(per_file.len() + 1);
+    let mut all_notes = Vec::new();
     all_notes.push(
         merged
             .into_inner()

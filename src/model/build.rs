@@ -106,6 +106,7 @@ fn resource(group: &mut [Part]) -> Option<Result<Resource, Option<Loc>>> {
         data: Document::new(),
         links: Vec::new(),
         origins: Vec::new(),
+        evidence: Vec::new(),
         facts: Vec::new(),
     };
     merge(&mut resource, first);

@@ -35,19 +35,24 @@ impl Origin {
         if self.field == Name::EMPTY {
             return Some(pointer);
         }
-        let rest = pointer.strip_prefix('/')?;
-        let (token, rest) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        let name = self.field.as_str();
-        let same = if token.contains('~') {
-            token.replace("~1", "/").replace("~0", "~") == name
-        } else {
-            token == name
-        };
-        same.then_some(rest)
+        below_member(self.field, pointer)
     }
+}
+
+/// The rest of `pointer` below the top-level member `name`, if the pointer is at or below it.
+fn below_member(name: Name, pointer: &str) -> Option<&str> {
+    let rest = pointer.strip_prefix('/')?;
+    let (token, rest) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let name = name.as_str();
+    let same = if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~") == name
+    } else {
+        token == name
+    };
+    same.then_some(rest)
 }
 
 /// A named reference from one resource to another (`KmsKey`, `Instance`, `LogBucket`, ...).
@@ -68,8 +73,21 @@ pub struct Resource {
     /// atrest derives (see docs/resources.md).
     pub data: Document,
     pub links: Vec<Link>,
+    /// Where the pieces' fields came from.
     pub origins: Vec<Origin>,
+    /// Where each derived fact's evidence is, in the order they were derived.
+    pub evidence: Vec<(Name, Evidence)>,
     pub facts: Vec<(Fact, Loc)>,
+}
+
+/// Where a derived fact was computed from: most often a node of the resource's own document
+/// (kept as its pointer, located through the pieces' origins when asked, so a bucket's
+/// twenty facts do not each copy a place), else a place of its own (a fact a reader
+/// recorded, another resource's field).
+#[derive(Clone, Debug)]
+pub enum Evidence {
+    Here(Box<str>),
+    At(Box<Loc>),
 }
 
 impl Resource {
@@ -97,6 +115,36 @@ impl Resource {
     /// The source location of the document node at `pointer` (RFC 6901, into `data`): the
     /// origin with the longest matching prefix, extended by the rest of the pointer.
     pub fn locate(&self, pointer: &str) -> Option<Loc> {
+        if let Some(found) = self.evidence_of(pointer) {
+            return found;
+        }
+        self.locate_field(pointer)
+    }
+
+    /// Whether some piece's origin covers `pointer`.
+    pub fn covers(&self, pointer: &str) -> bool {
+        self.origins.iter().any(|o| o.below(pointer).is_some())
+    }
+
+    /// The place of a pointer into a derived fact, through its evidence (the last given
+    /// wins); `None` when the pointer is not into a derived fact with evidence.
+    fn evidence_of(&self, pointer: &str) -> Option<Option<Loc>> {
+        if self.evidence.is_empty() {
+            return None;
+        }
+        let (found, rest) = self
+            .evidence
+            .iter()
+            .rev()
+            .find_map(|(name, e)| below_member(*name, pointer).map(|rest| (e, rest)))?;
+        Some(match found {
+            Evidence::Here(at) => self.locate_field(&format!("{at}{rest}")),
+            Evidence::At(loc) => Some(Loc::new(loc.source, format!("{}{rest}", loc.pointer))),
+        })
+    }
+
+    /// [`Resource::locate`] through the pieces' origins.
+    fn locate_field(&self, pointer: &str) -> Option<Loc> {
         // On a tie the later origin wins: its piece was merged last, so its values are the
         // ones in the document.
         // A member's own origin is longer than the whole document's, so it wins.

@@ -22,7 +22,7 @@ pub use event_facts::{
     INPUTS as EVENT_FACT_INPUTS, NAMES as EVENT_FACT_NAMES, applies as has_event_facts,
     enrich as enrich_event,
 };
-pub use inventory::{Inventory, Link, Origin, Resource};
+pub use inventory::{Evidence, Inventory, Link, Origin, Resource};
 pub use kind::Kind;
 pub use piece::{
     Fact, Ident, Item, Loc, Named, Part, Piece, RecordAt, RecordText, Span, push_token,

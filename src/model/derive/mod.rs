@@ -23,10 +23,11 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::Kind;
-use super::document::{Document, Node};
-use super::inventory::{Inventory, Link, Origin, Resource};
+use super::document::{Document, Name, Node};
+use super::inventory::{Evidence, Inventory, Link, Resource};
 use super::keyref::{KeyIndex, KeyKind, KeyRef};
 use super::piece::Loc;
+use crate::source::SourceId;
 
 /// What derivation adds to one resource: its facts already compact (every resource's are
 /// held until all are derived), where each was computed from, and links.
@@ -217,18 +218,29 @@ fn store(r: &mut Resource, d: Derived) -> Option<Loc> {
         r.region = region;
     }
     let fits = !d.too_large && r.data.extend(&d.fields).is_ok();
-    r.origins.reserve_exact(d.places.len());
+    r.evidence.reserve_exact(d.places.len());
     for (name, loc) in d.places {
-        r.origins.push(Origin::member(name, loc));
+        let evidence = if loc.source == HERE {
+            Evidence::Here(loc.pointer.into_boxed_str())
+        } else {
+            Evidence::At(Box::new(loc))
+        };
+        r.evidence.push((Name::of(name), evidence));
     }
     r.links.extend(d.links);
     if fits { None } else { r.home().cloned() }
 }
 
-/// The source location of a field path of `r` (a pointer into its document).
+/// The place of a field path of `r` (a pointer into its document), when its pieces say
+/// where that is. It is kept as the pointer (see [`Evidence`]), marked by [`HERE`]: derived
+/// facts' evidence goes only to [`Derived::set`], whose [`store`] takes it apart.
 fn loc(r: &Resource, pointer: &str) -> Option<Loc> {
-    r.locate(pointer)
+    r.covers(pointer).then(|| Loc::new(HERE, pointer))
 }
+
+/// The source of a place that is a pointer into the resource's own document (no file has
+/// this number: sources are counted from 0).
+const HERE: SourceId = SourceId(u32::MAX);
 
 /// The value at a slash-separated path of plain keys and array indexes.
 fn at<'a>(r: &'a Resource, pointer: &str) -> Option<Node<'a>> {

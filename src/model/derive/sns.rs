@@ -25,10 +25,12 @@ pub fn topic(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     d.set("Region", json!(r.region), loc(r, "/TopicArn"));
     // The attributes as a whole, when they were read: evidence of what they lack.
     let read = READ.iter().find(|f| r.get(f).is_some()).map(|field| {
-        loc(r, &format!("/{field}")).map(|l| match l.pointer.rsplit_once('/') {
-            Some((parent, _)) => Loc::new(l.source, parent),
-            None => l,
-        })
+        // The attributes object in the file: the field's real place, less its last token.
+        r.locate(&format!("/{field}"))
+            .map(|l| match l.pointer.rsplit_once('/') {
+                Some((parent, _)) => Loc::new(l.source, parent),
+                None => l,
+            })
     });
     if let Some(key) = r.str("KmsMasterKeyId").filter(|k| !k.is_empty()) {
         d.set("Encrypted", json!(true), loc(r, "/KmsMasterKeyId"));
