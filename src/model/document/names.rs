@@ -2,8 +2,10 @@
 //! document's nodes carry its number (4 bytes) instead of the text.
 //!
 //! The table only grows, and a name's number never changes once given, so nothing that is
-//! computed from documents depends on the order names were first met (numbers are compared
-//! for equality only, never sorted or printed). Reading a name by its number takes no lock;
+//! computed from documents depends on the order names were first met: numbers are compared
+//! for equality, and sorted only to bring equal ones together (the model groups parts by
+//! their ARN's number, then orders resources by the ARN's text); they are never printed.
+//! Reading a name by its number takes no lock;
 //! interning takes one only for a name the calling thread has not met before.
 
 use std::cell::RefCell;
