@@ -13,6 +13,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use atrest::output::{self, Format, Report, Style};
+
+// The allocator of the CLI (src/main.rs), so that the in-process stage breakdown measures
+// what the binary does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use atrest::rules::Registry;
 use atrest::scan::scan;
 
