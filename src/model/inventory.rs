@@ -23,13 +23,6 @@ impl Origin {
         }
     }
 
-    pub fn member(name: &str, loc: Loc) -> Self {
-        Origin {
-            field: Name::of(name),
-            loc,
-        }
-    }
-
     /// The rest of `pointer` below this origin's field, if the pointer is at or below it.
     fn below<'p>(&self, pointer: &'p str) -> Option<&'p str> {
         if self.field == Name::EMPTY {

@@ -282,7 +282,7 @@ impl TryFrom<Piece> for Part {
 
     fn try_from(p: Piece) -> Result<Part, TooLarge> {
         Ok(Part {
-            fields: Document::from_owned(p.fields)?,
+            fields: Document::from_map(&p.fields)?,
             kind: p.kind,
             ident: match &p.ident {
                 Ident::Arn(arn) => Named::Arn(Name::of(arn)),

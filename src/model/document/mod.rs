@@ -86,11 +86,6 @@ impl Document {
         Ok(doc)
     }
 
-    /// Like [`Document::from_map`], consuming the map.
-    pub fn from_owned(map: Map<String, Value>) -> Result<Self, TooLarge> {
-        Document::from_map(&map)
-    }
-
     /// The document as an object node.
     pub fn root(&self) -> Node<'_> {
         Node::new(
@@ -106,12 +101,7 @@ impl Document {
 
     /// The member `name` of the root.
     pub fn get(&self, name: &str) -> Option<Node<'_>> {
-        let name = Name::of(name);
-        self.top
-            .iter()
-            .rev()
-            .find(|s| s.name == name)
-            .map(|&s| Node::new(self, s))
+        self.root().get(name)
     }
 
     /// The node at an RFC 6901 pointer.
@@ -119,16 +109,8 @@ impl Document {
         self.root().pointer(pointer)
     }
 
-    pub fn len(&self) -> usize {
-        self.top.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.top.is_empty()
-    }
-
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
     }
 
     /// Sets the member `name` to `value`, replacing one of that name.
@@ -299,12 +281,6 @@ fn number(n: &serde_json::Number) -> (Tag, u32, u32) {
     #[allow(clippy::cast_possible_truncation)]
     let (low, high) = (bits as u32, (bits >> 32) as u32);
     (tag, low, high)
-}
-
-impl PartialEq for Document {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_value() == other.to_value()
-    }
 }
 
 #[cfg(test)]
