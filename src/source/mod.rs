@@ -162,8 +162,8 @@ pub struct Text {
 /// returns what was decompressed before the failure with the error, so that the records
 /// before it are not lost.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
-    // By path, before opening: opening a FIFO blocks until something writes to it.
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    let mut file = open_regular(path)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if let Some(what) = not_regular(&meta) {
         return Err(ReadError::NotRegular(what));
     }
@@ -176,12 +176,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
     if meta.len() == 0 && path.to_string_lossy().ends_with(".gz") {
         return Err(ReadError::EmptyGzip);
     }
-    let file = File::open(path).map_err(ReadError::Io)?;
-    let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    // The file may have grown since it was measured.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut raw)
-        .map_err(ReadError::Io)?;
+    let raw = read_body(&mut file, meta.len(), limit).map_err(ReadError::Io)?;
     if raw.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             size: raw.len() as u64,
@@ -195,6 +190,55 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
         });
     }
     gunzip(&raw, limit)
+}
+
+/// Opens a file to read it, by one lookup of its path (an export holds a file per API call
+/// and resource: the lookups are a good part of reading it). On Unix without blocking, so
+/// that a FIFO put where a file was is refused by its type instead of waiting for a writer.
+fn open_regular(path: &Path) -> Result<File, ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path).map_err(|e| {
+        // A socket cannot be opened at all: say what it is.
+        match std::fs::metadata(path).ok().as_ref().and_then(not_regular) {
+            Some(what) => ReadError::NotRegular(what),
+            None => ReadError::Io(e),
+        }
+    })
+}
+
+/// A file's bytes, `len` of them by its metadata: read in one call when it has not grown
+/// since (the byte asked for beyond `len` is not there), else on to its end, up to one byte
+/// past `limit` so that the caller sees it is over.
+fn read_body(file: &mut File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
+    let want = usize::try_from(len).unwrap_or(usize::MAX - 1);
+    let mut raw = vec![0; want + 1];
+    let mut filled = 0;
+    while filled < raw.len() {
+        match file.read(&mut raw[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == want {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    raw.truncate(filled);
+    if filled > want {
+        // The file grew since it was measured.
+        let room = limit.saturating_add(1).saturating_sub(filled as u64);
+        file.take(room).read_to_end(&mut raw)?;
+    }
+    Ok(raw)
 }
 
 /// Decompresses a gzip file: in one call into a buffer of the size its trailer gives, when
