@@ -6,7 +6,10 @@
 //! `25000,50000,100000`); the generated trees are kept under `target/bench-data/` and reused.
 //! Each size is scanned once to warm the page cache, then `ATREST_BENCH_RUNS` times (default
 //! 5) by the release binary, timed by `/usr/bin/time` when present (for peak RSS), then once
-//! in-process for a per-stage breakdown (read, model, rules, output).
+//! in-process for a per-stage breakdown (read, model, rules, output). Before each timed
+//! run, the same files are read whole on as many threads, nothing parsed (`floor`): what
+//! opening and reading them costs on this machine, the ratio `x floor` says how far above
+//! it the scan is.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -38,7 +41,7 @@ fn main() {
         "atrest scan benchmark: {threads} threads, {runs} runs per size, binary {binary}"
     ));
     report(&format!(
-        "{:>9} {:>7} {:>9} {:>9} | {:>8} {:>8} {:>8} {:>10} {:>9} | {:>7} {:>7} {:>7} {:>7}",
+        "{:>9} {:>7} {:>9} {:>9} | {:>8} {:>8} {:>8} {:>10} {:>9} | {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7}",
         "resources",
         "files",
         "MB",
@@ -48,6 +51,8 @@ fn main() {
         "max",
         "res/s",
         "peak RSS",
+        "floor",
+        "x floor",
         "read",
         "model",
         "rules",
@@ -60,18 +65,22 @@ fn main() {
         // One warm-up run (page cache), then the timed runs, then the stage breakdown.
         let _ = timed_run(binary, &dir);
         let mut walls = Vec::new();
+        let mut floors = Vec::new();
         let mut peak_kb = 0u64;
         for _ in 0..runs {
+            floors.push(bare_read(&dir));
             let (wall, rss) = timed_run(binary, &dir);
             walls.push(wall);
             peak_kb = peak_kb.max(rss.unwrap_or(0));
         }
         walls.sort();
+        floors.sort();
         let median = walls[walls.len() / 2];
+        let floor = floors[floors.len() / 2];
         let (stages, findings, resources) = in_process(&dir);
         per_resource.push((resources, median.as_secs_f64() / resources as f64));
         report(&format!(
-            "{:>9} {:>7} {:>9.1} {:>9} | {:>8.3} {:>8.3} {:>8.3} {:>10.0} {:>8.0}M | {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+            "{:>9} {:>7} {:>9.1} {:>9} | {:>8.3} {:>8.3} {:>8.3} {:>10.0} {:>8.0}M | {:>7.3} {:>7.2} | {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
             resources,
             summary.0,
             summary.1 as f64 / 1e6,
@@ -81,6 +90,8 @@ fn main() {
             walls[walls.len() - 1].as_secs_f64(),
             resources as f64 / median.as_secs_f64(),
             peak_kb as f64 / 1024.0,
+            floor.as_secs_f64(),
+            median.as_secs_f64() / floor.as_secs_f64(),
             stages[0].as_secs_f64(),
             stages[1].as_secs_f64(),
             stages[2].as_secs_f64(),
@@ -141,7 +152,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
-            if p.is_dir() {
+            // The entry's type as the directory gives it: no call per file.
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(p)
             } else {
                 out.push(p)
@@ -149,6 +161,18 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Every file of the tree listed and read whole, on the threads a scan uses, nothing parsed.
+fn bare_read(dir: &Path) -> Duration {
+    use rayon::prelude::*;
+    let started = Instant::now();
+    let bytes: usize = walk(dir)
+        .par_iter()
+        .map(|p| std::fs::read(p).map_or(0, |b| b.len()))
+        .sum();
+    std::hint::black_box(bytes);
+    started.elapsed()
 }
 
 /// One scan in-process, for the stage breakdown: read, model, rules, output (JSON).
