@@ -18,17 +18,39 @@ use serde_json::{Map, Value};
 pub use names::Name;
 pub use node::{Items, Kind, Members, Node};
 
-/// One value: its member name (in an object), its type, and two words (a string's offset
-/// and length in the text, a container's first child and count, a number's 64 bits).
+/// One value in 12 bytes: its member name (in an object) and its type in one word, and two
+/// words more (a string's offset and length in the text, a container's first child and
+/// count, a number's 64 bits).
 #[derive(Clone, Copy, Debug)]
 struct Slot {
-    name: Name,
-    tag: Tag,
+    /// The name's number above the tag's four bits (numbers stay below 2^26, see names.rs).
+    head: u32,
     a: u32,
     b: u32,
 }
 
+const _: () = assert!(std::mem::size_of::<Slot>() == 12);
+
+impl Slot {
+    fn new(name: Name, tag: Tag, a: u32, b: u32) -> Self {
+        Slot {
+            head: (name.number() << 4) | tag as u32,
+            a,
+            b,
+        }
+    }
+
+    fn name(self) -> Name {
+        Name::from_number(self.head >> 4)
+    }
+
+    fn tag(self) -> Tag {
+        Tag::ALL[(self.head & 0xf) as usize]
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Tag {
     Null,
     False,
@@ -39,6 +61,28 @@ enum Tag {
     Str,
     Array,
     Object,
+}
+
+impl Tag {
+    /// Every tag, by its number.
+    const ALL: [Tag; 16] = [
+        Tag::Null,
+        Tag::False,
+        Tag::True,
+        Tag::U64,
+        Tag::I64,
+        Tag::F64,
+        Tag::Str,
+        Tag::Array,
+        Tag::Object,
+        Tag::Null,
+        Tag::Null,
+        Tag::Null,
+        Tag::Null,
+        Tag::Null,
+        Tag::Null,
+        Tag::Null,
+    ];
 }
 
 /// A document too large for 32-bit offsets.
@@ -90,12 +134,12 @@ impl Document {
     pub fn root(&self) -> Node<'_> {
         Node::new(
             self,
-            Slot {
-                name: Name::EMPTY,
-                tag: Tag::Object,
-                a: ROOT,
-                b: u32::try_from(self.top.len()).unwrap_or(u32::MAX),
-            },
+            Slot::new(
+                Name::EMPTY,
+                Tag::Object,
+                ROOT,
+                u32::try_from(self.top.len()).unwrap_or(u32::MAX),
+            ),
         )
     }
 
@@ -153,7 +197,7 @@ impl Document {
     }
 
     fn put(&mut self, slot: Slot) {
-        match self.top.iter_mut().find(|s| s.name == slot.name) {
+        match self.top.iter_mut().find(|s| s.name() == slot.name()) {
             Some(old) => *old = slot,
             None => self.top.push(slot),
         }
@@ -191,12 +235,12 @@ impl Document {
                 (Tag::Object, start, count)
             }
         };
-        Ok(Slot { name, tag, a, b })
+        Ok(Slot::new(name, tag, a, b))
     }
 
     /// Copies `slot` of `from` (and its nodes) into this document.
     fn copy(&mut self, from: &Document, slot: Slot) -> Result<Slot, TooLarge> {
-        let (a, b) = match slot.tag {
+        let (a, b) = match slot.tag() {
             Tag::Str => self.push_text(from.str_of(slot))?,
             Tag::Array | Tag::Object => {
                 let children = from.children(slot);
@@ -229,12 +273,7 @@ impl Document {
             .ok_or(TooLarge)?;
         self.nodes.resize(
             self.nodes.len() + count,
-            Slot {
-                name: Name::EMPTY,
-                tag: Tag::Null,
-                a: 0,
-                b: 0,
-            },
+            Slot::new(Name::EMPTY, Tag::Null, 0, 0),
         );
         Ok((start, n))
     }

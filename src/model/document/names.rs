@@ -20,13 +20,17 @@ const CHUNK: usize = 1024;
 /// The most names a thread keeps at hand.
 const CACHED: usize = 1 << 15;
 const CHUNKS: usize = 1 << 16;
+// A document's slot keeps a name's number in 28 bits.
+const _: () = assert!(CHUNK * CHUNKS <= 1 << 28);
 
 /// Names by number, in chunks filled once each (so a reader never waits for a writer).
 static BY_NUMBER: [OnceLock<Box<[OnceLock<&'static str>]>>; CHUNKS] =
     [const { OnceLock::new() }; CHUNKS];
 
-/// Numbers by name; the lock is taken to intern a name this thread has not cached.
-static BY_NAME: OnceLock<Mutex<HashMap<&'static str, u32>>> = OnceLock::new();
+/// Numbers by name; the lock is taken to intern a name this thread has not cached. Hashed
+/// with a seed per process, as the caches are (the input chooses the names).
+static BY_NAME: OnceLock<Mutex<HashMap<&'static str, u32, foldhash::fast::RandomState>>> =
+    OnceLock::new();
 
 thread_local! {
     static CACHE: RefCell<HashMap<&'static str, Name, foldhash::fast::RandomState>> =
@@ -58,6 +62,16 @@ impl Name {
         n
     }
 
+    /// The name's number (below 2^26), for a document's slots.
+    pub(super) fn number(self) -> u32 {
+        self.0
+    }
+
+    /// The name of a number [`Name::number`] gave.
+    pub(super) fn from_number(n: u32) -> Name {
+        Name(n)
+    }
+
     /// The name's text.
     pub fn as_str(self) -> &'static str {
         if self == Name::EMPTY {
@@ -73,7 +87,11 @@ impl Name {
 }
 
 fn intern(name: &str) -> (&'static str, Name) {
-    let table = BY_NAME.get_or_init(|| Mutex::new(HashMap::from([("", 0)])));
+    let table = BY_NAME.get_or_init(|| {
+        let mut ids = HashMap::with_hasher(foldhash::fast::RandomState::default());
+        ids.insert("", 0);
+        Mutex::new(ids)
+    });
     let mut ids = table.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((&stored, &n)) = ids.get_key_value(name) {
         return (stored, Name(n));

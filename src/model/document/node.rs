@@ -35,7 +35,7 @@ impl<'a> Node<'a> {
     }
 
     pub fn kind(self) -> Kind {
-        match self.slot.tag {
+        match self.slot.tag() {
             Tag::Null => Kind::Null,
             Tag::False | Tag::True => Kind::Bool,
             Tag::U64 | Tag::I64 | Tag::F64 => Kind::Number,
@@ -46,27 +46,27 @@ impl<'a> Node<'a> {
     }
 
     pub fn is_null(self) -> bool {
-        self.slot.tag == Tag::Null
+        self.slot.tag() == Tag::Null
     }
 
     pub fn is_array(self) -> bool {
-        self.slot.tag == Tag::Array
+        self.slot.tag() == Tag::Array
     }
 
     pub fn is_object(self) -> bool {
-        self.slot.tag == Tag::Object
+        self.slot.tag() == Tag::Object
     }
 
     pub fn is_string(self) -> bool {
-        self.slot.tag == Tag::Str
+        self.slot.tag() == Tag::Str
     }
 
     pub fn as_str(self) -> Option<&'a str> {
-        (self.slot.tag == Tag::Str).then(|| self.doc.str_of(self.slot))
+        (self.slot.tag() == Tag::Str).then(|| self.doc.str_of(self.slot))
     }
 
     pub fn as_bool(self) -> Option<bool> {
-        match self.slot.tag {
+        match self.slot.tag() {
             Tag::True => Some(true),
             Tag::False => Some(false),
             _ => None,
@@ -79,7 +79,7 @@ impl<'a> Node<'a> {
 
     /// The number, as serde_json would hold it.
     pub fn as_number(self) -> Option<Number> {
-        match self.slot.tag {
+        match self.slot.tag() {
             Tag::U64 => Some(Number::from(self.bits())),
             Tag::I64 => Some(Number::from(self.bits().cast_signed())),
             Tag::F64 => Number::from_f64(f64::from_bits(self.bits())),
@@ -101,7 +101,7 @@ impl<'a> Node<'a> {
 
     /// The elements of an array.
     pub fn as_array(self) -> Option<Items<'a>> {
-        (self.slot.tag == Tag::Array).then(|| Items {
+        (self.slot.tag() == Tag::Array).then(|| Items {
             doc: self.doc,
             slots: self.doc.children(self.slot),
         })
@@ -109,7 +109,7 @@ impl<'a> Node<'a> {
 
     /// The members of an object, in their order.
     pub fn as_object(self) -> Option<Members<'a>> {
-        (self.slot.tag == Tag::Object).then(|| Members {
+        (self.slot.tag() == Tag::Object).then(|| Members {
             doc: self.doc,
             slots: self.doc.children(self.slot),
         })
@@ -117,7 +117,7 @@ impl<'a> Node<'a> {
 
     /// The member `name` of an object (the last, should a name repeat).
     pub fn get(self, name: &str) -> Option<Node<'a>> {
-        if self.slot.tag != Tag::Object {
+        if self.slot.tag() != Tag::Object {
             return None;
         }
         let name = Name::of(name);
@@ -125,13 +125,13 @@ impl<'a> Node<'a> {
             .children(self.slot)
             .iter()
             .rev()
-            .find(|s| s.name == name)
+            .find(|s| s.name() == name)
             .map(|&slot| Node::new(self.doc, slot))
     }
 
     /// Element `i` of an array.
     pub fn at(self, i: usize) -> Option<Node<'a>> {
-        if self.slot.tag != Tag::Array {
+        if self.slot.tag() != Tag::Array {
             return None;
         }
         self.doc
@@ -149,7 +149,7 @@ impl<'a> Node<'a> {
         let mut node = self;
         for token in rest.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
-            node = match node.slot.tag {
+            node = match node.slot.tag() {
                 Tag::Object => node.get(&token)?,
                 Tag::Array => node.at(array_index(&token)?)?,
                 _ => return None,
@@ -160,7 +160,7 @@ impl<'a> Node<'a> {
 
     /// The value as a `serde_json::Value` (a copy).
     pub fn to_value(self) -> Value {
-        match self.slot.tag {
+        match self.slot.tag() {
             Tag::Null => Value::Null,
             Tag::False => Value::Bool(false),
             Tag::True => Value::Bool(true),
@@ -177,7 +177,7 @@ impl<'a> Node<'a> {
 
     /// Array elements (none for other values).
     pub fn items(self) -> Items<'a> {
-        let slots = match self.slot.tag {
+        let slots = match self.slot.tag() {
             Tag::Array => self.doc.children(self.slot),
             _ => &[],
         };
@@ -189,7 +189,7 @@ impl<'a> Node<'a> {
 
     /// Object members (none for other values).
     pub fn members(self) -> Members<'a> {
-        let slots = match self.slot.tag {
+        let slots = match self.slot.tag() {
             Tag::Object => self.doc.children(self.slot),
             _ => &[],
         };
@@ -294,7 +294,7 @@ impl<'a> Iterator for Members<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let (&first, rest) = self.slots.split_first()?;
         self.slots = rest;
-        Some((first.name.as_str(), Node::new(self.doc, first)))
+        Some((first.name().as_str(), Node::new(self.doc, first)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -306,7 +306,7 @@ impl ExactSizeIterator for Members<'_> {}
 
 impl Serialize for Node<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.slot.tag {
+        match self.slot.tag() {
             Tag::Null => s.serialize_unit(),
             Tag::False => s.serialize_bool(false),
             Tag::True => s.serialize_bool(true),
