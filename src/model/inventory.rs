@@ -1,8 +1,6 @@
 //! The inventory: one canonical document per resource, keyed by ARN, with links between
 //! resources and the origin of every field.
 
-use std::collections::HashMap;
-
 use super::Kind;
 use super::document::{Document, Name, Node};
 use super::piece::{Fact, Loc};
@@ -79,8 +77,27 @@ pub struct Resource {
 /// recorded, another resource's field).
 #[derive(Clone, Debug)]
 pub enum Evidence {
-    Here(Box<str>),
+    /// A pointer into the document, interned: resources of a kind share their few
+    /// pointers (`/ServerSideEncryptionConfiguration/Rules/0/...`).
+    Here(Name),
+    /// A pointer into the document that the name table had no room for (boxed twice to
+    /// keep the enum at two words).
+    HereText(Box<Box<str>>),
     At(Box<Loc>),
+}
+
+const _: () = assert!(std::mem::size_of::<Evidence>() == 16);
+
+impl Evidence {
+    /// Evidence at `pointer` in the resource's own document.
+    pub fn here(pointer: String) -> Self {
+        let name = Name::of(&pointer);
+        if name.as_str() == pointer {
+            Evidence::Here(name)
+        } else {
+            Evidence::HereText(Box::new(pointer.into_boxed_str()))
+        }
+    }
 }
 
 impl Resource {
@@ -131,7 +148,8 @@ impl Resource {
             .rev()
             .find_map(|(name, e)| below_member(*name, pointer).map(|rest| (e, rest)))?;
         Some(match found {
-            Evidence::Here(at) => self.locate_field(&format!("{at}{rest}")),
+            Evidence::Here(at) => self.locate_field(&format!("{}{rest}", at.as_str())),
+            Evidence::HereText(at) => self.locate_field(&format!("{at}{rest}")),
             Evidence::At(loc) => Some(Loc::new(loc.source, format!("{}{rest}", loc.pointer))),
         })
     }
@@ -162,25 +180,26 @@ impl Resource {
     }
 }
 
+/// Every resource, in (kind, ARN) order: a resource is found by binary search, so no index
+/// holds a second copy of every ARN.
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub resources: Vec<Resource>,
-    index: HashMap<(Kind, String), usize>,
 }
 
 impl Inventory {
-    /// Builds the index; resources must already be sorted by (kind, ARN).
-    pub fn new(resources: Vec<Resource>) -> Self {
-        let index = resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.kind, r.arn.clone()), i))
-            .collect();
-        Inventory { resources, index }
+    /// The inventory of `resources`, put in (kind, ARN) order if they are not.
+    pub fn new(mut resources: Vec<Resource>) -> Self {
+        if !resources.is_sorted_by(|a, b| (a.kind, &a.arn) <= (b.kind, &b.arn)) {
+            resources.sort_by(|a, b| (a.kind, &a.arn).cmp(&(b.kind, &b.arn)));
+        }
+        Inventory { resources }
     }
 
     pub fn find(&self, kind: Kind, arn: &str) -> Option<usize> {
-        self.index.get(&(kind, arn.to_owned())).copied()
+        self.resources
+            .binary_search_by(|r| (r.kind, r.arn.as_str()).cmp(&(kind, arn)))
+            .ok()
     }
 
     pub fn len(&self) -> usize {

@@ -221,7 +221,7 @@ fn store(r: &mut Resource, d: Derived) -> Option<Loc> {
     r.evidence.reserve_exact(d.places.len());
     for (name, loc) in d.places {
         let evidence = if loc.source == HERE {
-            Evidence::Here(loc.pointer.into_boxed_str())
+            Evidence::here(loc.pointer)
         } else {
             Evidence::At(Box::new(loc))
         };
