@@ -458,9 +458,9 @@ fn resource_finding(
         rule: index,
         rule_id: rule.id.clone(),
         severity: rule.severity,
-        fingerprint: fingerprint(&rule.id, &r.arn),
+        fingerprint: fingerprint(&rule.id, r.arn),
         subject: Subject::Resource {
-            arn: r.arn.clone(),
+            arn: r.arn.to_owned(),
             kind: r.kind,
         },
         message: rule.message.render(doc),

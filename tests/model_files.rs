@@ -79,7 +79,7 @@ fn a_secret_without_a_key_is_on_aws_secretsmanager() {
         .get("DependentResources")
         .and_then(Node::as_array)
         .expect("dependents");
-    assert!(deps.iter().any(|d| d.as_str() == Some(db.arn.as_str())));
+    assert!(deps.iter().any(|d| d.as_str() == Some(db.arn)));
 
     let api = find(
         &inv,

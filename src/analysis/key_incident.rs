@@ -300,7 +300,7 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
         let names: Vec<&str> = dependents
             .iter()
             .take(SHOWN)
-            .map(|&i| ctx.inventory.resources[i].arn.as_str())
+            .map(|&i| ctx.inventory.resources[i].arn)
             .collect();
         let more = dependents.len().saturating_sub(SHOWN);
         let _ = write!(

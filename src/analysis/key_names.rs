@@ -124,13 +124,13 @@ impl Resolver {
         };
         for (_, r) in inventory.of_kind(Kind::KmsAlias) {
             if let (Some(name), Some(target)) = (r.str("AliasName"), r.str("TargetKeyId")) {
-                resolver.set(&r.account, &r.region, name, target);
+                resolver.set(r.account, r.region, name, target);
             }
         }
         for (_, r) in inventory.of_kind(Kind::KmsKey) {
             if let Some((_, id)) = r.arn.rsplit_once(":key/") {
-                let scope = (r.account.clone(), r.region.clone(), id.to_owned());
-                resolver.arns.insert(scope, r.arn.clone());
+                let scope = (r.account.to_owned(), r.region.to_owned(), id.to_owned());
+                resolver.arns.insert(scope, r.arn.to_owned());
             }
         }
         // The logs say what an alias pointed at when they were written: they win over an

@@ -76,7 +76,7 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
             })),
         }
     }
-    resources.par_sort_unstable_by(|a, b| (a.kind, &a.arn).cmp(&(b.kind, &b.arn)));
+    resources.par_sort_unstable_by(|a, b| (a.kind, a.arn).cmp(&(b.kind, b.arn)));
     let mut inventory = Inventory::new(resources);
     for loc in derive::apply(&mut inventory, &listed, now) {
         unplaced.push(Unplaced {
@@ -100,9 +100,9 @@ fn resource(group: &mut [Part]) -> Option<Result<Resource, Option<Loc>>> {
     };
     let mut resource = Resource {
         kind: first.kind,
-        arn: arn.as_str().to_owned(),
-        account: String::new(),
-        region: String::new(),
+        arn: arn.as_str(),
+        account: "",
+        region: "",
         data: Document::new(),
         links: Vec::new(),
         origins: Vec::new(),
@@ -121,10 +121,10 @@ fn resource(group: &mut [Part]) -> Option<Result<Resource, Option<Loc>>> {
 /// Merges a piece into its resource; `false` if the document would be too large.
 fn merge(resource: &mut Resource, piece: Part) -> bool {
     if resource.account.is_empty() {
-        piece.account.as_str().clone_into(&mut resource.account);
+        resource.account = piece.account.as_str();
     }
     if resource.region.is_empty() {
-        piece.region.as_str().clone_into(&mut resource.region);
+        resource.region = piece.region.as_str();
     }
     resource
         .origins

@@ -57,9 +57,11 @@ pub struct Link {
 #[derive(Debug)]
 pub struct Resource {
     pub kind: Kind,
-    pub arn: String,
-    pub account: String,
-    pub region: String,
+    /// ARN, account and region are the interned texts of the pieces' names
+    /// ([`Name::as_str`]): no resource keeps a copy of its own.
+    pub arn: &'static str,
+    pub account: &'static str,
+    pub region: &'static str,
     /// AWS's fields, merged from every call that describes the resource, plus the facts
     /// atrest derives (see docs/resources.md).
     pub data: Document,
@@ -198,7 +200,7 @@ impl Inventory {
 
     pub fn find(&self, kind: Kind, arn: &str) -> Option<usize> {
         self.resources
-            .binary_search_by(|r| (r.kind, r.arn.as_str()).cmp(&(kind, arn)))
+            .binary_search_by(|r| (r.kind, r.arn).cmp(&(kind, arn)))
             .ok()
     }
 

@@ -82,13 +82,13 @@ impl KeyIndex {
             accounts: HashSet::new(),
         };
         for (i, r) in inv.resources.iter().enumerate() {
-            if !r.account.is_empty() && !index.accounts.contains(&r.account) {
-                index.accounts.insert(r.account.clone());
+            if !r.account.is_empty() && !index.accounts.contains(r.account) {
+                index.accounts.insert(r.account.to_owned());
             }
-            let scope = (r.account.clone(), r.region.clone());
+            let scope = (r.account.to_owned(), r.region.to_owned());
             match r.kind {
                 Kind::KmsKey => {
-                    index.by_arn.insert(r.arn.clone(), i);
+                    index.by_arn.insert(r.arn.to_owned(), i);
                     let id = r
                         .str("KeyId")
                         .map(str::to_owned)
@@ -176,7 +176,7 @@ impl KeyIndex {
                     Some("CUSTOMER") => KeyKind::CustomerManaged,
                     _ => {
                         let id = key.arn.rsplit_once("key/").map_or("", |(_, id)| id);
-                        let aliases = self.aliases_of(&key.account, &key.region, id);
+                        let aliases = self.aliases_of(key.account, key.region, id);
                         if aliases.iter().any(|a| a.starts_with(AWS_MANAGED_ALIAS)) {
                             KeyKind::AwsManaged
                         } else {

@@ -45,7 +45,7 @@ fn seeds() -> &'static [Seed] {
                     .inventory
                     .resources
                     .iter()
-                    .map(|r| r.arn.clone())
+                    .map(|r| r.arn.to_owned())
                     .collect();
                 let tree = Tree::from(&doc);
                 Seed {
@@ -107,7 +107,7 @@ fn check(seed: &Seed, m: &Mutation) -> Result<(), TestCaseError> {
             .inventory
             .resources
             .iter()
-            .map(|r| r.arn.clone())
+            .map(|r| r.arn.to_owned())
             .collect();
         let lost: Vec<String> = kept(seed, &doc).difference(&have).cloned().collect();
         prop_assert!(

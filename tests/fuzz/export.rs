@@ -25,7 +25,7 @@ fn arns(out: &atrest::scan::Outcome) -> BTreeSet<String> {
     out.inventory
         .resources
         .iter()
-        .map(|r| r.arn.clone())
+        .map(|r| r.arn.to_owned())
         .collect()
 }
 

@@ -946,7 +946,7 @@ fn the_lab_sample_matches_the_lab_export() {
             }
             for link in ["KmsKey", "Instance", "LogBucket", "TargetKey", "Cluster"] {
                 let target = |inv: &crate::model::Inventory, r: &crate::model::Resource| {
-                    r.link(link).map(|i| inv.resources[i].arn.clone())
+                    r.link(link).map(|i| inv.resources[i].arn)
                 };
                 assert_eq!(
                     target(&config.inventory, c),

@@ -285,7 +285,7 @@ fn the_lab_sample_matches_the_lab_export() {
                 assert_eq!(c.value(f), e.value(f), "{} {f}: {stale}", c.arn);
             }
             let key = |inv: &crate::model::Inventory, r: &crate::model::Resource| {
-                r.link("KmsKey").map(|i| inv.resources[i].arn.clone())
+                r.link("KmsKey").map(|i| inv.resources[i].arn)
             };
             assert_eq!(
                 key(&config.inventory, c),

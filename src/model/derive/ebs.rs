@@ -28,7 +28,7 @@ pub fn volume(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if let Some(id) = attached
         && let Some(i) = ctx
             .inv
-            .find(Kind::Ec2Instance, &instance_arn(&r.region, &r.account, id))
+            .find(Kind::Ec2Instance, &instance_arn(r.region, r.account, id))
     {
         d.link("Instance", i);
     }
@@ -67,14 +67,14 @@ pub fn snapshot(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     }
     if let Some(i) = ctx
         .inv
-        .find(Kind::EbsDefaults, &ebs_defaults_arn(&r.region, &r.account))
+        .find(Kind::EbsDefaults, &ebs_defaults_arn(r.region, r.account))
     {
         d.link("EbsDefaults", i);
     }
     if let Some(volume) = r.str("VolumeId")
         && let Some(i) = ctx
             .inv
-            .find(Kind::EbsVolume, &volume_arn(&r.region, &r.account, volume))
+            .find(Kind::EbsVolume, &volume_arn(r.region, r.account, volume))
     {
         d.link("Volume", i);
     }

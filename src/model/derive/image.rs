@@ -33,7 +33,7 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         ids.push(id);
         let snapshot = ctx
             .inv
-            .find(Kind::EbsSnapshot, &snapshot_arn(&r.region, id))
+            .find(Kind::EbsSnapshot, &snapshot_arn(r.region, id))
             .map(|s| &ctx.inv.resources[s]);
         let encrypted = ebs.get("Encrypted").and_then(Node::as_bool).or_else(|| {
             snapshot
@@ -53,7 +53,7 @@ pub fn image(r: &Resource, ctx: &Ctx, d: &mut Derived) {
             denied = None; // the snapshot, and so its key, was not exported
             continue;
         };
-        let resolved = ctx.keys.resolve(reference, &r.account, &r.region);
+        let resolved = ctx.keys.resolve(reference, r.account, r.region);
         if !linked {
             d.key_link(ctx, r, reference, loc(r, &at));
             linked = true;

@@ -16,7 +16,7 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
         .map(str::to_owned)
         .or_else(|| r.arn.rsplit_once("key/").map(|(_, id)| id.to_owned()));
     if let Some(id) = key_id {
-        let aliases = ctx.keys.aliases_of(&r.account, &r.region, &id);
+        let aliases = ctx.keys.aliases_of(r.account, r.region, &id);
         // `alias/aws/*` names only AWS managed keys: known even without `describe-key`.
         if r.get("KeyManager").is_none() && aliases.iter().any(|a| a.starts_with("alias/aws/")) {
             d.set("KeyManager", json!("AWS"), None);
@@ -29,7 +29,7 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     let Some(doc) = r.get("Policy").and_then(parse_node) else {
         return;
     };
-    let facts = analyze(&doc, &r.account);
+    let facts = analyze(&doc, r.account);
     if let Some(primary) = primary {
         wider_than_primary(r, primary, &facts, d);
     }
@@ -68,7 +68,7 @@ pub fn key(r: &Resource, ctx: &Ctx, d: &mut Derived) {
 
 pub fn alias(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if let Some(target) = r.str("TargetKeyId")
-        && let KeyRef::Resolved(i) = ctx.keys.resolve(target, &r.account, &r.region)
+        && let KeyRef::Resolved(i) = ctx.keys.resolve(target, r.account, r.region)
     {
         d.link("TargetKey", i);
     }
@@ -97,7 +97,7 @@ fn primary_key<'a>(r: &Resource, ctx: &Ctx<'a>, d: &mut Derived) -> Option<&'a R
         return None;
     }
     let arn = config.pointer("/PrimaryKey/Arn").and_then(Node::as_str)?;
-    let KeyRef::Resolved(i) = ctx.keys.resolve(arn, &r.account, &r.region) else {
+    let KeyRef::Resolved(i) = ctx.keys.resolve(arn, r.account, r.region) else {
         return None;
     };
     d.link("PrimaryKey", i);
@@ -111,7 +111,7 @@ fn wider_than_primary(r: &Resource, primary: &Resource, facts: &PolicyFacts, d: 
     let Some(theirs) = primary
         .get("Policy")
         .and_then(parse_node)
-        .map(|doc| analyze(&doc, &primary.account))
+        .map(|doc| analyze(&doc, primary.account))
     else {
         return;
     };

@@ -56,8 +56,8 @@ impl Derived {
     /// `KeyKind` saying who manages the key.
     pub fn key_link(&mut self, ctx: &Ctx, r: &Resource, reference: &str, loc: Option<Loc>) {
         // A bucket's region is only known once derived (`LocationConstraint`).
-        let region = self.region.as_deref().unwrap_or(&r.region);
-        let resolved = ctx.keys.resolve(reference, &r.account, region);
+        let region = self.region.as_deref().unwrap_or(r.region);
+        let resolved = ctx.keys.resolve(reference, r.account, region);
         if let KeyRef::Resolved(i) = resolved {
             self.link("KmsKey", i);
         }
@@ -158,7 +158,7 @@ pub fn apply(
             .map(|(key, deps)| {
                 let arns: Vec<Value> = deps
                     .iter()
-                    .map(|&i| Value::from(inv.resources[i].arn.clone()))
+                    .map(|&i| Value::from(inv.resources[i].arn))
                     .collect();
                 let count = arns.len();
                 let summary = dependents_summary(inv, &deps);
@@ -215,7 +215,7 @@ fn dependents_summary(inv: &Inventory, deps: &[usize]) -> String {
 /// Stores what was derived; gives the resource's place back if its document cannot hold it.
 fn store(r: &mut Resource, d: Derived) -> Option<Loc> {
     if let Some(region) = d.region {
-        r.region = region;
+        r.region = Name::of(&region).as_str();
     }
     let fits = !d.too_large && r.data.extend(&d.fields).is_ok();
     r.evidence.reserve_exact(d.places.len());

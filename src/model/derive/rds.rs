@@ -33,7 +33,7 @@ fn link_to(r: &Resource, ctx: &Ctx, d: &mut Derived, field: &str, kind: Kind, li
     if let Some(id) = r.str(field).filter(|id| !id.is_empty())
         && let Some(i) = ctx
             .inv
-            .find(kind, &rds_arn(&r.region, &r.account, arn_type, id))
+            .find(kind, &rds_arn(r.region, r.account, arn_type, id))
     {
         d.link(link, i);
     }

@@ -139,7 +139,7 @@ pub fn bucket(r: &Resource, ctx: &Ctx, d: &mut Derived) {
                 .map(|a| a.region.to_owned())
                 .or(dest_region.clone());
             if let Some(region) = &key_region {
-                let state = match ctx.keys.resolve(key, &r.account, region) {
+                let state = match ctx.keys.resolve(key, r.account, region) {
                     KeyRef::Resolved(i) => ctx.inv.resources[i]
                         .str("KeyState")
                         .filter(|s| {
@@ -214,7 +214,7 @@ fn destination<'a>(ctx: &'a Ctx, r: &Resource, bucket: &str) -> Option<&'a Resou
     let arn = if bucket.starts_with("arn:") {
         bucket.to_owned()
     } else {
-        let part = Arn::parse(&r.arn).map_or_else(|| partition(&r.region), |a| a.partition);
+        let part = Arn::parse(r.arn).map_or_else(|| partition(r.region), |a| a.partition);
         bucket_arn(part, bucket)
     };
     ctx.inv

@@ -177,7 +177,7 @@ fn policy(r: &Resource, d: &mut Derived) -> Option<bool> {
         return Some(false);
     }
     let doc = r.get("Policy").and_then(parse_node)?;
-    let facts = analyze(&doc, &r.account);
+    let facts = analyze(&doc, r.account);
     let statement = |i: usize| loc(r, &format!("/Policy/Statement/{i}"));
     let whole = loc(r, "/Policy");
     d.set(
@@ -242,8 +242,8 @@ fn acl(r: &Resource, d: &mut Derived) -> Option<bool> {
 /// known, or when either turns it on. Also links `AccountSettings` to the account's S3
 /// settings.
 fn public_access_block(r: &Resource, ctx: &Ctx, d: &mut Derived) -> Option<Map<String, Value>> {
-    let partition = Arn::parse(&r.arn).map_or("aws", |a| a.partition);
-    let arn = s3_account_arn(partition, &r.account);
+    let partition = Arn::parse(r.arn).map_or("aws", |a| a.partition);
+    let arn = s3_account_arn(partition, r.account);
     let account = ctx.inv.find(Kind::S3Account, &arn);
     let account = account.map(|i| {
         d.link("AccountSettings", i);

@@ -20,7 +20,7 @@ pub fn accounts_without_key(
     reference: &str,
     shared: &[&str],
 ) -> Option<Vec<String>> {
-    let resolved = ctx.keys.resolve(reference, &r.account, &r.region);
+    let resolved = ctx.keys.resolve(reference, r.account, r.region);
     if ctx.keys.kind_of(ctx.inv, reference, resolved) == KeyKind::AwsManaged {
         return Some(shared.iter().map(|a| (*a).to_owned()).collect());
     }
@@ -57,7 +57,7 @@ fn granted(grants: Option<Items>, account: &str, action: &str) -> bool {
 /// Whether a key reference names a key that cannot be used: disabled, pending deletion,
 /// without material, or gone from the account.
 pub fn unusable(ctx: &Ctx, r: &Resource, reference: &str) -> bool {
-    match ctx.keys.resolve(reference, &r.account, &r.region) {
+    match ctx.keys.resolve(reference, r.account, r.region) {
         KeyRef::Resolved(i) => matches!(
             ctx.inv.resources[i].str("KeyState"),
             Some("Disabled" | "PendingDeletion" | "PendingImport" | "Unavailable")

@@ -19,7 +19,7 @@ const READ: [&str; 5] = [
 ];
 
 pub fn topic(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    if let Some(arn) = Arn::parse(&r.arn) {
+    if let Some(arn) = Arn::parse(r.arn) {
         d.set("TopicName", json!(arn.resource), loc(r, "/TopicArn"));
     }
     d.set("Region", json!(r.region), loc(r, "/TopicArn"));

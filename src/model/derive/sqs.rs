@@ -11,7 +11,7 @@ use super::{Ctx, Derived, as_bool, loc};
 /// Only a queue whose attributes were read (`QueueArn`, from `get-queue-attributes` or AWS
 /// Config) says how it is encrypted; one known from `list-queues` alone gets no key facts.
 pub fn queue(r: &Resource, ctx: &Ctx, d: &mut Derived) {
-    let name = Arn::parse(&r.arn)
+    let name = Arn::parse(r.arn)
         .map(|a| a.resource)
         .or_else(|| r.str("QueueUrl").and_then(queue_of_url).map(|(n, _)| n));
     if let Some(name) = name {
@@ -57,7 +57,7 @@ pub(super) fn policy(r: &Resource, d: &mut Derived, absent: Option<Loc>) {
         }
         return;
     };
-    let facts = analyze(&doc, &r.account);
+    let facts = analyze(&doc, r.account);
     let statement = |i: usize| loc(r, &format!("/Policy/Statement/{i}"));
     let whole = loc(r, "/Policy");
     d.set(

@@ -15,7 +15,7 @@ pub fn trail(r: &Resource, ctx: &Ctx, d: &mut Derived) {
     if let Some(bucket) = r.str("S3BucketName")
         && let Some(i) = ctx
             .inv
-            .find(Kind::S3Bucket, &bucket_arn(partition(&r.region), bucket))
+            .find(Kind::S3Bucket, &bucket_arn(partition(r.region), bucket))
     {
         d.link("LogBucket", i);
     }
