@@ -61,21 +61,32 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
         (p.kind, name, p.seq)
     };
     pieces.par_sort_unstable_by_key(key);
-    let built: Vec<Result<Resource, Option<Loc>>> = pieces
+    // Straight into the resources' vector (a vector of results beside it would hold a
+    // second resource-sized slot for each); the rare resource too large goes aside.
+    let refused = std::sync::Mutex::new(Vec::new());
+    let mut resources: Vec<Resource> = pieces
         .par_chunk_by_mut(|a, b| a.kind == b.kind && a.ident == b.ident)
-        .filter_map(resource)
+        .filter_map(|group| match resource(group)? {
+            Ok(r) => Some(r),
+            Err(place) => {
+                refused
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(place);
+                None
+            }
+        })
         .collect();
     drop(pieces);
-    let mut resources: Vec<Resource> = Vec::with_capacity(built.len());
-    for r in built {
-        match r {
-            Ok(r) => resources.push(r),
-            Err(place) => unplaced.extend(place.map(|loc| Unplaced {
-                loc,
-                message: TOO_LARGE.to_owned(),
-            })),
-        }
-    }
+    let mut refused = refused
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // In source order whatever the threads did.
+    refused.sort();
+    unplaced.extend(refused.into_iter().map(|loc| Unplaced {
+        loc,
+        message: TOO_LARGE.to_owned(),
+    }));
     resources.par_sort_unstable_by(|a, b| (a.kind, a.arn).cmp(&(b.kind, b.arn)));
     let mut inventory = Inventory::new(resources);
     for loc in derive::apply(&mut inventory, &listed, now) {
