@@ -1,7 +1,7 @@
 //! A resource's document, compact: the JSON object of AWS's fields (and atrest's derived
-//! ones) as 16-byte nodes in one vector, field names interned ([`Name`]), string values in
+//! ones) as 12-byte nodes in one vector, field names interned ([`Name`]), string values in
 //! one text buffer. A `serde_json::Value` tree spends a map node of ~600 bytes on every
-//! object, however few members it has; a document spends 16 bytes per value plus its text.
+//! object, however few members it has; a document spends 12 bytes per value plus its text.
 //!
 //! Rules and derivations read it through [`Node`], whose methods are named as
 //! `serde_json::Value`'s (`get`, `as_str`, `as_array`, `pointer`, ...), so field paths are

@@ -5,7 +5,7 @@ use serde_json::{Number, Value};
 
 use super::{Document, Name, Slot, Tag};
 
-/// A value of a [`Document`]. Copy it freely: it is a reference and 16 bytes.
+/// A value of a [`Document`]. Copy it freely: it is a reference and a 12-byte slot.
 #[derive(Clone, Copy)]
 pub struct Node<'a> {
     doc: &'a Document,
