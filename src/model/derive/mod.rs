@@ -34,7 +34,9 @@ use crate::source::SourceId;
 #[derive(Default)]
 pub struct Derived {
     fields: Document,
-    places: Vec<(&'static str, Loc)>,
+    /// Each fact's evidence, made compact as it is given: every resource's facts are held
+    /// until all are derived.
+    places: Vec<(Name, Evidence)>,
     too_large: bool,
     links: Vec<Link>,
     region: Option<String>,
@@ -44,7 +46,12 @@ impl Derived {
     pub fn set(&mut self, name: &'static str, value: Value, loc: Option<Loc>) {
         self.too_large |= self.fields.insert(name, &value).is_err();
         if let Some(loc) = loc {
-            self.places.push((name, loc));
+            let evidence = if loc.source == HERE {
+                Evidence::here(loc.pointer)
+            } else {
+                Evidence::At(Box::new(loc))
+            };
+            self.places.push((Name::of(name), evidence));
         }
     }
 
@@ -219,14 +226,7 @@ fn store(r: &mut Resource, d: Derived) -> Option<Loc> {
     }
     let fits = !d.too_large && r.data.extend(&d.fields).is_ok();
     r.evidence.reserve_exact(d.places.len());
-    for (name, loc) in d.places {
-        let evidence = if loc.source == HERE {
-            Evidence::here(loc.pointer)
-        } else {
-            Evidence::At(Box::new(loc))
-        };
-        r.evidence.push((Name::of(name), evidence));
-    }
+    r.evidence.extend(d.places);
     r.links.extend(d.links);
     if fits { None } else { r.home().cloned() }
 }
