@@ -365,6 +365,48 @@ mod tests {
         gz.finish().expect("compress")
     }
 
+    /// A FIFO or a socket put where a file was (after the walk saw a file there) is refused by
+    /// its type, at once: opening never waits for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_socket_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("log.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            match read_limited(&fifo, 1 << 20) {
+                Err(ReadError::NotRegular(what)) => assert_eq!(what, "a FIFO"),
+                other => panic!("a FIFO read as {other:?}"),
+            }
+        } else {
+            eprintln!("mkfifo unavailable: the FIFO case is skipped");
+        }
+        let socket = dir.path().join("other.json");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("socket");
+        match read_limited(&socket, 1 << 20) {
+            Err(ReadError::NotRegular(what)) => assert_eq!(what, "a socket"),
+            other => panic!("a socket read as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_at_any_size() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for size in [0usize, 1, 4095, 4096, 65537, 1 << 20] {
+            let path = dir.path().join(format!("f{size}.json"));
+            let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &bytes).expect("write");
+            let text = read_limited(&path, 1 << 21).expect("read");
+            assert_eq!(text.text, bytes, "{size} bytes");
+        }
+        let path = dir.path().join("big.json");
+        std::fs::write(&path, vec![b' '; 2048]).expect("write");
+        assert!(matches!(
+            read_limited(&path, 1024),
+            Err(ReadError::TooLarge { size: 2048, .. })
+        ));
+    }
+
     #[test]
     fn every_member_is_decompressed() {
         let mut raw = gzip(b"first ");
