@@ -45,7 +45,11 @@ impl Slot {
     }
 
     fn tag(self) -> Tag {
-        Tag::ALL[(self.head & 0xf) as usize]
+        // Only `Slot::new` writes the tag's bits, always from a tag.
+        Tag::ALL
+            .get((self.head & 0xf) as usize)
+            .copied()
+            .unwrap_or(Tag::Null)
     }
 }
 
@@ -65,7 +69,7 @@ enum Tag {
 
 impl Tag {
     /// Every tag, by its number.
-    const ALL: [Tag; 16] = [
+    const ALL: [Tag; 9] = [
         Tag::Null,
         Tag::False,
         Tag::True,
@@ -75,13 +79,6 @@ impl Tag {
         Tag::Str,
         Tag::Array,
         Tag::Object,
-        Tag::Null,
-        Tag::Null,
-        Tag::Null,
-        Tag::Null,
-        Tag::Null,
-        Tag::Null,
-        Tag::Null,
     ];
 }
 
