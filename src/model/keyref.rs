@@ -85,7 +85,8 @@ impl KeyIndex {
             if !r.account.is_empty() && !index.accounts.contains(r.account) {
                 index.accounts.insert(r.account.to_owned());
             }
-            let scope = (r.account.to_owned(), r.region.to_owned());
+            // Only keys and aliases are indexed: no copy of every resource's scope.
+            let scope = || (r.account.to_owned(), r.region.to_owned());
             match r.kind {
                 Kind::KmsKey => {
                     index.by_arn.insert(r.arn.to_owned(), i);
@@ -94,17 +95,17 @@ impl KeyIndex {
                         .map(str::to_owned)
                         .or_else(|| r.arn.rsplit_once("key/").map(|(_, id)| id.to_owned()));
                     if let Some(id) = id {
-                        index.by_id.entry(id).or_default().push((scope, i));
+                        index.by_id.entry(id).or_default().push((scope(), i));
                     }
                 }
                 Kind::KmsAlias => {
                     if let (Some(name), Some(target)) = (r.str("AliasName"), r.str("TargetKeyId")) {
                         index
                             .aliases
-                            .insert((scope.clone(), name.to_owned()), target.to_owned());
+                            .insert((scope(), name.to_owned()), target.to_owned());
                         index
                             .names
-                            .entry((scope, target.to_owned()))
+                            .entry((scope(), target.to_owned()))
                             .or_default()
                             .push(name.to_owned());
                     }
