@@ -2,7 +2,7 @@
 //! inventory built, resource rules run in parallel, findings sorted.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,7 +15,8 @@ use crate::ingest::filter::EventFilter;
 use crate::ingest::{self, FieldsFor, Head, Select, Take};
 use crate::model::{self, Event, Inventory, Kept, Loc, schema};
 use crate::rules::{Doc, EventFields, Hit, RawFilter, Registry, Rule};
-use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
+use crate::source::remote::{self, S3Url, Store};
+use crate::source::{DEFAULT_MAX_FILE_SIZE, SourceId, Sources, discover};
 
 /// Counts for summaries, and how long each stage took (for benchmarks).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -93,16 +94,55 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
     scan_with(inputs, registry, &ScanOptions::default())
 }
 
+/// Objects in S3 to scan beside local files: the addresses, and the store that lists and
+/// fetches them.
+pub struct RemoteInputs<'a> {
+    pub store: &'a dyn Store,
+    pub urls: Vec<S3Url>,
+}
+
+/// How many fetched objects wait for a reading thread, at most.
+const FETCHED_WAITING: usize = 8;
+
+/// [`scan_all`] of local paths only.
 pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions) -> Outcome {
+    scan_all(inputs, None, registry, options)
+}
+
+/// Scans local files and directories and, when given, objects in S3. Objects are listed
+/// first (only where the event filters may keep files), then fetched several at once while
+/// the reading threads parse those already fetched: the same readers and rules as for local
+/// files, in memory bounded by a few objects.
+pub fn scan_all(
+    inputs: &[PathBuf],
+    remote: Option<&RemoteInputs>,
+    registry: &Registry,
+    options: &ScanOptions,
+) -> Outcome {
     let mut found = discover(inputs, options.follow_symlinks);
     let mut diagnostics = found.diagnostics;
     let listed = found.files.len();
     // Delivery files whose place says the filters leave none of their records: not opened.
     found.files.retain(|f| options.filter.may_keep_file(f));
-    let sources = Sources::new(found.files);
+    let local = found.files.len();
+    let mut filtered = listed - local;
+    let mut objects: Vec<(usize, String)> = Vec::new();
+    let mut paths = found.files;
+    let mut named: Vec<PathBuf> = inputs.to_vec();
+    if let Some(r) = remote {
+        for (u, url) in r.urls.iter().enumerate() {
+            let walked = remote::walk(r.store, url, &options.filter, options.max_file_size);
+            diagnostics.extend(walked.diagnostics);
+            filtered += walked.filtered;
+            objects.extend(walked.objects.into_iter().map(|o| (u, o.key)));
+            named.push(url.at(&url.prefix));
+        }
+        paths.extend(objects.iter().map(|(u, key)| r.urls[*u].object(key)));
+    }
+    let sources = Sources::new(paths);
     let mut stats = Stats {
         files: sources.len(),
-        files_filtered: listed - sources.len(),
+        files_filtered: filtered,
         ..Stats::default()
     };
 
@@ -159,23 +199,37 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
     let merged = std::sync::Mutex::new(Notes::default());
-    let per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list
+    // A local file is read here; an object's bytes come fetched.
+    let read_one = |id: SourceId, path: &Path, fetched: Option<remote::Fetched>| {
+        let mut findings = Vec::new();
+        let mut notes = Notes::default();
+        let max = options.max_file_size;
+        let mut on_event = |event: &Event| {
+            let out = (&mut findings, options.record_texts);
+            event_findings(registry, &folds, &mut notes, event, out);
+        };
+        let outcome = match fetched {
+            None => ingest::read_file(id, path, max, select, &mut on_event),
+            Some(Ok(bytes)) => ingest::read_bytes(id, path, bytes, max, select, &mut on_event),
+            Some(Err(e)) => ingest::FileOutcome {
+                diagnostics: vec![Diagnostic::error(path, format!("cannot fetch: {e}"))],
+                ..ingest::FileOutcome::default()
+            },
+        };
+        let mut into = merged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ordered = notes.merge_into(&mut into);
+        (outcome, findings, ordered)
+    };
+    let mut per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list
+        [..local]
         .par_iter()
-        .map(|(id, path)| {
-            let mut findings = Vec::new();
-            let mut notes = Notes::default();
-            let outcome =
-                ingest::read_file(*id, path, options.max_file_size, select, &mut |event| {
-                    let out = (&mut findings, options.record_texts);
-                    event_findings(registry, &folds, &mut notes, event, out);
-                });
-            let mut into = merged
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let ordered = notes.merge_into(&mut into);
-            (outcome, findings, ordered)
-        })
+        .map(|(id, path)| read_one(*id, path, None))
         .collect();
+    if let Some(r) = remote {
+        per_file.extend(fetch_and_read(r, &objects, &list[local..], &read_one));
+    }
 
     // Sized once: the items are most of what reading keeps.
     let mut items = Vec::with_capacity(per_file.iter().map(|(o, _, _)| o.items.len()).sum());
@@ -228,7 +282,7 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
     findings.extend(analysed);
     finding::sort(&mut findings);
     stats.rules_time = started.elapsed();
-    nothing_read(inputs, &stats, &mut diagnostics);
+    nothing_read(&named, &stats, &mut diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
     Outcome {
@@ -239,6 +293,46 @@ pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions)
         stats,
         activity,
     }
+}
+
+/// Fetches `objects` (the URL each is under, and its key) on a thread of their own, at the
+/// store's concurrency, and reads each on the scan's threads as it arrives; the results come
+/// back in the order of `objects`. A fetch waits while [`FETCHED_WAITING`] objects already
+/// wait for a reading thread.
+fn fetch_and_read<R: Send>(
+    remote: &RemoteInputs,
+    objects: &[(usize, String)],
+    sources: &[(SourceId, &Path)],
+    read_one: &(dyn Fn(SourceId, &Path, Option<remote::Fetched>) -> R + Sync),
+) -> Vec<R> {
+    let (sender, received) = std::sync::mpsc::sync_channel::<(usize, remote::Fetched)>(FETCHED_WAITING);
+    let mut read: Vec<(usize, R)> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // The objects of one URL, fetched together.
+            let mut start = 0;
+            while start < objects.len() {
+                let u = objects[start].0;
+                let end = start + objects[start..].iter().take_while(|(v, _)| *v == u).count();
+                let keys: Vec<String> = objects[start..end].iter().map(|(_, k)| k.clone()).collect();
+                let bucket = &remote.urls[u].bucket;
+                remote.store.fetch(bucket, &keys, &mut |i, fetched| {
+                    // The receiver lives until every object has come.
+                    let _ = sender.send((start + i, fetched));
+                });
+                start = end;
+            }
+        });
+        received
+            .into_iter()
+            .par_bridge()
+            .map(|(i, fetched)| {
+                let (id, path) = sources[i];
+                (i, read_one(id, path, Some(fetched)))
+            })
+            .collect()
+    });
+    read.sort_by_key(|(i, _)| *i);
+    read.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A scan of nothing is not a pass: no input file at all, or none that atrest recognised, is

@@ -105,6 +105,89 @@ impl EventFilter {
         };
         self.since.is_none_or(|s| to > s) && self.until.is_none_or(|u| from < u)
     }
+    /// Whether a folder of CloudTrail's S3 layout (a key prefix ending in `/`, as an S3
+    /// listing by delimiter gives it) may hold files this filter keeps, so that a log bucket
+    /// is listed one level at a time and only where it may: `AWSLogs/[<org-id>/]<account>/`
+    /// by `--account`, `CloudTrail/<region>/` by `--region`, `YYYY/`, `MM/` and `DD/` by
+    /// `--since` and `--until` (a day's folder may hold records of the day before and the
+    /// day after, as for files). Digest folders (`CloudTrail-Digest/`) and the folders of other
+    /// services under an account are never listed; a folder outside the layout may hold
+    /// anything.
+    pub fn may_keep_prefix(&self, prefix: &str) -> bool {
+        let parts: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
+        let Some(logs) = parts.iter().rposition(|p| *p == "AWSLogs") else {
+            return true;
+        };
+        let mut rest = &parts[logs + 1..];
+        // An organization trail: `AWSLogs/<org-id>/<account>/...`.
+        if rest.first().is_some_and(|p| is_org_id(p)) {
+            rest = &rest[1..];
+        }
+        let Some((account, rest)) = rest.split_first() else {
+            return true;
+        };
+        if !crate::model::is_account_id(account) {
+            return true;
+        }
+        if !self.accounts.is_empty() && !self.accounts.iter().any(|a| a == account) {
+            return false;
+        }
+        let Some((service, rest)) = rest.split_first() else {
+            return true;
+        };
+        if !matches!(*service, "CloudTrail" | "CloudTrail-Insight") {
+            return false;
+        }
+        let Some((region, dates)) = rest.split_first() else {
+            return true;
+        };
+        if !self.regions.is_empty() && !self.regions.iter().any(|r| r == region) {
+            return false;
+        }
+        self.may_keep_days(dates)
+    }
+
+    /// Whether the days of a `YYYY/[MM/[DD/]]` folder, widened by a day either side, meet
+    /// the time window; a folder whose names are not a date may hold anything.
+    fn may_keep_days(&self, dates: &[&str]) -> bool {
+        if dates.is_empty() || (self.since.is_none() && self.until.is_none()) {
+            return true;
+        }
+        let number = |i: usize| dates.get(i).map(|p| p.parse::<i16>().ok());
+        let (Some(Some(year)), month, day) = (number(0), number(1), number(2)) else {
+            return true;
+        };
+        let (Some(month), Some(day)) = (month.unwrap_or(Some(1)), day.unwrap_or(Some(1))) else {
+            return true;
+        };
+        let Ok(first) = Date::new(year, month as i8, day as i8) else {
+            return true;
+        };
+        let end = match dates.len() {
+            1 => first.checked_add(jiff::Span::new().years(1)),
+            2 => first.checked_add(jiff::Span::new().months(1)),
+            _ => first.checked_add(jiff::Span::new().days(1)),
+        };
+        let (Some(from), Some(to)) = (midnight(first), end.ok().and_then(midnight)) else {
+            return true;
+        };
+        let one = jiff::SignedDuration::from_hours(24);
+        let (Ok(from), Ok(to)) = (from.checked_sub(one), to.checked_add(one)) else {
+            return true;
+        };
+        self.since.is_none_or(|s| to > s) && self.until.is_none_or(|u| from < u)
+    }
+}
+
+/// An AWS Organizations id, as organization trails put it after `AWSLogs/`: `o-` and 10 to
+/// 32 lower-case letters or digits.
+fn is_org_id(s: &str) -> bool {
+    s.strip_prefix("o-").is_some_and(|id| {
+        (10..=32).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 /// What a delivery file's S3 key says: `AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/
@@ -217,5 +300,59 @@ mod tests {
         )));
         // Elsewhere, a file may hold anything.
         assert!(file("logs/eu-west-1/trail.json"));
+    }
+
+    #[test]
+    fn log_folders_are_judged_before_they_are_listed() {
+        let f = EventFilter {
+            since: Some(parse_instant("2026-11-20").expect("date")),
+            until: Some(parse_instant("2026-11-21").expect("date")),
+            accounts: vec!["123456789012".into()],
+            regions: vec!["us-east-1".into()],
+            ..EventFilter::default()
+        };
+        let dir = |p: &str| f.may_keep_prefix(p);
+        for kept in [
+            "",
+            "trails/",
+            "AWSLogs/",
+            "AWSLogs/o-abcdef1234/",
+            "AWSLogs/123456789012/",
+            "AWSLogs/o-abcdef1234/123456789012/CloudTrail/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/19/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/21/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/odd/",
+        ] {
+            assert!(dir(kept), "{kept} is listed");
+        }
+        for pruned in [
+            "AWSLogs/210987654321/",
+            "AWSLogs/o-abcdef1234/210987654321/",
+            "AWSLogs/123456789012/CloudTrail-Digest/",
+            "AWSLogs/123456789012/Config/",
+            "AWSLogs/123456789012/CloudTrail/eu-west-1/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2025/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2027/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/09/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/12/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/18/",
+            "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/22/",
+        ] {
+            assert!(!dir(pruned), "{pruned} is not listed");
+        }
+        // A month's folder reaches a day into the next month.
+        let november = EventFilter {
+            since: Some(parse_instant("2026-11-01T12:00:00Z").expect("instant")),
+            ..EventFilter::default()
+        };
+        assert!(november.may_keep_prefix("AWSLogs/123456789012/CloudTrail/us-east-1/2026/10/"));
+        assert!(!november.may_keep_prefix("AWSLogs/123456789012/CloudTrail/us-east-1/2026/09/"));
+        // Without filters every CloudTrail folder is listed, digests still not.
+        let all = EventFilter::default();
+        assert!(all.may_keep_prefix("AWSLogs/210987654321/CloudTrail/eu-west-1/2019/"));
+        assert!(!all.may_keep_prefix("AWSLogs/210987654321/CloudTrail-Digest/"));
     }
 }

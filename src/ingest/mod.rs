@@ -46,12 +46,47 @@ pub fn read_file(
     select: Select,
     on_event: &mut dyn FnMut(&Event),
 ) -> FileOutcome {
+    read_decoded(
+        id,
+        path,
+        source::read_limited(path, max_bytes),
+        select,
+        on_event,
+    )
+}
+
+/// [`read_file`] for a file whose bytes were fetched (an object in S3): `name` is its
+/// address, for the place it names and the diagnostics.
+pub fn read_bytes(
+    id: SourceId,
+    name: &Path,
+    bytes: Vec<u8>,
+    max_bytes: u64,
+    select: Select,
+    on_event: &mut dyn FnMut(&Event),
+) -> FileOutcome {
+    let empty_gzip = bytes.is_empty() && name.to_string_lossy().ends_with(".gz");
+    let decoded = if empty_gzip {
+        Err(source::ReadError::EmptyGzip)
+    } else {
+        source::decode(bytes, max_bytes)
+    };
+    read_decoded(id, name, decoded, select, on_event)
+}
+
+fn read_decoded(
+    id: SourceId,
+    path: &Path,
+    decoded: Result<source::Text, source::ReadError>,
+    select: Select,
+    on_event: &mut dyn FnMut(&Event),
+) -> FileOutcome {
     let mut out = FileOutcome::default();
     let source::Text {
         text,
         broken,
         gzip_members,
-    } = match source::read_limited(path, max_bytes) {
+    } = match decoded {
         Ok(read) => read,
         Err(source::ReadError::Io(e)) => {
             out.diagnostics

@@ -2,6 +2,7 @@
 //! (decompressed when gzip) both for parsing and, lazily, to resolve a finding's location.
 
 pub mod locate;
+pub mod remote;
 mod size;
 mod walk;
 
@@ -54,6 +55,7 @@ pub fn is_gzip(head: &[u8]) -> bool {
 
 /// Opens a file as a byte stream, transparently decompressing gzip (multi-member too).
 pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    refuse_remote(path)?;
     let mut file = BufReader::with_capacity(256 * 1024, File::open(path)?);
     let head = {
         use std::io::BufRead;
@@ -162,6 +164,7 @@ pub struct Text {
 /// returns what was decompressed before the failure with the error, so that the records
 /// before it are not lost.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
+    refuse_remote(path).map_err(ReadError::Io)?;
     let mut file = open_regular(path)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if let Some(what) = not_regular(&meta) {
@@ -177,6 +180,12 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
         return Err(ReadError::EmptyGzip);
     }
     let raw = read_body(&mut file, meta.len(), limit).map_err(ReadError::Io)?;
+    decode(raw, limit)
+}
+
+/// The text of a file's bytes (read whole, or fetched from S3): decompressed when gzip,
+/// refused when they, or what they decompress to, are over `limit` bytes.
+pub fn decode(raw: Vec<u8>, limit: u64) -> Result<Text, ReadError> {
     if raw.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             size: raw.len() as u64,
@@ -190,6 +199,18 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Text, ReadError> {
         });
     }
     gunzip(&raw, limit)
+}
+
+/// An object in S3 is fetched once, by the scan; reading it again (to show the lines of a
+/// finding) would mean fetching it again, and its `s3://` name is no local path.
+fn refuse_remote(path: &Path) -> io::Result<()> {
+    if remote::is_remote(path) {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "an object in S3 is not read again",
+        ));
+    }
+    Ok(())
 }
 
 /// Opens a file to read it, by one lookup of its path (an export holds a file per API call

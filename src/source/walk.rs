@@ -15,7 +15,7 @@ pub struct Discovered {
 }
 
 /// Names a directory walk picks up. A file named explicitly is always read, whatever its name.
-fn is_candidate(path: &Path) -> bool {
+pub(super) fn is_candidate(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
