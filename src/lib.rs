@@ -6,6 +6,8 @@
 //! [`finding`] → [`output`], driven by [`scan`] and the [`cli`].
 
 pub mod analysis;
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod cli;
 pub mod diagnostic;
 pub mod finding;

@@ -222,8 +222,7 @@ pub fn scan_all(
         let ordered = notes.merge_into(&mut into);
         (outcome, findings, ordered)
     };
-    let mut per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list
-        [..local]
+    let mut per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list[..local]
         .par_iter()
         .map(|(id, path)| read_one(*id, path, None))
         .collect();
@@ -305,7 +304,8 @@ fn fetch_and_read<R: Send>(
     sources: &[(SourceId, &Path)],
     read_one: &(dyn Fn(SourceId, &Path, Option<remote::Fetched>) -> R + Sync),
 ) -> Vec<R> {
-    let (sender, received) = std::sync::mpsc::sync_channel::<(usize, remote::Fetched)>(FETCHED_WAITING);
+    let (sender, received) =
+        std::sync::mpsc::sync_channel::<(usize, remote::Fetched)>(FETCHED_WAITING);
     let mut read: Vec<(usize, R)> = std::thread::scope(|scope| {
         scope.spawn(move || {
             // The objects of one URL, fetched together.
@@ -313,7 +313,8 @@ fn fetch_and_read<R: Send>(
             while start < objects.len() {
                 let u = objects[start].0;
                 let end = start + objects[start..].iter().take_while(|(v, _)| *v == u).count();
-                let keys: Vec<String> = objects[start..end].iter().map(|(_, k)| k.clone()).collect();
+                let keys: Vec<String> =
+                    objects[start..end].iter().map(|(_, k)| k.clone()).collect();
                 let bucket = &remote.urls[u].bucket;
                 remote.store.fetch(bucket, &keys, &mut |i, fetched| {
                     // The receiver lives until every object has come.

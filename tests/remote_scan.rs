@@ -98,7 +98,9 @@ impl Store for DirStore {
 }
 
 fn url(s: &str) -> S3Url {
-    S3Url::parse(s).and_then(Result::ok).expect("an s3:// address")
+    S3Url::parse(s)
+        .and_then(Result::ok)
+        .expect("an s3:// address")
 }
 
 fn corpus() -> tempfile::TempDir {
@@ -115,7 +117,11 @@ fn corpus() -> tempfile::TempDir {
 fn a_bucket_scans_as_its_files_do() {
     let dir = corpus();
     let registry = Registry::builtin().expect("built-in rules");
-    let local = scan_with(&[dir.path().to_path_buf()], &registry, &ScanOptions::default());
+    let local = scan_with(
+        &[dir.path().to_path_buf()],
+        &registry,
+        &ScanOptions::default(),
+    );
     let store = DirStore::new(dir.path());
     let remote = RemoteInputs {
         store: &store,
@@ -130,7 +136,10 @@ fn a_bucket_scans_as_its_files_do() {
     assert_eq!(scanned.findings, local.findings);
     assert_eq!(scanned.activity, local.activity);
     let first = scanned.sources.path(atrest::source::SourceId(0));
-    assert!(first.to_string_lossy().starts_with("s3://logs/AWSLogs/"), "{first:?}");
+    assert!(
+        first.to_string_lossy().starts_with("s3://logs/AWSLogs/"),
+        "{first:?}"
+    );
     // Digests are never listed, let alone fetched.
     let listed = store.listed.lock().expect("lock");
     assert!(listed.iter().all(|p| !p.contains("CloudTrail-Digest")));
@@ -151,9 +160,17 @@ fn the_filters_prune_the_listing_and_the_fetches() {
         .expect("a log file")
         .clone();
     let parts: Vec<&str> = first.split('/').collect();
-    let trail = parts.iter().position(|p| *p == "CloudTrail").expect("layout");
+    let trail = parts
+        .iter()
+        .position(|p| *p == "CloudTrail")
+        .expect("layout");
     let (account, region) = (parts[trail - 1], parts[trail + 1]);
-    let day = format!("{}-{}-{}", parts[trail + 2], parts[trail + 3], parts[trail + 4]);
+    let day = format!(
+        "{}-{}-{}",
+        parts[trail + 2],
+        parts[trail + 3],
+        parts[trail + 4]
+    );
     let filter = EventFilter {
         since: Some(parse_instant(&day).expect("date")),
         until: Some(parse_instant(&day).expect("date") + jiff::SignedDuration::from_hours(24)),
@@ -181,16 +198,22 @@ fn the_filters_prune_the_listing_and_the_fetches() {
             options.filter.may_keep_prefix(prefix),
             "{prefix} was listed though the filters leave it out"
         );
-        let other_account = prefix.split('/').any(|p| {
-            p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) && p != account
-        });
+        let other_account = prefix
+            .split('/')
+            .any(|p| p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) && p != account);
         assert!(!other_account, "{prefix}: another account listed");
     }
     let fetched = store.fetched.lock().expect("lock");
     assert!(!fetched.is_empty());
     for key in fetched.iter() {
-        assert!(options.filter.may_keep_file(Path::new(key)), "{key} fetched");
-        assert!(key.contains(&format!("/{account}/CloudTrail/{region}/")), "{key}");
+        assert!(
+            options.filter.may_keep_file(Path::new(key)),
+            "{key} fetched"
+        );
+        assert!(
+            key.contains(&format!("/{account}/CloudTrail/{region}/")),
+            "{key}"
+        );
     }
     // The files a local scan opens under the same filters, and no more.
     assert_eq!(fetched.len(), local.stats.files);
@@ -199,7 +222,11 @@ fn the_filters_prune_the_listing_and_the_fetches() {
         .keys()
         .filter(|k| k.ends_with(".json.gz") && !k.contains("Digest"))
         .count();
-    assert!(fetched.len() * 2 < logs, "{} of {logs} fetched", fetched.len());
+    assert!(
+        fetched.len() * 2 < logs,
+        "{} of {logs} fetched",
+        fetched.len()
+    );
 }
 
 #[test]
@@ -223,7 +250,11 @@ fn an_object_that_cannot_be_fetched_is_reported_and_the_rest_read() {
     assert_eq!(scanned.diagnostics.len(), 1, "{:#?}", scanned.diagnostics);
     let d = &scanned.diagnostics[0];
     assert_eq!(d.path, PathBuf::from(format!("s3://logs/{broken}")));
-    assert!(d.message.contains("cannot fetch: InvalidObjectState"), "{}", d.message);
+    assert!(
+        d.message.contains("cannot fetch: InvalidObjectState"),
+        "{}",
+        d.message
+    );
     assert!(scanned.stats.events > 0, "the other objects were read");
 }
 

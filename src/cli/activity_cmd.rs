@@ -9,7 +9,7 @@ use crate::analysis::Activity;
 use crate::analysis::activity::{Row, time_text};
 use crate::output::escape::escape;
 use crate::rules::Registry;
-use crate::scan::{ScanOptions, scan_with};
+use crate::scan::ScanOptions;
 
 use super::{EXIT_ERROR, EXIT_OK, EventFilterArgs, InputOptions, write_report};
 
@@ -21,8 +21,9 @@ const KEY_RULE: &str = "event-kms-key-disabled-in-use";
 
 #[derive(Debug, clap::Args)]
 pub struct ActivityArgs {
-    /// CloudTrail logs (files, directories, AWSLogs trees), and optionally an export scanned
-    /// with them to name keys by their aliases.
+    /// CloudTrail logs (files, directories, AWSLogs trees, `s3://bucket[/prefix]` with the
+    /// `aws` feature), and optionally an export scanned with them to name keys by their
+    /// aliases.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -35,6 +36,8 @@ pub struct ActivityArgs {
     input: InputOptions,
     #[command(flatten)]
     events: EventFilterArgs,
+    #[command(flatten)]
+    aws: super::remote_args::AwsArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -59,7 +62,11 @@ pub fn run(args: &ActivityArgs) -> u8 {
         filter: args.events.filter(),
         ..args.input.options()
     };
-    let outcome = scan_with(&args.paths, &registry, &options);
+    let outcome = match super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options)
+    {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
+    };
     let activity = &outcome.activity;
     let written = write_report(args.output.as_deref(), |out| match args.format {
         ActivityFormat::Text => text(activity, out),

@@ -4,6 +4,7 @@
 mod activity_cmd;
 mod docs;
 mod inventory_cmd;
+mod remote_args;
 mod rules_cmd;
 mod scan_cmd;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::finding::Severity;
 use crate::output::{self, Format, Report, Style};
-use crate::scan::{ScanOptions, scan_with};
+use crate::scan::ScanOptions;
 
 use super::{
     EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EventFilterArgs, InputOptions, Loaded, RuleSources,
@@ -15,7 +15,8 @@ use super::{
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     /// Files and directories to scan (export directories, AWS Config files, CloudTrail
-    /// logs as .json, .json.gz, JSON lines or `lookup-events` output).
+    /// logs as .json, .json.gz, JSON lines or `lookup-events` output), and CloudTrail log
+    /// buckets as `s3://bucket[/prefix]` (built with the `aws` feature).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -49,6 +50,8 @@ pub struct ScanArgs {
     input: InputOptions,
     #[command(flatten)]
     events: EventFilterArgs,
+    #[command(flatten)]
+    aws: super::remote_args::AwsArgs,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +94,11 @@ pub fn run(args: &ScanArgs) -> u8 {
         record_texts: args.format == output::Format::Text,
         ..args.input.options()
     };
-    let outcome = scan_with(&args.paths, &registry, &options);
+    let outcome = match super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options)
+    {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
+    };
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,

@@ -121,6 +121,10 @@ pub fn display_path(path: &Path) -> String {
 }
 
 fn display_path_from(path: &Path, cwd: Option<&Path>) -> String {
+    // An object in S3 is named by its address, as given.
+    if crate::source::remote::is_remote(path) {
+        return path.to_string_lossy().into_owned();
+    }
     let relative = match (cwd, path.is_absolute()) {
         (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,

@@ -52,9 +52,9 @@ pub fn is_remote(path: &std::path::Path) -> bool {
 
 fn is_bucket_name(name: &str) -> bool {
     (3..=63).contains(&name.len())
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
-        })
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
         && name
             .bytes()
             .next()
@@ -210,14 +210,20 @@ mod tests {
 
         fn fetch(&self, _bucket: &str, keys: &[String], done: &mut dyn FnMut(usize, Fetched)) {
             for (i, key) in keys.iter().enumerate() {
-                done(i, self.objects.get(key).cloned().ok_or("NoSuchKey".to_owned()));
+                done(
+                    i,
+                    self.objects.get(key).cloned().ok_or("NoSuchKey".to_owned()),
+                );
             }
         }
     }
 
     fn bucket(keys: &[&str]) -> Memory {
         Memory {
-            objects: keys.iter().map(|k| ((*k).to_owned(), b"{}".to_vec())).collect(),
+            objects: keys
+                .iter()
+                .map(|k| ((*k).to_owned(), b"{}".to_vec()))
+                .collect(),
             ..Memory::default()
         }
     }
@@ -268,7 +274,10 @@ mod tests {
         let url = S3Url::parse("s3://logs").and_then(Result::ok).expect("url");
         let walked = walk(&store, &url, &filter, 1 << 20);
         let keys: Vec<&str> = walked.objects.iter().map(|o| o.key.as_str()).collect();
-        assert_eq!(keys, [format!("AWSLogs/111111111111/{DAY}/a_CloudTrail_x.json.gz")]);
+        assert_eq!(
+            keys,
+            [format!("AWSLogs/111111111111/{DAY}/a_CloudTrail_x.json.gz")]
+        );
         assert_eq!(walked.filtered, 0, "the text file is listed, ignored");
         let listed = store.listed.lock().expect("lock").clone();
         assert_eq!(
@@ -313,7 +322,9 @@ mod tests {
             &format!("AWSLogs/222222222222/{DAY}/b.json.gz"),
         ]);
         store.failing = vec!["AWSLogs/222222222222/".into()];
-        let url = S3Url::parse("s3://logs/AWSLogs/").and_then(Result::ok).expect("url");
+        let url = S3Url::parse("s3://logs/AWSLogs/")
+            .and_then(Result::ok)
+            .expect("url");
         let walked = walk(&store, &url, &EventFilter::default(), 1 << 20);
         assert_eq!(walked.objects.len(), 1);
         assert_eq!(walked.diagnostics.len(), 1);
@@ -325,9 +336,10 @@ mod tests {
     #[test]
     fn an_object_over_the_size_limit_is_reported_not_fetched() {
         let mut store = bucket(&[]);
-        store
-            .objects
-            .insert(format!("AWSLogs/111111111111/{DAY}/big.json.gz"), vec![0; 64]);
+        store.objects.insert(
+            format!("AWSLogs/111111111111/{DAY}/big.json.gz"),
+            vec![0; 64],
+        );
         let url = S3Url::parse("s3://logs").and_then(Result::ok).expect("url");
         let walked = walk(&store, &url, &EventFilter::default(), 32);
         assert!(walked.objects.is_empty());

@@ -1,0 +1,130 @@
+//! `s3://` inputs on the command line, and the options that say how AWS is reached.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::output::escape::escape;
+use crate::rules::Registry;
+use crate::scan::{Outcome, ScanOptions, scan_all};
+use crate::source::remote::S3Url;
+
+/// How `s3://` inputs are read. Without these, the standard AWS configuration decides
+/// (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`, `~/.aws/config`, SSO, instance roles).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "AWS (s3:// inputs)")]
+pub struct AwsArgs {
+    /// The AWS profile to use.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The region requests are first sent to (a bucket's own region is then found by asking
+    /// it). Not `--region`, which filters CloudTrail records.
+    #[arg(long = "aws-region", value_name = "REGION")]
+    aws_region: Option<String>,
+    /// Send AWS requests to this endpoint: an S3-compatible store, a local test server.
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Objects fetched (and prefixes listed) at once.
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+    /// Attempts per request before an object is reported as not read; throttling
+    /// (`SlowDown`) backs off between attempts. Default: AWS_MAX_ATTEMPTS, else 5.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: Option<u32>,
+}
+
+/// Local paths and `s3://` addresses, apart; an address that is not one is an error.
+fn split(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<S3Url>), String> {
+    let mut local = Vec::new();
+    let mut remote = Vec::new();
+    for input in inputs {
+        match input.to_str().and_then(S3Url::parse) {
+            None => local.push(input.clone()),
+            Some(Ok(url)) => remote.push(url),
+            Some(Err(e)) => return Err(e),
+        }
+    }
+    Ok((local, remote))
+}
+
+/// Scans local paths and `s3://` addresses; `Err` with the exit code when the inputs cannot
+/// be scanned at all (the message is on stderr).
+pub fn scan_inputs(
+    inputs: &[PathBuf],
+    aws: &AwsArgs,
+    registry: &Registry,
+    options: &ScanOptions,
+) -> Result<Outcome, u8> {
+    let fail = |message: &str| {
+        let _ = writeln!(io::stderr(), "error: {}", escape(message));
+        super::EXIT_ERROR
+    };
+    let (local, urls) = split(inputs).map_err(|e| fail(&e))?;
+    if urls.is_empty() {
+        return Ok(scan_all(&local, None, registry, options));
+    }
+    remote_scan(&local, urls, aws, registry, options).map_err(|e| fail(&e))
+}
+
+#[cfg(feature = "aws")]
+fn remote_scan(
+    local: &[PathBuf],
+    urls: Vec<S3Url>,
+    aws: &AwsArgs,
+    registry: &Registry,
+    options: &ScanOptions,
+) -> Result<Outcome, String> {
+    let settings = crate::aws::Settings {
+        profile: aws.profile.clone(),
+        region: aws.aws_region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        concurrency: usize::from(aws.concurrency),
+        max_attempts: aws.max_attempts,
+    };
+    let store = crate::aws::S3Store::new(&settings)
+        .map_err(|e| format!("cannot start the AWS client: {e}"))?;
+    let remote = crate::scan::RemoteInputs {
+        store: &store,
+        urls,
+    };
+    Ok(scan_all(local, Some(&remote), registry, options))
+}
+
+#[cfg(not(feature = "aws"))]
+fn remote_scan(
+    _local: &[PathBuf],
+    urls: Vec<S3Url>,
+    aws: &AwsArgs,
+    _registry: &Registry,
+    _options: &ScanOptions,
+) -> Result<Outcome, String> {
+    let _ = (
+        aws.profile.as_ref(),
+        aws.aws_region.as_ref(),
+        aws.endpoint_url.as_ref(),
+    );
+    let _ = (aws.concurrency, aws.max_attempts);
+    Err(format!(
+        "s3://{}: this atrest was built without AWS access; build it with the `aws` feature \
+         (cargo install --path . --features aws) to read S3, or copy the objects first \
+         (aws s3 sync s3://{}/... DIR) and scan DIR",
+        urls[0].bucket, urls[0].bucket
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_and_paths_are_told_apart() {
+        let inputs = [
+            PathBuf::from("samples/lab"),
+            PathBuf::from("s3://logs/AWSLogs/"),
+        ];
+        let (local, remote) = split(&inputs).expect("valid");
+        assert_eq!(local, [PathBuf::from("samples/lab")]);
+        assert_eq!(remote[0].bucket, "logs");
+        assert!(split(&[PathBuf::from("s3://NO/x")]).is_err());
+    }
+}
