@@ -259,7 +259,7 @@ mod tests {
         let store = bucket(&[
             &format!("AWSLogs/111111111111/{DAY}/a_CloudTrail_x.json.gz"),
             "AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/25/b_CloudTrail_x.json.gz",
-            &format!("AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2026/11/20/d.json.gz"),
+            "AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2026/11/20/d.json.gz",
             &format!("AWSLogs/222222222222/{DAY}/c_CloudTrail_x.json.gz"),
             "AWSLogs/111111111111/CloudTrail/eu-west-1/2026/11/20/e_CloudTrail_x.json.gz",
             &format!("AWSLogs/111111111111/{DAY}/notes.txt"),

@@ -1,0 +1,426 @@
+//! `atrest scan s3://...` against a real S3 server on loopback (moto's, `pip install
+//! 'moto[server]'`): a bucket holding a generated CloudTrail archive scans as its files do;
+//! with filters, the server's request log shows that nothing outside them was listed or
+//! fetched; an archived object is reported by its address and the rest is read; `activity`
+//! reads the bucket too. Without `moto_server` on the PATH the test says it is skipped,
+//! unless `ATREST_REQUIRE_MOTO` is set (CI sets it), when it fails.
+
+#![cfg(feature = "aws")]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use atrest::ingest::filter::{EventFilter, parse_instant};
+use atrest_gen::{LogSpec, generate_logs};
+use serde_json::Value;
+
+const BUCKET: &str = "trail-logs";
+
+/// A moto server on a free port, stopped when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Moto {
+    // A skipped server test says so, or a run without moto would look like a pass.
+    #[allow(clippy::print_stderr)]
+    fn start() -> Option<Moto> {
+        let found = Command::new("moto_server")
+            .arg("--help")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            assert!(
+                std::env::var_os("ATREST_REQUIRE_MOTO").is_none(),
+                "moto_server is not on the PATH (pip install 'moto[server]')"
+            );
+            eprintln!("s3_server: skipped (moto_server not found; pip install 'moto[server]')");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let amis = dir.path().join("amis.json");
+        std::fs::write(&amis, "[]").expect("write");
+        let log = dir.path().join("moto.log");
+        let out = std::fs::File::create(&log).expect("log file");
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_AMIS_PATH", &amis)
+            .stdout(out.try_clone().expect("log file"))
+            .stderr(out)
+            .spawn()
+            .expect("moto_server starts");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            log,
+            dir,
+        })
+    }
+
+    /// The requests the server has logged so far: method and decoded path with query.
+    fn requests(&self) -> Vec<(String, String)> {
+        let file = std::fs::File::open(&self.log).expect("log");
+        BufReader::new(file)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|line| {
+                let quoted = line.split('"').nth(1)?;
+                let mut parts = quoted.split(' ');
+                let method = parts.next()?.to_owned();
+                let target = parts.next()?;
+                Some((method, decode(target)))
+            })
+            .collect()
+    }
+
+    /// atrest with an AWS configuration that can only reach this server.
+    fn atrest(&self, args: &[&str]) -> (i32, Value, String) {
+        let config = self.dir.path().join("aws-config");
+        std::fs::write(&config, "").expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+            .args(args)
+            .args(["--endpoint-url", &self.endpoint, "--max-attempts", "2"])
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &config)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("atrest runs");
+        let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.code().unwrap_or(-1), report, stderr)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Puts every file under `root` into the bucket, keyed by its relative path; `glacier`
+/// names one more object put in the GLACIER storage class.
+fn upload(endpoint: &str, root: &Path, glacier: Option<(&str, &[u8])>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let credentials =
+            aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "test");
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version_latest()
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .endpoint_url(endpoint)
+            .credentials_provider(credentials)
+            .force_path_style(true)
+            .build();
+        let client = aws_sdk_s3::Client::from_conf(config);
+        client
+            .create_bucket()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("bucket created");
+        for path in files(root) {
+            let key = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned();
+            let body = std::fs::read(&path).expect("read");
+            client
+                .put_object()
+                .bucket(BUCKET)
+                .key(key)
+                .body(body.into())
+                .send()
+                .await
+                .expect("object put");
+        }
+        if let Some((key, body)) = glacier {
+            client
+                .put_object()
+                .bucket(BUCKET)
+                .key(key)
+                .storage_class(aws_sdk_s3::types::StorageClass::Glacier)
+                .body(body.to_vec().into())
+                .send()
+                .await
+                .expect("object put");
+        }
+    });
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Each finding as rule, file (relative to the archive's root) and place.
+fn findings(report: &Value, root: &str) -> Vec<(String, String, u64, u64)> {
+    let mut out: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let loc = &f["location"];
+            let path = loc["path"].as_str().unwrap_or_default();
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_owned(),
+                path.strip_prefix(root).unwrap_or(path).to_owned(),
+                loc["line"].as_u64().unwrap_or(0),
+                loc["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn local_scan(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        .args(args)
+        .output()
+        .expect("atrest runs");
+    serde_json::from_slice(&out.stdout).expect("a JSON report")
+}
+
+#[test]
+fn a_log_bucket_on_a_real_s3_server() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let archive = tempfile::tempdir().expect("tempdir");
+    let mut spec = LogSpec::new(8000);
+    spec.accounts = 2;
+    spec.org = true;
+    spec.incidents = 2;
+    generate_logs(&spec, archive.path()).expect("generated");
+    let logs = files(archive.path());
+    let first = logs
+        .iter()
+        .map(|p| {
+            p.strip_prefix(archive.path())
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .find(|k| k.contains("/CloudTrail/"))
+        .expect("a log file");
+    let archived = first.replace(".json.gz", "-archived.json.gz");
+    let body = std::fs::read(archive.path().join(&first)).expect("read");
+    upload(&moto.endpoint, archive.path(), Some((&archived, &body)));
+    let root = format!("{}/", archive.path().display());
+    let bucket = format!("s3://{BUCKET}/");
+
+    // The whole bucket: the findings of the same files read locally, and an error for the
+    // archived object, named by its address.
+    let local = local_scan(&["scan", &root, "--format", "json"]);
+    let (code, report, stderr) =
+        moto.atrest(&["scan", &format!("s3://{BUCKET}"), "--format", "json"]);
+    assert_eq!(code, 2, "an object not read fails the scan: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "s3://{BUCKET}/{archived}: cannot fetch: InvalidObjectState"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(report["summary"]["events"], local["summary"]["events"]);
+    assert!(findings(&local, &root).len() > 10);
+    assert_eq!(findings(&report, &bucket), findings(&local, &root));
+
+    // One account, region and day: nothing else is listed or fetched.
+    let parts: Vec<&str> = first.split('/').collect();
+    let trail = parts
+        .iter()
+        .position(|p| *p == "CloudTrail")
+        .expect("layout");
+    let (account, region) = (parts[trail - 1], parts[trail + 1]);
+    let day = format!(
+        "{}-{}-{}",
+        parts[trail + 2],
+        parts[trail + 3],
+        parts[trail + 4]
+    );
+    let since = parse_instant(&day).expect("date");
+    let until = since + jiff::SignedDuration::from_hours(24);
+    let (since_text, until_text) = (since.to_string(), until.to_string());
+    let filters = [
+        "--since",
+        &since_text,
+        "--until",
+        &until_text,
+        "--account",
+        account,
+        "--region",
+        region,
+    ];
+    let before = moto.requests().len();
+    let mut args = vec![
+        "scan",
+        "s3://trail-logs/AWSLogs/",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    args.extend(filters);
+    let (code, report, stderr) = moto.atrest(&args);
+    let mut local_args = vec!["scan", &root, "--format", "json"];
+    local_args.extend(filters);
+    let local = local_scan(&local_args);
+    assert_eq!(code, 2, "the archived object is in the window: {stderr}");
+    assert!(report["summary"]["events"].as_u64().unwrap_or(0) > 0);
+    assert_eq!(report["summary"]["events"], local["summary"]["events"]);
+    assert_eq!(findings(&report, &bucket), findings(&local, &root));
+    let filter = EventFilter {
+        since: Some(since),
+        until: Some(until),
+        accounts: vec![account.to_owned()],
+        regions: vec![region.to_owned()],
+        ..EventFilter::default()
+    };
+    let requests = moto.requests().split_off(before);
+    let (mut listed, mut fetched) = (0, 0);
+    for (method, target) in &requests {
+        if let Some(query) = target.split_once("?list-type=2").map(|(_, q)| q) {
+            let prefix = query
+                .split('&')
+                .find_map(|p| p.strip_prefix("prefix="))
+                .unwrap_or_default();
+            assert!(filter.may_keep_prefix(prefix), "listed {prefix}");
+            assert!(
+                !prefix.contains("/CloudTrail/")
+                    || prefix.ends_with(&format!("/{account}/CloudTrail/"))
+                    || prefix.contains(&format!("/{account}/CloudTrail/{region}/")),
+                "listed {prefix}"
+            );
+            listed += 1;
+        } else if method == "GET" && target.contains("?x-id=GetObject") {
+            let key = target
+                .split_once('?')
+                .map_or(target.as_str(), |(k, _)| k)
+                .trim_start_matches(&format!("/{BUCKET}/"));
+            assert!(filter.may_keep_file(Path::new(key)), "fetched {key}");
+            assert!(
+                key.contains(&format!("/{account}/CloudTrail/{region}/")),
+                "fetched {key}"
+            );
+            fetched += 1;
+        }
+    }
+    let read_locally = local["summary"]["files"].as_u64().unwrap_or(0);
+    assert!(listed > 0);
+    assert_eq!(
+        fetched,
+        read_locally + 1,
+        "the files of the window and the archived one"
+    );
+    let all_logs = logs
+        .iter()
+        .filter(|p| !p.to_string_lossy().contains("Digest"))
+        .count();
+    assert!(
+        (fetched as usize) * 2 < all_logs,
+        "{fetched} of {all_logs} fetched"
+    );
+
+    // `activity` reads the bucket as it reads the files.
+    let (code, remote, stderr) = moto.atrest(&[
+        "activity",
+        &format!("s3://{BUCKET}/AWSLogs/"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        .args(["activity", &root, "--format", "json"])
+        .output()
+        .expect("atrest runs");
+    let local: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = local["activity"].as_array().map_or(0, Vec::len);
+    assert!(rows > 10, "{rows} rows");
+    assert_eq!(remote["activity"], local["activity"]);
+    assert_eq!(remote["summary"], local["summary"]);
+}
+
+/// A server that does not answer: every object is reported, nothing passes.
+#[test]
+fn no_server_is_no_pass() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        .args(["scan", "s3://trail-logs/AWSLogs/", "--format", "json"])
+        .args([
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--max-attempts",
+            "1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("atrest runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("s3://trail-logs/AWSLogs/: cannot list"),
+        "{stderr}"
+    );
+}
