@@ -14,6 +14,7 @@ pub mod finding;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod redact;
 pub mod rules;
 pub mod scan;

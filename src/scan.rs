@@ -2,7 +2,7 @@
 //! inventory built, resource rules run in parallel, findings sorted.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,9 +14,10 @@ use crate::finding::{self, Finding, Related, Subject, fingerprint};
 use crate::ingest::filter::EventFilter;
 use crate::ingest::{self, FieldsFor, Head, Select, Take};
 use crate::model::{self, Event, Inventory, Kept, Loc, schema};
+use crate::progress::Progress;
 use crate::rules::{Doc, EventFields, Hit, RawFilter, Registry, Rule};
 use crate::source::remote::{self, S3Url, Store};
-use crate::source::{DEFAULT_MAX_FILE_SIZE, SourceId, Sources, discover};
+use crate::source::{DEFAULT_MAX_FILE_SIZE, Sources, discover};
 
 /// Counts for summaries, and how long each stage took (for benchmarks).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -106,18 +107,20 @@ const FETCHED_WAITING: usize = 8;
 
 /// [`scan_all`] of local paths only.
 pub fn scan_with(inputs: &[PathBuf], registry: &Registry, options: &ScanOptions) -> Outcome {
-    scan_all(inputs, None, registry, options)
+    scan_all(inputs, None, registry, options, None)
 }
 
 /// Scans local files and directories and, when given, objects in S3. Objects are listed
 /// first (only where the event filters may keep files), then fetched several at once while
 /// the reading threads parse those already fetched: the same readers and rules as for local
-/// files, in memory bounded by a few objects.
+/// files, in memory bounded by a few objects. `progress`, when given, hears how much there is
+/// to read and each file as it is done.
 pub fn scan_all(
     inputs: &[PathBuf],
     remote: Option<&RemoteInputs>,
     registry: &Registry,
     options: &ScanOptions,
+    progress: Option<&dyn Progress>,
 ) -> Outcome {
     let mut found = discover(inputs, options.follow_symlinks);
     let mut diagnostics = found.diagnostics;
@@ -127,6 +130,7 @@ pub fn scan_all(
     let local = found.files.len();
     let mut filtered = listed - local;
     let mut objects: Vec<(usize, String)> = Vec::new();
+    let mut object_sizes = Vec::new();
     let mut paths = found.files;
     let mut named: Vec<PathBuf> = inputs.to_vec();
     if let Some(r) = remote {
@@ -134,11 +138,25 @@ pub fn scan_all(
             let walked = remote::walk(r.store, url, &options.filter, options.max_file_size);
             diagnostics.extend(walked.diagnostics);
             filtered += walked.filtered;
+            object_sizes.extend(walked.objects.iter().map(|o| o.size));
             objects.extend(walked.objects.into_iter().map(|o| (u, o.key)));
             named.push(url.at(&url.prefix));
         }
         paths.extend(objects.iter().map(|(u, key)| r.urls[*u].object(key)));
     }
+    // Sizes as stored, for progress only: a local file's is asked of the file system.
+    let sizes: Vec<u64> = match progress {
+        None => Vec::new(),
+        Some(p) => {
+            let mut sizes: Vec<u64> = paths[..local]
+                .par_iter()
+                .map(|path| std::fs::metadata(path).map_or(0, |m| m.len()))
+                .collect();
+            sizes.extend(object_sizes);
+            p.planned(sizes.len() as u64, sizes.iter().sum());
+            sizes
+        }
+    };
     let sources = Sources::new(paths);
     let mut stats = Stats {
         files: sources.len(),
@@ -199,8 +217,9 @@ pub fn scan_all(
     // The notes that merge in any order are merged as each file ends, so that memory does
     // not grow with the number of files; the rest (correlation matches) stays per file.
     let merged = std::sync::Mutex::new(Notes::default());
-    // A local file is read here; an object's bytes come fetched.
-    let read_one = |id: SourceId, path: &Path, fetched: Option<remote::Fetched>| {
+    // The input at `pos` in `list`: a local file is read here; an object's bytes come fetched.
+    let read_one = |pos: usize, fetched: Option<remote::Fetched>| {
+        let (id, path) = list[pos];
         let mut findings = Vec::new();
         let mut notes = Notes::default();
         let max = options.max_file_size;
@@ -220,14 +239,21 @@ pub fn scan_all(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let ordered = notes.merge_into(&mut into);
+        drop(into);
+        if let Some(p) = progress {
+            p.done(sizes[pos]);
+        }
         (outcome, findings, ordered)
     };
-    let mut per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = list[..local]
-        .par_iter()
-        .map(|(id, path)| read_one(*id, path, None))
+    let mut per_file: Vec<(ingest::FileOutcome, Vec<Finding>, Option<Box<Notes>>)> = (0..local)
+        .into_par_iter()
+        .map(|pos| read_one(pos, None))
         .collect();
     if let Some(r) = remote {
-        per_file.extend(fetch_and_read(r, &objects, &list[local..], &read_one));
+        per_file.extend(fetch_and_read(r, &objects, local, &read_one));
+    }
+    if let Some(p) = progress {
+        p.finished();
     }
 
     // Sized once: the items are most of what reading keeps.
@@ -295,14 +321,15 @@ pub fn scan_all(
 }
 
 /// Fetches `objects` (the URL each is under, and its key) on a thread of their own, at the
-/// store's concurrency, and reads each on the scan's threads as it arrives; the results come
-/// back in the order of `objects`. A fetch waits while [`FETCHED_WAITING`] objects already
-/// wait for a reading thread.
+/// store's concurrency, and reads each on the scan's threads as it arrives (`read_one` is
+/// given its position among the scan's inputs, the objects coming after `first` local
+/// files); the results come back in the order of `objects`. A fetch waits while
+/// [`FETCHED_WAITING`] objects already wait for a reading thread.
 fn fetch_and_read<R: Send>(
     remote: &RemoteInputs,
     objects: &[(usize, String)],
-    sources: &[(SourceId, &Path)],
-    read_one: &(dyn Fn(SourceId, &Path, Option<remote::Fetched>) -> R + Sync),
+    first: usize,
+    read_one: &(dyn Fn(usize, Option<remote::Fetched>) -> R + Sync),
 ) -> Vec<R> {
     let (sender, received) =
         std::sync::mpsc::sync_channel::<(usize, remote::Fetched)>(FETCHED_WAITING);
@@ -326,10 +353,7 @@ fn fetch_and_read<R: Send>(
         received
             .into_iter()
             .par_bridge()
-            .map(|(i, fetched)| {
-                let (id, path) = sources[i];
-                (i, read_one(id, path, Some(fetched)))
-            })
+            .map(|(i, fetched)| (i, read_one(first + i, Some(fetched))))
             .collect()
     });
     read.sort_by_key(|(i, _)| *i);

@@ -471,3 +471,19 @@ fn rule_files_cannot_drive_the_terminal() {
         run.stdout
     );
 }
+
+#[test]
+fn no_progress_bar_unless_stderr_is_a_terminal() {
+    // stderr is a pipe here: with or without --quiet, it holds the diagnostics only.
+    let plain = atrest(&["scan", LAB, "--format", "json"]);
+    let quiet = atrest(&["scan", LAB, "--format", "json", "--quiet"]);
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert_eq!(quiet.code, 1, "{}", quiet.stderr);
+    assert_eq!(plain.stderr, quiet.stderr);
+    assert_eq!(plain.stdout, quiet.stdout);
+    for bar in ["files", "ETA", "finding inputs", "\u{1b}["] {
+        assert!(!plain.stderr.contains(bar), "{}", plain.stderr);
+    }
+    let activity = atrest(&["activity", LAB, "-q"]);
+    assert_eq!(activity.code, 0, "{}", activity.stderr);
+}

@@ -127,7 +127,7 @@ fn a_bucket_scans_as_its_files_do() {
         store: &store,
         urls: vec![url("s3://logs")],
     };
-    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default());
+    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
     assert!(scanned.diagnostics.is_empty(), "{:#?}", scanned.diagnostics);
     assert_eq!(scanned.stats.events, local.stats.events);
     assert_eq!(scanned.stats.files, local.stats.files);
@@ -187,7 +187,7 @@ fn the_filters_prune_the_listing_and_the_fetches() {
         store: &store,
         urls: vec![url("s3://logs/AWSLogs/")],
     };
-    let scanned = scan_all(&[], Some(&remote), &registry, &options);
+    let scanned = scan_all(&[], Some(&remote), &registry, &options, None);
     assert!(scanned.diagnostics.is_empty(), "{:#?}", scanned.diagnostics);
     assert_eq!(scanned.stats.events, local.stats.events);
     assert!(scanned.stats.events > 0);
@@ -245,7 +245,7 @@ fn an_object_that_cannot_be_fetched_is_reported_and_the_rest_read() {
         store: &store,
         urls: vec![url("s3://logs")],
     };
-    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default());
+    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
     assert!(scanned.has_errors(), "a lost object fails the scan");
     assert_eq!(scanned.diagnostics.len(), 1, "{:#?}", scanned.diagnostics);
     let d = &scanned.diagnostics[0];
@@ -268,10 +268,66 @@ fn an_empty_bucket_is_no_pass() {
         urls: vec![url("s3://logs/trails/")],
     };
     let registry = Registry::builtin().expect("built-in rules");
-    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default());
+    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
     assert!(scanned.has_errors());
     assert_eq!(
         scanned.diagnostics[0].path,
         PathBuf::from("s3://logs/trails/")
     );
+}
+
+/// Progress as a scan reports it.
+#[derive(Default)]
+struct Counted {
+    planned: Mutex<Vec<(u64, u64)>>,
+    done: Mutex<Vec<u64>>,
+    finished: Mutex<usize>,
+}
+
+impl atrest::progress::Progress for Counted {
+    fn planned(&self, files: u64, bytes: u64) {
+        self.planned.lock().expect("lock").push((files, bytes));
+    }
+    fn done(&self, bytes: u64) {
+        self.done.lock().expect("lock").push(bytes);
+    }
+    fn finished(&self) {
+        *self.finished.lock().expect("lock") += 1;
+    }
+}
+
+#[test]
+fn progress_counts_every_file_and_object_once() {
+    let dir = corpus();
+    let registry = Registry::builtin().expect("built-in rules");
+    let store = DirStore::new(dir.path());
+    let files: Vec<_> = store
+        .objects
+        .iter()
+        .filter(|(key, _)| key.ends_with(".json.gz") && !key.contains("Digest"))
+        .collect();
+    let bytes: u64 = files
+        .iter()
+        .map(|(_, p)| std::fs::metadata(p).expect("size").len())
+        .sum();
+    let remote = RemoteInputs {
+        store: &store,
+        urls: vec![url("s3://logs")],
+    };
+    // The same files locally and in the bucket: each counted once per place.
+    let counted = Counted::default();
+    let scanned = scan_all(
+        &[dir.path().to_path_buf()],
+        Some(&remote),
+        &registry,
+        &ScanOptions::default(),
+        Some(&counted),
+    );
+    assert_eq!(scanned.stats.files, 2 * files.len());
+    let planned = counted.planned.lock().expect("lock").clone();
+    assert_eq!(planned, vec![(2 * files.len() as u64, 2 * bytes)]);
+    let done = counted.done.lock().expect("lock").clone();
+    assert_eq!(done.len(), 2 * files.len());
+    assert_eq!(done.iter().sum::<u64>(), 2 * bytes);
+    assert_eq!(*counted.finished.lock().expect("lock"), 1);
 }

@@ -62,8 +62,15 @@ pub fn run(args: &ActivityArgs) -> u8 {
         filter: args.events.filter(),
         ..args.input.options()
     };
-    let outcome = match super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options)
-    {
+    let bar = args.input.progress_bar();
+    let progress = bar.as_ref().map(|b| b as &dyn crate::progress::Progress);
+    let outcome = match super::remote_args::scan_inputs(
+        &args.paths,
+        &args.aws,
+        &registry,
+        &options,
+        progress,
+    ) {
         Ok(outcome) => outcome,
         Err(code) => return code,
     };

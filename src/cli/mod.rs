@@ -4,6 +4,7 @@
 mod activity_cmd;
 mod docs;
 mod inventory_cmd;
+mod progress_bar;
 mod remote_args;
 mod rules_cmd;
 mod scan_cmd;
@@ -64,6 +65,10 @@ pub struct InputOptions {
     /// skipped with a warning; links within it, and paths named here, are always followed).
     #[arg(long)]
     follow_symlinks: bool,
+    /// No progress bar on stderr (one is drawn only when stderr is a terminal); diagnostics
+    /// are still printed.
+    #[arg(long, short)]
+    quiet: bool,
     /// Judge time-dependent facts (key material that expires, parameter policies past their
     /// expiration) at this time instead of now (2026-11-20 or 2026-11-20T14:05:00Z), for
     /// reports that do not change from one day to the next.
@@ -72,6 +77,11 @@ pub struct InputOptions {
 }
 
 impl InputOptions {
+    /// The progress bar for this run, if one is drawn.
+    pub fn progress_bar(&self) -> Option<progress_bar::Bar> {
+        progress_bar::Bar::on_stderr(self.quiet)
+    }
+
     pub fn options(&self) -> crate::scan::ScanOptions {
         crate::scan::ScanOptions {
             max_file_size: self.max_file_size,

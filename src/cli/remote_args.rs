@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::output::escape::escape;
+use crate::progress::Progress;
 use crate::rules::Registry;
 use crate::scan::{Outcome, ScanOptions, scan_all};
 use crate::source::remote::S3Url;
@@ -54,6 +55,7 @@ pub fn scan_inputs(
     aws: &AwsArgs,
     registry: &Registry,
     options: &ScanOptions,
+    progress: Option<&dyn Progress>,
 ) -> Result<Outcome, u8> {
     let fail = |message: &str| {
         let _ = writeln!(io::stderr(), "error: {}", escape(message));
@@ -61,9 +63,9 @@ pub fn scan_inputs(
     };
     let (local, urls) = split(inputs).map_err(|e| fail(&e))?;
     if urls.is_empty() {
-        return Ok(scan_all(&local, None, registry, options));
+        return Ok(scan_all(&local, None, registry, options, progress));
     }
-    remote_scan(&local, urls, aws, registry, options).map_err(|e| fail(&e))
+    remote_scan(&local, urls, aws, registry, options, progress).map_err(|e| fail(&e))
 }
 
 #[cfg(feature = "aws")]
@@ -73,6 +75,7 @@ fn remote_scan(
     aws: &AwsArgs,
     registry: &Registry,
     options: &ScanOptions,
+    progress: Option<&dyn Progress>,
 ) -> Result<Outcome, String> {
     let settings = crate::aws::Settings {
         profile: aws.profile.clone(),
@@ -87,7 +90,7 @@ fn remote_scan(
         store: &store,
         urls,
     };
-    Ok(scan_all(local, Some(&remote), registry, options))
+    Ok(scan_all(local, Some(&remote), registry, options, progress))
 }
 
 #[cfg(not(feature = "aws"))]
@@ -97,6 +100,7 @@ fn remote_scan(
     aws: &AwsArgs,
     _registry: &Registry,
     _options: &ScanOptions,
+    _progress: Option<&dyn Progress>,
 ) -> Result<Outcome, String> {
     let _ = (
         aws.profile.as_ref(),

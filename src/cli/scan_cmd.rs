@@ -94,8 +94,15 @@ pub fn run(args: &ScanArgs) -> u8 {
         record_texts: args.format == output::Format::Text,
         ..args.input.options()
     };
-    let outcome = match super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options)
-    {
+    let bar = args.input.progress_bar();
+    let progress = bar.as_ref().map(|b| b as &dyn crate::progress::Progress);
+    let outcome = match super::remote_args::scan_inputs(
+        &args.paths,
+        &args.aws,
+        &registry,
+        &options,
+        progress,
+    ) {
         Ok(outcome) => outcome,
         Err(code) => return code,
     };
