@@ -2,7 +2,9 @@
 //! 'moto[server]'`): a bucket holding a generated CloudTrail archive scans as its files do;
 //! with filters, the server's request log shows that nothing outside them was listed or
 //! fetched; an archived object is reported by its address and the rest is read; `activity`
-//! reads the bucket too. Without `moto_server` on the PATH the test says it is skipped,
+//! reads the bucket too; behind a proxy that answers 503 SlowDown (tests/throttle/proxy.py),
+//! every object is still read after a back-off, or reported when its attempts run out.
+//! Without `moto_server` on the PATH the test says it is skipped,
 //! unless `ATREST_REQUIRE_MOTO` is set (CI sets it), when it fails.
 
 #![cfg(feature = "aws")]
@@ -92,11 +94,17 @@ impl Moto {
 
     /// atrest with an AWS configuration that can only reach this server.
     fn atrest(&self, args: &[&str]) -> (i32, Value, String) {
+        self.atrest_at(&self.endpoint, "2", args)
+    }
+
+    /// atrest sending its requests to `endpoint` (this server, or a proxy in front of it),
+    /// each tried `attempts` times.
+    fn atrest_at(&self, endpoint: &str, attempts: &str, args: &[&str]) -> (i32, Value, String) {
         let config = self.dir.path().join("aws-config");
         std::fs::write(&config, "").expect("write");
         let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
             .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--max-attempts", "2"])
+            .args(["--endpoint-url", endpoint, "--max-attempts", attempts])
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_ENDPOINT_URL")
             .env("AWS_ACCESS_KEY_ID", "testing")
@@ -422,5 +430,120 @@ fn no_server_is_no_pass() {
     assert!(
         stderr.contains("s3://trail-logs/AWSLogs/: cannot list"),
         "{stderr}"
+    );
+}
+
+/// tests/throttle/proxy.py in front of the server: the first GET of every object is
+/// answered 503 SlowDown.
+struct Throttle {
+    child: Child,
+    endpoint: String,
+    log: PathBuf,
+}
+
+impl Throttle {
+    fn start(moto: &Moto) -> Throttle {
+        let port = moto.endpoint.rsplit(':').next().expect("a port");
+        let log = moto.dir.path().join("proxy.log");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/throttle/proxy.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs the proxy");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        out.read_line(&mut first).expect("the proxy's port");
+        let listening: u16 = first.trim().parse().expect("a port number");
+        // The rest of its output, the requests, goes to a file read after each run.
+        let mut file = std::fs::File::create(&log).expect("log");
+        std::thread::spawn(move || std::io::copy(&mut out, &mut file));
+        Throttle {
+            child,
+            endpoint: format!("http://127.0.0.1:{listening}"),
+            log,
+        }
+    }
+
+    /// `(status, method, path)` of every request so far.
+    fn requests(&self) -> Vec<(u16, String, String)> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(3, ' ');
+                let status = parts.next()?.parse().ok()?;
+                Some((status, parts.next()?.to_owned(), parts.next()?.to_owned()))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Throttle {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn slow_down_backs_off_and_every_object_is_read() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let archive = tempfile::tempdir().expect("tempdir");
+    let mut spec = LogSpec::new(1500);
+    spec.incidents = 1;
+    generate_logs(&spec, archive.path()).expect("generated");
+    upload(&moto.endpoint, archive.path(), None);
+    let root = format!("{}/", archive.path().display());
+    let bucket = format!("s3://{BUCKET}/");
+    let local = local_scan(&["scan", &root, "--format", "json"]);
+    let objects = local["summary"]["files"].as_u64().expect("files");
+    assert!(objects >= 4, "{objects} files");
+
+    // Every object is throttled once, and read at its second attempt.
+    let throttle = Throttle::start(&moto);
+    let scan = ["scan", &format!("s3://{BUCKET}"), "--format", "json"];
+    let (code, report, stderr) = moto.atrest_at(&throttle.endpoint, "3", &scan);
+    assert_eq!(code, 1, "findings, and no input error: {stderr}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{stderr}");
+    assert_eq!(report["summary"]["events"], local["summary"]["events"]);
+    assert_eq!(findings(&report, &bucket), findings(&local, &root));
+    // The proxy logs a request just after answering it: wait for the last lines.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let (requests, slowed, fetched) = loop {
+        let requests = throttle.requests();
+        let slowed = requests.iter().filter(|(s, _, _)| *s == 503).count() as u64;
+        let fetched = requests
+            .iter()
+            .filter(|(s, m, p)| *s == 200 && m == "GET" && p.contains("x-id=GetObject"))
+            .count() as u64;
+        if slowed + fetched >= 2 * objects || Instant::now() > deadline {
+            break (requests, slowed, fetched);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(slowed, objects, "{requests:?}");
+    assert_eq!(fetched, objects, "{requests:?}");
+
+    // With one attempt each (and every object now throttled again by a fresh proxy), no
+    // object is read: each is reported, and the scan is no pass.
+    drop(throttle);
+    let throttle = Throttle::start(&moto);
+    let (code, report, stderr) = moto.atrest_at(&throttle.endpoint, "1", &scan);
+    assert_eq!(code, 2, "{stderr}");
+    let errors = report["diagnostics"].as_array().expect("diagnostics");
+    let slow: Vec<_> = errors
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap_or("").contains("SlowDown"))
+        .collect();
+    assert_eq!(slow.len() as u64, objects, "{errors:#?}");
+    assert!(
+        slow.iter()
+            .all(|d| d["path"].as_str().unwrap_or("").starts_with(&bucket)),
+        "{slow:#?}"
     );
 }
