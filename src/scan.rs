@@ -95,11 +95,13 @@ pub fn scan(inputs: &[PathBuf], registry: &Registry) -> Outcome {
     scan_with(inputs, registry, &ScanOptions::default())
 }
 
-/// Objects in S3 to scan beside local files: the addresses, and the store that lists and
-/// fetches them.
+/// What to scan beside local files: objects in S3 (the addresses, and the store that lists
+/// and fetches them), and documents already fetched (CloudTrail records returned by
+/// `LookupEvents`), each with its address.
 pub struct RemoteInputs<'a> {
     pub store: &'a dyn Store,
     pub urls: Vec<S3Url>,
+    pub documents: Vec<(String, Vec<u8>)>,
 }
 
 /// How many fetched objects wait for a reading thread, at most.
@@ -143,6 +145,12 @@ pub fn scan_all(
             named.push(url.at(&url.prefix));
         }
         paths.extend(objects.iter().map(|(u, key)| r.urls[*u].object(key)));
+        paths.extend(
+            r.documents
+                .iter()
+                .map(|(address, _)| PathBuf::from(address)),
+        );
+        object_sizes.extend(r.documents.iter().map(|(_, text)| text.len() as u64));
     }
     // Sizes as stored, for progress only: a local file's is asked of the file system.
     let sizes: Vec<u64> = match progress {
@@ -251,6 +259,13 @@ pub fn scan_all(
         .collect();
     if let Some(r) = remote {
         per_file.extend(fetch_and_read(r, &objects, local, &read_one));
+        let first = local + objects.len();
+        per_file.par_extend(
+            r.documents
+                .par_iter()
+                .enumerate()
+                .map(|(i, (_, text))| read_one(first + i, Some(Ok(text.clone())))),
+        );
     }
     if let Some(p) = progress {
         p.finished();

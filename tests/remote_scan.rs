@@ -126,6 +126,7 @@ fn a_bucket_scans_as_its_files_do() {
     let remote = RemoteInputs {
         store: &store,
         urls: vec![url("s3://logs")],
+        documents: Vec::new(),
     };
     let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
     assert!(scanned.diagnostics.is_empty(), "{:#?}", scanned.diagnostics);
@@ -186,6 +187,7 @@ fn the_filters_prune_the_listing_and_the_fetches() {
     let remote = RemoteInputs {
         store: &store,
         urls: vec![url("s3://logs/AWSLogs/")],
+        documents: Vec::new(),
     };
     let scanned = scan_all(&[], Some(&remote), &registry, &options, None);
     assert!(scanned.diagnostics.is_empty(), "{:#?}", scanned.diagnostics);
@@ -244,6 +246,7 @@ fn an_object_that_cannot_be_fetched_is_reported_and_the_rest_read() {
     let remote = RemoteInputs {
         store: &store,
         urls: vec![url("s3://logs")],
+        documents: Vec::new(),
     };
     let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
     assert!(scanned.has_errors(), "a lost object fails the scan");
@@ -266,6 +269,7 @@ fn an_empty_bucket_is_no_pass() {
     let remote = RemoteInputs {
         store: &store,
         urls: vec![url("s3://logs/trails/")],
+        documents: Vec::new(),
     };
     let registry = Registry::builtin().expect("built-in rules");
     let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
@@ -313,6 +317,7 @@ fn progress_counts_every_file_and_object_once() {
     let remote = RemoteInputs {
         store: &store,
         urls: vec![url("s3://logs")],
+        documents: Vec::new(),
     };
     // The same files locally and in the bucket: each counted once per place.
     let counted = Counted::default();
@@ -330,4 +335,59 @@ fn progress_counts_every_file_and_object_once() {
     assert_eq!(done.len(), 2 * files.len());
     assert_eq!(done.iter().sum::<u64>(), 2 * bytes);
     assert_eq!(*counted.finished.lock().expect("lock"), 1);
+}
+
+/// Records handed over as documents (as `scan --lookup` hands over what LookupEvents
+/// returned), one a document: the findings of the same records in their files.
+#[test]
+fn documents_scan_as_the_records_in_them() {
+    use std::io::Read;
+    let dir = corpus();
+    let registry = Registry::builtin().expect("built-in rules");
+    let local = scan_with(
+        &[dir.path().to_path_buf()],
+        &registry,
+        &ScanOptions::default(),
+    );
+    let mut documents = Vec::new();
+    for path in walkdir(dir.path()) {
+        let name = path.to_string_lossy().into_owned();
+        if !name.ends_with(".json.gz") || name.contains("Digest") {
+            continue;
+        }
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).expect("open"))
+            .read_to_string(&mut text)
+            .expect("gzip");
+        let log: serde_json::Value = serde_json::from_str(&text).expect("a log");
+        for record in log["Records"].as_array().expect("Records") {
+            let id = record["eventID"].as_str().expect("eventID");
+            let region = record["awsRegion"].as_str().expect("awsRegion");
+            documents.push((
+                format!("lookup://{region}/{id}"),
+                record.to_string().into_bytes(),
+            ));
+        }
+    }
+    let store = DirStore::new(dir.path());
+    let remote = RemoteInputs {
+        store: &store,
+        urls: Vec::new(),
+        documents,
+    };
+    let scanned = scan_all(&[], Some(&remote), &registry, &ScanOptions::default(), None);
+    assert!(scanned.diagnostics.is_empty(), "{:#?}", scanned.diagnostics);
+    assert_eq!(scanned.stats.events, local.stats.events);
+    let on_events = |o: &atrest::scan::Outcome| {
+        let mut v: Vec<String> = o
+            .findings
+            .iter()
+            .map(|f| format!("{} {:?}", f.rule_id, f.subject))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(local.findings.len() > 10);
+    assert_eq!(on_events(&scanned), on_events(&local));
+    assert!(store.listed.lock().expect("lock").is_empty());
 }

@@ -24,7 +24,7 @@ pub struct ActivityArgs {
     /// CloudTrail logs (files, directories, AWSLogs trees, `s3://bucket[/prefix]` with the
     /// `aws` feature), and optionally an export scanned with them to name keys by their
     /// aliases.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "lookup", value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

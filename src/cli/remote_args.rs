@@ -32,6 +32,11 @@ pub struct AwsArgs {
     /// (`SlowDown`) backs off between attempts. Default: AWS_MAX_ATTEMPTS, else 5.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: Option<u32>,
+    /// Also read recent events through CloudTrail's LookupEvents API (management events of
+    /// the last 90 days; needs --since): every region --region names, else every region
+    /// enabled by default, at most two requests a second in each.
+    #[arg(long)]
+    pub lookup: bool,
 }
 
 /// Local paths and `s3://` addresses, apart; an address that is not one is an error.
@@ -62,8 +67,14 @@ pub fn scan_inputs(
         super::EXIT_ERROR
     };
     let (local, urls) = split(inputs).map_err(|e| fail(&e))?;
-    if urls.is_empty() {
+    if urls.is_empty() && !aws.lookup {
         return Ok(scan_all(&local, None, registry, options, progress));
+    }
+    if aws.lookup && options.filter.since.is_none() {
+        return Err(fail(
+            "--lookup needs --since: LookupEvents returns up to 90 days of events, at two \
+             requests a second (for example --since 2026-11-25)",
+        ));
     }
     remote_scan(&local, urls, aws, registry, options, progress).map_err(|e| fail(&e))
 }
@@ -84,13 +95,44 @@ fn remote_scan(
         concurrency: usize::from(aws.concurrency),
         max_attempts: aws.max_attempts,
     };
+    use crate::aws::lookup;
     let store = crate::aws::S3Store::new(&settings)
         .map_err(|e| format!("cannot start the AWS client: {e}"))?;
+    let mut looked = lookup::Lookups::default();
+    if aws.lookup {
+        let regions = lookup::regions(&options.filter);
+        looked = lookup::lookup(&settings, &options.filter, &regions);
+        if looked.events.is_empty() && looked.diagnostics.is_empty() {
+            // An empty answer may be a quiet account or a wrong window: no pass either way.
+            looked
+                .diagnostics
+                .push(crate::diagnostic::Diagnostic::error(
+                    crate::source::remote::LOOKUP_SCHEME,
+                    format!(
+                        "LookupEvents returned no event in {} since {}: nothing to check",
+                        regions.join(", "),
+                        options
+                            .filter
+                            .since
+                            .map(|t| t.to_string())
+                            .unwrap_or_default()
+                    ),
+                ));
+        }
+    }
     let remote = crate::scan::RemoteInputs {
         store: &store,
         urls,
+        documents: looked
+            .events
+            .into_iter()
+            .map(|e| (e.address, e.record))
+            .collect(),
     };
-    Ok(scan_all(local, Some(&remote), registry, options, progress))
+    let mut outcome = scan_all(local, Some(&remote), registry, options, progress);
+    outcome.diagnostics.extend(looked.diagnostics);
+    outcome.diagnostics.sort();
+    Ok(outcome)
 }
 
 #[cfg(not(feature = "aws"))]
@@ -108,11 +150,19 @@ fn remote_scan(
         aws.endpoint_url.as_ref(),
     );
     let _ = (aws.concurrency, aws.max_attempts);
+    let Some(url) = urls.first() else {
+        return Err(
+            "--lookup: this atrest was built without AWS access; build it with the \
+             `aws` feature (cargo install --path . --features aws), or save the events first \
+             (aws cloudtrail lookup-events --start-time ... > events.json) and scan that file"
+                .to_owned(),
+        );
+    };
     Err(format!(
         "s3://{}: this atrest was built without AWS access; build it with the `aws` feature \
          (cargo install --path . --features aws) to read S3, or copy the objects first \
          (aws s3 sync s3://{}/... DIR) and scan DIR",
-        urls[0].bucket, urls[0].bucket
+        url.bucket, url.bucket
     ))
 }
 

@@ -17,7 +17,7 @@ pub struct ScanArgs {
     /// Files and directories to scan (export directories, AWS Config files, CloudTrail
     /// logs as .json, .json.gz, JSON lines or `lookup-events` output), and CloudTrail log
     /// buckets as `s3://bucket[/prefix]` (built with the `aws` feature).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "lookup", value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

@@ -207,7 +207,7 @@ fn refuse_remote(path: &Path) -> io::Result<()> {
     if remote::is_remote(path) {
         return Err(io::Error::new(
             io::ErrorKind::Unsupported,
-            "an object in S3 is not read again",
+            "an object in S3 or a looked-up event is not read again",
         ));
     }
     Ok(())

@@ -45,10 +45,16 @@ impl S3Url {
     }
 }
 
-/// Whether a path names an object in S3 (`s3://...`) rather than a local file.
+/// Whether a path names an object in S3 (`s3://...`) or an event looked up in CloudTrail
+/// (`lookup://...`) rather than a local file.
 pub fn is_remote(path: &std::path::Path) -> bool {
-    path.to_str().is_some_and(|p| p.starts_with("s3://"))
+    path.to_str()
+        .is_some_and(|p| p.starts_with("s3://") || p.starts_with(LOOKUP_SCHEME))
 }
+
+/// The address of an event read through CloudTrail's `LookupEvents`:
+/// `lookup://<region>/<eventID>`.
+pub const LOOKUP_SCHEME: &str = "lookup://";
 
 fn is_bucket_name(name: &str) -> bool {
     (3..=63).contains(&name.len())
