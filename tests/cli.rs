@@ -384,3 +384,29 @@ fn inventory_prints_what_rules_see() {
         "arn:aws:ec2:us-east-1:123456789012:instance/i-0af971c3c6aea78d2"
     );
 }
+
+/// Without the `aws` feature, what needs AWS says how to get it, and fails.
+#[cfg(not(feature = "aws"))]
+#[test]
+fn live_access_needs_the_aws_feature() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("export");
+    let run = atrest(&["collect", "--out", &out.to_string_lossy()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--features aws"), "{}", run.stderr);
+    assert!(!out.exists(), "nothing is written");
+    for args in [
+        &["scan", "s3://trail-logs/AWSLogs/"][..],
+        &["scan", "--lookup", "--since", "2026-11-25"][..],
+        &["activity", "s3://trail-logs"][..],
+    ] {
+        let run = atrest(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--features aws"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: no report: {}", run.stdout);
+    }
+}

@@ -3,6 +3,7 @@
 //! requests, and the clients atrest reads with. atrest only reads: no code here sends a
 //! request that changes anything in an account.
 
+pub mod collect;
 pub mod lookup;
 mod s3;
 

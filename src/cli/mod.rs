@@ -2,6 +2,7 @@
 //! `atrest docs`.
 
 mod activity_cmd;
+mod collect_cmd;
 mod docs;
 mod inventory_cmd;
 mod progress_bar;
@@ -44,6 +45,8 @@ enum Command {
     Scan(scan_cmd::ScanArgs),
     /// KMS calls per key, principal and operation, from CloudTrail logs.
     Activity(activity_cmd::ActivityArgs),
+    /// Write an export directory from a live account (read-only calls; the `aws` feature).
+    Collect(collect_cmd::CollectArgs),
     /// Print the resources rules see (one JSON document per line), to write and debug rules.
     Inventory(inventory_cmd::InventoryArgs),
     /// List, explain and test rules.
@@ -151,6 +154,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
         Command::Activity(args) => activity_cmd::run(&args),
+        Command::Collect(args) => collect_cmd::run(&args),
         Command::Inventory(args) => inventory_cmd::run(&args),
         Command::Rules(cmd) => rules_cmd::run(&cmd),
         Command::Docs(cmd) => docs::run(&cmd),

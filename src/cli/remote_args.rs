@@ -9,11 +9,23 @@ use crate::rules::Registry;
 use crate::scan::{Outcome, ScanOptions, scan_all};
 use crate::source::remote::S3Url;
 
-/// How `s3://` inputs are read. Without these, the standard AWS configuration decides
+/// How `s3://` inputs and `--lookup` reach AWS.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "AWS (s3:// inputs, --lookup)")]
+pub struct AwsArgs {
+    #[command(flatten)]
+    pub connection: Connection,
+    /// Also read recent events through CloudTrail's LookupEvents API (management events of
+    /// the last 90 days; needs --since): every region --region names, else every region
+    /// enabled by default, at most two requests a second in each.
+    #[arg(long)]
+    pub lookup: bool,
+}
+
+/// How AWS is reached. Without these, the standard AWS configuration decides
 /// (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`, `~/.aws/config`, SSO, instance roles).
 #[derive(Debug, clap::Args)]
-#[command(next_help_heading = "AWS (s3:// inputs)")]
-pub struct AwsArgs {
+pub struct Connection {
     /// The AWS profile to use.
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
@@ -24,7 +36,7 @@ pub struct AwsArgs {
     /// Send AWS requests to this endpoint: an S3-compatible store, a local test server.
     #[arg(long, value_name = "URL")]
     endpoint_url: Option<String>,
-    /// Objects fetched (and prefixes listed) at once.
+    /// Requests in flight at once (objects fetched, prefixes listed, resources described).
     #[arg(long, value_name = "N", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
@@ -32,11 +44,27 @@ pub struct AwsArgs {
     /// (`SlowDown`) backs off between attempts. Default: AWS_MAX_ATTEMPTS, else 5.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: Option<u32>,
-    /// Also read recent events through CloudTrail's LookupEvents API (management events of
-    /// the last 90 days; needs --since): every region --region names, else every region
-    /// enabled by default, at most two requests a second in each.
-    #[arg(long)]
-    pub lookup: bool,
+}
+
+impl Connection {
+    #[cfg(feature = "aws")]
+    pub fn settings(&self) -> crate::aws::Settings {
+        crate::aws::Settings {
+            profile: self.profile.clone(),
+            region: self.aws_region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            concurrency: usize::from(self.concurrency),
+            max_attempts: self.max_attempts,
+        }
+    }
+
+    /// Without AWS access the options are parsed (so that scripts get the same error
+    /// everywhere) and not used.
+    #[cfg(not(feature = "aws"))]
+    pub fn unused(&self) {
+        let _ = (&self.profile, &self.aws_region, &self.endpoint_url);
+        let _ = (self.concurrency, self.max_attempts);
+    }
 }
 
 /// Local paths and `s3://` addresses, apart; an address that is not one is an error.
@@ -88,13 +116,7 @@ fn remote_scan(
     options: &ScanOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<Outcome, String> {
-    let settings = crate::aws::Settings {
-        profile: aws.profile.clone(),
-        region: aws.aws_region.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        concurrency: usize::from(aws.concurrency),
-        max_attempts: aws.max_attempts,
-    };
+    let settings = aws.connection.settings();
     use crate::aws::lookup;
     let store = crate::aws::S3Store::new(&settings)
         .map_err(|e| format!("cannot start the AWS client: {e}"))?;
@@ -144,12 +166,7 @@ fn remote_scan(
     _options: &ScanOptions,
     _progress: Option<&dyn Progress>,
 ) -> Result<Outcome, String> {
-    let _ = (
-        aws.profile.as_ref(),
-        aws.aws_region.as_ref(),
-        aws.endpoint_url.as_ref(),
-    );
-    let _ = (aws.concurrency, aws.max_attempts);
+    aws.connection.unused();
     let Some(url) = urls.first() else {
         return Err(
             "--lookup: this atrest was built without AWS access; build it with the \

@@ -28,6 +28,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+[ -n "${ATREST_KEEP:-}" ] && trap 'kill "$moto_pid" 2>/dev/null || true; echo "kept $tmp"' EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 echo '[]' >"$tmp/amis.json"  # no AMIs: moto starts faster and needs no network
@@ -273,4 +274,18 @@ print(f"atrest on the export: {len(report['findings'])} findings, {len(errors)} 
 PY
 else
     echo "atrest on the export: skipped ($atrest not built)"
+fi
+
+# `atrest collect` (the `aws` feature), when ATREST_COLLECT names an atrest built with it: the
+# same account, collected through the SDK, must give the files the AWS CLI wrote and the same
+# findings on what it collects.
+if [ -n "${ATREST_COLLECT:-}" ]; then
+    "$ATREST_COLLECT" collect --out "$tmp/collected" --regions "us-east-1,$rds_region" \
+        --endpoint-url "$AWS_ENDPOINT_URL"
+    set +e
+    "$ATREST_COLLECT" scan "$tmp/collected" --format json --output "$tmp/collected.json" 2>/dev/null
+    code=$?
+    set -e
+    [ "$code" -eq 2 ] || { echo "a scan of a partial collection must exit 2, not $code"; exit 1; }
+    python3 "$here/compare_collect.py" "$tmp/export" "$tmp/collected" "$tmp/report.json" "$tmp/collected.json"
 fi

@@ -1,0 +1,126 @@
+"""`atrest collect` against `samples/export-account.sh` on the same account: every call
+collect makes must give the file the AWS CLI wrote, member for member (timestamps compared as
+instants, since the CLI prints ISO 8601 text where an API answers epoch seconds), and the
+scans of the two directories must agree on every resource kind collect covers. Calls that
+collect writes as not collected yet must be exactly those it says.
+
+usage: compare_collect.py EXPORT COLLECTED SCAN_EXPORT.json SCAN_COLLECTED.json
+"""
+
+import json
+import os
+import sys
+from datetime import datetime
+
+export, collected, scan_export, scan_collected = sys.argv[1:5]
+NOT_YET = "does not collect"
+COVERED = ("s3_bucket", "s3_account", "kms_key", "kms_alias", "cloudtrail_trail")
+# moto answers GetBucketPolicyStatus with a ListObjects body, and GetBucketVersioning of a
+# bucket that never had versioning with the wrong root element: the AWS CLI's lenient parser
+# prints something, the SDK refuses the answer. These calls are compared where moto answers
+# well, and otherwise counted apart.
+MOTO_MISPARSED = ("get-bucket-policy-status--", "get-bucket-versioning--")
+
+
+def instant(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def same(a, b, path):
+    ta, tb = instant(a), instant(b)
+    if ta is not None and tb is not None:
+        if abs(ta - tb) > 1e-3:
+            return [f"{path}: {a!r} != {b!r}"]
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if a.get(k) is None and b.get(k) is None:
+                continue  # a null member is one AWS did not send
+            if k not in a:
+                out.append(f"{path}/{k}: only the CLI prints it: {b[k]!r}"[:300])
+            elif k not in b:
+                out.append(f"{path}/{k}: only collect writes it: {a[k]!r}"[:300])
+            else:
+                out.extend(same(a[k], b[k], f"{path}/{k}"))
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} items != {len(b)}"]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out.extend(same(x, y, f"{path}/{i}"))
+        return out
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"[:300]]
+
+
+def load(path):
+    text = open(path).read()
+    return json.loads(text) if text.strip() else {}
+
+
+problems, compared, not_yet, misparsed = [], 0, 0, 0
+for dirpath, _, names in os.walk(collected):
+    for name in sorted(names):
+        mine = os.path.join(dirpath, name)
+        rel = os.path.relpath(mine, collected)
+        theirs = os.path.join(export, rel)
+        if name.endswith(".error.json"):
+            doc = load(mine)
+            if NOT_YET in doc["stderr"]:
+                not_yet += 1
+                continue
+            if name.startswith(MOTO_MISPARSED) and "error parsing XML" in doc["stderr"]:
+                misparsed += 1
+                continue
+            if not os.path.exists(theirs):
+                problems.append(f"{rel}: collect failed ({doc['error_code']}), the CLI did not")
+            elif load(theirs)["error_code"] != doc["error_code"]:
+                problems.append(f"{rel}: error {doc['error_code']!r}, the CLI's {load(theirs)['error_code']!r}")
+            compared += 1
+            continue
+        if not os.path.exists(theirs):
+            problems.append(f"{rel}: written by collect, not by the export script")
+            continue
+        problems.extend(f"{rel}: {p}" for p in same(load(mine), load(theirs), ""))
+        compared += 1
+
+# Every call the export script made for the services collect covers, collect made too.
+for dirpath, _, names in os.walk(export):
+    for name in names:
+        rel = os.path.relpath(os.path.join(dirpath, name), export)
+        service = rel.split(os.sep)[2] if rel.count(os.sep) >= 3 else ""
+        mine = os.path.join(collected, rel)
+        if name.startswith(MOTO_MISPARSED) and os.path.exists(mine.replace(".json", ".error.json")):
+            continue
+        if service in ("sts", "s3", "kms", "cloudtrail") and not os.path.exists(mine):
+            problems.append(f"{rel}: written by the export script, not by collect")
+
+
+def by_kind(report):
+    out = {}
+    for f in json.load(open(report))["findings"]:
+        kind = f.get("resource", {}).get("kind")
+        if kind in COVERED:
+            out.setdefault(f["rule_id"], set()).add(f["resource"]["arn"])
+    return out
+
+
+a, b = by_kind(scan_collected), by_kind(scan_export)
+for rule in sorted(set(a) | set(b)):
+    if a.get(rule, set()) != b.get(rule, set()):
+        problems.append(f"finding {rule}: collect's scan {sorted(a.get(rule, []))}, the export's {sorted(b.get(rule, []))}")
+if not b:
+    problems.append("the export's scan has no finding on the kinds collect covers: nothing compared")
+if problems:
+    sys.exit("atrest collect against the export script:\n  " + "\n  ".join(problems))
+print(f"atrest collect: {compared} calls as the AWS CLI wrote them, {not_yet} not collected yet, "
+      f"{misparsed} answers of moto's the SDK refuses, "
+      f"{sum(len(v) for v in a.values())} findings on {', '.join(COVERED)} as the export's: ok")
