@@ -4,10 +4,9 @@
 
 use aws_sdk_kms::Client;
 use serde_json::{Map, Value};
-use tokio::task::JoinSet;
 
-use super::raw::{merge, raw_call, without};
-use super::{CallError, Out, file_name, in_region};
+use super::raw::{all_pages, raw_call};
+use super::{CallError, Out, bounded, file_name, in_region};
 
 type Answer = Result<Map<String, Value>, CallError>;
 
@@ -37,25 +36,11 @@ pub async fn collect(config: &aws_config::SdkConfig, out: &Out, region: &str, co
     );
 
     // Keys several at once, each key's calls one after the other.
-    let mut running = JoinSet::new();
-    let mut answers = Vec::new();
-    for id in ids {
-        while running.len() >= concurrency.max(1) {
-            if let Some(Ok(done)) = running.join_next().await {
-                answers.push(done);
-            }
-        }
+    let answers = bounded(ids, concurrency, |id| {
         let client = client.clone();
-        running.spawn(async move {
-            let calls = key_calls(&client, &id).await;
-            (id, calls)
-        });
-    }
-    while let Some(done) = running.join_next().await {
-        if let Ok(done) = done {
-            answers.push(done);
-        }
-    }
+        async move { key_calls(&client, &id).await }
+    })
+    .await;
     for (id, calls) in answers {
         for (api, operation, answer) in calls {
             let name = format!("{api}--{}", file_name(&id));
@@ -64,32 +49,26 @@ pub async fn collect(config: &aws_config::SdkConfig, out: &Out, region: &str, co
     }
 }
 
-/// Every page of a KMS list call (`Marker` in, `NextMarker` and `Truncated` out), merged.
-macro_rules! all_pages {
-    ($call:expr, $operation:literal, $list:literal) => {{
-        let answer: Answer = async {
-            let mut all = Map::new();
-            let mut marker: Option<String> = None;
-            loop {
-                let (page, json) = raw_call!($call.set_marker(marker.take()), $operation)?;
-                merge(&mut all, json, &[$list]);
-                match page.next_marker() {
-                    Some(m) if page.truncated() => marker = Some(m.to_owned()),
-                    _ => return Ok(without(all, &["NextMarker", "Truncated"])),
-                }
-            }
-        }
-        .await;
-        answer
-    }};
+/// A KMS list call's pages: `Marker` in, `NextMarker` and `Truncated` out.
+macro_rules! kms_pages {
+    ($call:expr, $operation:literal, $list:literal) => {
+        all_pages!(
+            $call,
+            set_marker,
+            next_marker,
+            $operation,
+            [$list],
+            ["NextMarker", "Truncated"]
+        )
+    };
 }
 
 async fn list_keys(client: &Client) -> Answer {
-    all_pages!(client.list_keys(), "ListKeys", "Keys")
+    kms_pages!(client.list_keys(), "ListKeys", "Keys")
 }
 
 async fn list_aliases(client: &Client) -> Answer {
-    all_pages!(client.list_aliases(), "ListAliases", "Aliases")
+    kms_pages!(client.list_aliases(), "ListAliases", "Aliases")
 }
 
 /// The per-key calls: (api, operation, answer).
@@ -105,13 +84,13 @@ async fn key_calls(client: &Client, id: &str) -> Vec<(&'static str, &'static str
         "GetKeyRotationStatus"
     )
     .map(|(_, j)| j);
-    let rotations = all_pages!(
+    let rotations = kms_pages!(
         client.list_key_rotations().key_id(id),
         "ListKeyRotations",
         "Rotations"
     );
-    let grants = all_pages!(client.list_grants().key_id(id), "ListGrants", "Grants");
-    let tags = all_pages!(
+    let grants = kms_pages!(client.list_grants().key_id(id), "ListGrants", "Grants");
+    let tags = kms_pages!(
         client.list_resource_tags().key_id(id),
         "ListResourceTags",
         "Tags"

@@ -4,11 +4,13 @@
 //! that fails as `.error.json` (access denied is recorded, not fatal). Only read calls are
 //! made; no secret value is ever asked for.
 //!
-//! Collected here: STS, S3, KMS and CloudTrail. The other calls of the export format are
+//! Collected here: STS, S3, KMS, CloudTrail, EFS, Secrets Manager and Parameter Store
+//! (metadata only), DynamoDB, SQS and SNS. The other calls of the export format are
 //! written as failed calls that say they were not collected, so that a scan of the
 //! directory reports them instead of passing over what is not there.
 
 mod cloudtrail;
+mod data;
 mod kms;
 pub(crate) mod raw;
 mod s3;
@@ -216,12 +218,6 @@ const NOT_COLLECTED_REGIONAL: &[(&str, &str, &str)] = &[
         "get-snapshot-block-public-access-state",
         "GetSnapshotBlockPublicAccessState",
     ),
-    ("efs", "describe-file-systems", "DescribeFileSystems"),
-    ("secretsmanager", "list-secrets", "ListSecrets"),
-    ("ssm", "describe-parameters", "DescribeParameters"),
-    ("dynamodb", "list-tables", "ListTables"),
-    ("sqs", "list-queues", "ListQueues"),
-    ("sns", "list-topics", "ListTopics"),
     ("rds", "describe-db-instances", "DescribeDBInstances"),
     ("rds", "describe-db-clusters", "DescribeDBClusters"),
     ("rds", "describe-db-snapshots", "DescribeDBSnapshots"),
@@ -293,6 +289,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
             running.spawn(async move {
                 kms::collect(&config, &out, &region, concurrency).await;
                 cloudtrail::collect(&config, &out, &region).await;
+                data::collect(&config, &out, &region, concurrency).await;
                 for (service, api, operation) in NOT_COLLECTED_REGIONAL {
                     out.not_collected(&region, service, api, operation);
                 }
@@ -329,6 +326,37 @@ impl CallError {
             format!("{}: {}", self.code, self.message)
         }
     }
+}
+
+/// `work` for each of `items`, at most `limit` at once; the results in the order of `items`.
+pub(crate) async fn bounded<T, F, Fut>(
+    items: Vec<String>,
+    limit: usize,
+    work: F,
+) -> Vec<(String, T)>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut running = tokio::task::JoinSet::new();
+    let mut done = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        while running.len() >= limit.max(1) {
+            if let Some(Ok(one)) = running.join_next().await {
+                done.push(one);
+            }
+        }
+        let job = work(item.clone());
+        running.spawn(async move { (i, item, job.await) });
+    }
+    while let Some(one) = running.join_next().await {
+        if let Ok(one) = one {
+            done.push(one);
+        }
+    }
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter().map(|(_, item, t)| (item, t)).collect()
 }
 
 /// A regional client's configuration: the shared one, in `region`.

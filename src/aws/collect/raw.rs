@@ -99,6 +99,30 @@ macro_rules! raw_call {
 }
 pub(crate) use raw_call;
 
+/// Every page of a list call, merged as the CLI merges them: `$set` puts the token in (a
+/// `set_` method of the builder taking an `Option`), `$get` takes it from a page's output,
+/// `$list` names the members that are the pages' lists, `$drop` the paging members left out
+/// of the result. Gives a `Result<Map, CallError>`.
+macro_rules! all_pages {
+    ($call:expr, $set:ident, $get:ident, $operation:literal, [$($list:literal),+], [$($drop:literal),*]) => {{
+        let answer: Result<serde_json::Map<String, serde_json::Value>, $crate::aws::collect::CallError> = async {
+            let mut all = serde_json::Map::new();
+            let mut token: Option<String> = None;
+            loop {
+                let (page, json) = $crate::aws::collect::raw::raw_call!($call.$set(token.take()), $operation)?;
+                $crate::aws::collect::raw::merge(&mut all, json, &[$($list),+]);
+                match page.$get() {
+                    Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                    _ => return Ok($crate::aws::collect::raw::without(all, &[$($drop),*])),
+                }
+            }
+        }
+        .await;
+        answer
+    }};
+}
+pub(crate) use all_pages;
+
 /// Pages merged as the CLI merges them: the lists under `keys` of `next` appended to those of
 /// `all`; the paging members (`tokens`) dropped from the result.
 pub fn merge(all: &mut Map<String, Value>, mut next: Map<String, Value>, keys: &[&str]) {

@@ -6,9 +6,8 @@
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
 use serde_json::{Map, Value};
-use tokio::task::JoinSet;
 
-use super::{CallError, Out, file_name, in_region};
+use super::{CallError, Out, bounded, file_name, in_region};
 
 type Answer = Result<Map<String, Value>, CallError>;
 
@@ -70,25 +69,11 @@ pub async fn collect(config: &aws_config::SdkConfig, out: &Out, first: &str, con
         Err(_) => Vec::new(),
     };
     out.write(first, "s3", "list-buckets", "ListBuckets", buckets);
-    let mut running = JoinSet::new();
-    let mut answers = Vec::new();
-    for name in names {
-        while running.len() >= concurrency.max(1) {
-            if let Some(Ok(done)) = running.join_next().await {
-                answers.push(done);
-            }
-        }
+    let answers = bounded(names, concurrency, |name| {
         let (home, config) = (home.clone(), config.clone());
-        running.spawn(async move {
-            let calls = bucket_calls(&home, &config, &name).await;
-            (name, calls)
-        });
-    }
-    while let Some(done) = running.join_next().await {
-        if let Ok(done) = done {
-            answers.push(done);
-        }
-    }
+        async move { bucket_calls(&home, &config, &name).await }
+    })
+    .await;
     for (bucket, calls) in answers {
         for (api, operation, answer) in calls {
             let name = format!("{api}--{}", file_name(&bucket));
