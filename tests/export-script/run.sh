@@ -97,6 +97,10 @@ snapshot=$(aws ec2 create-snapshot --volume-id "$volume" --query SnapshotId --ou
 image=$(aws ec2 register-image --name atrest-image --root-device-name /dev/xvda \
     --block-device-mappings "DeviceName=/dev/xvda,Ebs={SnapshotId=$snapshot}" --query ImageId --output text)
 aws ec2 modify-image-attribute --image-id "$image" --launch-permission 'Add=[{Group=all}]'
+# An instance of that AMI, with the volume attached.
+instance=$(aws ec2 run-instances --image-id "$image" --instance-type t3.micro --count 1 \
+    --query 'Instances[0].InstanceId' --output text)
+aws ec2 attach-volume --volume-id "$volume" --instance-id "$instance" --device /dev/sdf >/dev/null
 aws cloudtrail create-trail --name "$trail" --s3-bucket-name "$kms_bucket" >/dev/null
 # EFS: one file system unencrypted, one on the disabled key, one encrypted without a key (moto
 # then prints no KmsKeyId, where EFS names aws/elasticfilesystem's key).

@@ -4,13 +4,15 @@
 //! that fails as `.error.json` (access denied is recorded, not fatal). Only read calls are
 //! made; no secret value is ever asked for.
 //!
-//! Collected here: STS, S3, KMS, CloudTrail, EFS, Secrets Manager and Parameter Store
+//! Collected here: STS, S3, KMS, CloudTrail, EC2 (instances with the members atrest keeps), EFS, Secrets Manager and Parameter Store
 //! (metadata only), DynamoDB, SQS and SNS. The other calls of the export format are
 //! written as failed calls that say they were not collected, so that a scan of the
 //! directory reports them instead of passing over what is not there.
 
 mod cloudtrail;
 mod data;
+mod ec2;
+mod json;
 mod kms;
 pub(crate) mod raw;
 mod s3;
@@ -203,21 +205,6 @@ const NOT_COLLECTED_GLOBAL: &[(&str, &str, &str)] = &[(
     "GetPublicAccessBlock",
 )];
 const NOT_COLLECTED_REGIONAL: &[(&str, &str, &str)] = &[
-    ("ec2", "describe-volumes", "DescribeVolumes"),
-    ("ec2", "describe-snapshots", "DescribeSnapshots"),
-    ("ec2", "describe-images", "DescribeImages"),
-    ("ec2", "describe-instances", "DescribeInstances"),
-    (
-        "ec2",
-        "get-ebs-encryption-by-default",
-        "GetEbsEncryptionByDefault",
-    ),
-    ("ec2", "get-ebs-default-kms-key-id", "GetEbsDefaultKmsKeyId"),
-    (
-        "ec2",
-        "get-snapshot-block-public-access-state",
-        "GetSnapshotBlockPublicAccessState",
-    ),
     ("rds", "describe-db-instances", "DescribeDBInstances"),
     ("rds", "describe-db-clusters", "DescribeDBClusters"),
     ("rds", "describe-db-snapshots", "DescribeDBSnapshots"),
@@ -290,6 +277,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
                 kms::collect(&config, &out, &region, concurrency).await;
                 cloudtrail::collect(&config, &out, &region).await;
                 data::collect(&config, &out, &region, concurrency).await;
+                ec2::collect(&config, &out, &region, concurrency).await;
                 for (service, api, operation) in NOT_COLLECTED_REGIONAL {
                     out.not_collected(&region, service, api, operation);
                 }

@@ -4,53 +4,12 @@
 //! prints (`--output json`).
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
 use serde_json::{Map, Value};
 
+use super::json::Obj;
 use super::{CallError, Out, bounded, file_name, in_region};
 
 type Answer = Result<Map<String, Value>, CallError>;
-
-/// A JSON object built member by member; absent members are left out, as the CLI leaves
-/// them out.
-#[derive(Default)]
-struct Obj(Map<String, Value>);
-
-impl Obj {
-    fn s(mut self, key: &str, value: Option<&str>) -> Obj {
-        if let Some(v) = value {
-            self.0.insert(key.to_owned(), Value::String(v.to_owned()));
-        }
-        self
-    }
-    fn b(mut self, key: &str, value: Option<bool>) -> Obj {
-        if let Some(v) = value {
-            self.0.insert(key.to_owned(), Value::Bool(v));
-        }
-        self
-    }
-    fn n(mut self, key: &str, value: Option<i32>) -> Obj {
-        if let Some(v) = value {
-            self.0.insert(key.to_owned(), Value::from(v));
-        }
-        self
-    }
-    fn o(mut self, key: &str, value: Option<Obj>) -> Obj {
-        if let Some(v) = value {
-            self.0.insert(key.to_owned(), Value::Object(v.0));
-        }
-        self
-    }
-    fn list(mut self, key: &str, items: Vec<Obj>) -> Obj {
-        let list = items.into_iter().map(|o| Value::Object(o.0)).collect();
-        self.0.insert(key.to_owned(), Value::Array(list));
-        self
-    }
-    fn time(self, key: &str, value: Option<&DateTime>) -> Obj {
-        let text = value.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok());
-        self.s(key, text.as_deref())
-    }
-}
 
 pub async fn collect(config: &aws_config::SdkConfig, out: &Out, first: &str, concurrency: usize) {
     let home = Client::new(&in_region(config, first));
