@@ -44,13 +44,11 @@ fn collect(args: &CollectArgs) -> Result<String, String> {
     };
     let done = crate::aws::collect::collect(&settings, &plan)?;
     Ok(format!(
-        "atrest collect: account {}: wrote {} files to {} ({} failed calls kept as \
-         .error.json, {} of them calls this version does not collect yet)",
+        "atrest collect: account {}: wrote {} files to {} ({} failed calls kept as .error.json)",
         done.account,
         done.files,
         args.out.join(&done.account).display(),
-        done.failed,
-        done.not_collected
+        done.failed
     ))
 }
 

@@ -266,10 +266,7 @@ fn volume(v: &Volume) -> Obj {
         .s("AvailabilityZone", v.availability_zone())
         .s("State", v.state().map(|s| s.as_str()))
         .time("CreateTime", v.create_time())
-        .maybe_list(
-            "Attachments",
-            v.attachments.as_ref().map(|_| attachments),
-        )
+        .maybe_list("Attachments", v.attachments.as_ref().map(|_| attachments))
         .b("Encrypted", v.encrypted())
         .s("KmsKeyId", v.kms_key_id())
 }

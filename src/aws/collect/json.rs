@@ -51,6 +51,14 @@ impl Obj {
             None => self,
         }
     }
+    /// A list of strings, printed, even empty, when it was sent.
+    pub fn strings(mut self, key: &str, values: Option<&Vec<String>>) -> Obj {
+        if let Some(v) = values {
+            let list = v.iter().map(|s| Value::String(s.clone())).collect();
+            self.0.insert(key.to_owned(), Value::Array(list));
+        }
+        self
+    }
     pub fn time(self, key: &str, value: Option<&DateTime>) -> Obj {
         let text = value.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok());
         self.s(key, text.as_deref())

@@ -4,10 +4,9 @@
 //! that fails as `.error.json` (access denied is recorded, not fatal). Only read calls are
 //! made; no secret value is ever asked for.
 //!
-//! Collected here: STS, S3, KMS, CloudTrail, EC2 (instances with the members atrest keeps), EFS, Secrets Manager and Parameter Store
-//! (metadata only), DynamoDB, SQS and SNS. The other calls of the export format are
-//! written as failed calls that say they were not collected, so that a scan of the
-//! directory reports them instead of passing over what is not there.
+//! Every call the export format lists is made: STS, S3 and S3 Control, KMS, CloudTrail, EC2,
+//! EFS, Secrets Manager and Parameter Store (metadata only), DynamoDB, SQS, SNS and RDS.
+//! EC2 instances and RDS instances and clusters are written with the members atrest keeps.
 
 mod cloudtrail;
 mod data;
@@ -15,6 +14,7 @@ mod ec2;
 mod json;
 mod kms;
 pub(crate) mod raw;
+mod rds;
 mod s3;
 
 use std::path::{Path, PathBuf};
@@ -40,10 +40,8 @@ pub struct Plan {
 pub struct Collected {
     pub account: String,
     pub files: usize,
-    /// Calls that failed (their `.error.json` is written), not-collected ones included.
+    /// Calls that failed (their `.error.json` is written).
     pub failed: usize,
-    /// Calls written as not collected by this version.
-    pub not_collected: usize,
 }
 
 /// A call that failed: the service's error code (empty when AWS did not answer) and the
@@ -101,7 +99,6 @@ pub struct Out {
     root: PathBuf,
     files: AtomicUsize,
     failed: AtomicUsize,
-    not_collected: AtomicUsize,
     problems: std::sync::Mutex<Vec<String>>,
 }
 
@@ -111,7 +108,6 @@ impl Out {
             root,
             files: AtomicUsize::new(0),
             failed: AtomicUsize::new(0),
-            not_collected: AtomicUsize::new(0),
             problems: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -161,20 +157,6 @@ impl Out {
         }
     }
 
-    /// A call of the export format that this version does not make.
-    pub fn not_collected(&self, region: &str, service: &str, api: &str, operation: &str) {
-        self.not_collected.fetch_add(1, Ordering::Relaxed);
-        let message = format!(
-            "atrest collect does not collect `aws {service} {api}` yet: run \
-             samples/export-account.sh for it, or scan without this file's kind"
-        );
-        let answer = Err(CallError {
-            code: String::new(),
-            message,
-        });
-        self.write(region, service, api, operation, answer);
-    }
-
     fn problem(&self, message: String) {
         self.problems
             .lock()
@@ -196,24 +178,6 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn file_name(name: &str) -> String {
     name.replace('%', "%25").replace('/', "%2F")
 }
-
-/// The calls of the export format not collected here, each under the region it belongs
-/// to: (service, api, operation).
-const NOT_COLLECTED_GLOBAL: &[(&str, &str, &str)] = &[(
-    "s3control",
-    "get-public-access-block",
-    "GetPublicAccessBlock",
-)];
-const NOT_COLLECTED_REGIONAL: &[(&str, &str, &str)] = &[
-    ("rds", "describe-db-instances", "DescribeDBInstances"),
-    ("rds", "describe-db-clusters", "DescribeDBClusters"),
-    ("rds", "describe-db-snapshots", "DescribeDBSnapshots"),
-    (
-        "rds",
-        "describe-db-cluster-snapshots",
-        "DescribeDBClusterSnapshots",
-    ),
-];
 
 /// Collects the account of the credentials into `plan.out/<account>/`.
 pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
@@ -263,9 +227,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
         );
 
         s3::collect(&config, &out, &first, plan.concurrency).await;
-        for (service, api, operation) in NOT_COLLECTED_GLOBAL {
-            out.not_collected(&first, service, api, operation);
-        }
+        s3::account_block(&config, &out, &first, &account).await;
         let mut running = tokio::task::JoinSet::new();
         let out = std::sync::Arc::new(out);
         for region in &regions {
@@ -278,9 +240,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
                 cloudtrail::collect(&config, &out, &region).await;
                 data::collect(&config, &out, &region, concurrency).await;
                 ec2::collect(&config, &out, &region, concurrency).await;
-                for (service, api, operation) in NOT_COLLECTED_REGIONAL {
-                    out.not_collected(&region, service, api, operation);
-                }
+                rds::collect(&config, &out, &region, concurrency).await;
             });
         }
         while let Some(done) = running.join_next().await {
@@ -300,7 +260,6 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
             account,
             files: out.files.load(Ordering::Relaxed),
             failed: out.failed.load(Ordering::Relaxed),
-            not_collected: out.not_collected.load(Ordering::Relaxed),
         })
     })
 }
@@ -392,12 +351,22 @@ mod tests {
             doc["stderr"],
             "\nAn error occurred (AccessDenied) when calling the GetBucketPolicy operation: not for you\n"
         );
-        out.not_collected("us-east-1", "ec2", "describe-volumes", "DescribeVolumes");
-        assert!(
-            dir.path()
-                .join("us-east-1/ec2/describe-volumes.error.json")
-                .is_file()
+        let none = CallError {
+            code: String::new(),
+            message: "dispatch failure: connection refused".into(),
+        };
+        out.write(
+            "us-east-1",
+            "ec2",
+            "describe-volumes",
+            "DescribeVolumes",
+            Err(none),
         );
+        let path = dir.path().join("us-east-1/ec2/describe-volumes.error.json");
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("written")).expect("JSON");
+        assert_eq!(doc["error_code"], "");
+        assert_eq!(doc["stderr"], "\ndispatch failure: connection refused\n");
         assert_eq!(out.failed.load(Ordering::Relaxed), 2);
         assert_eq!(out.files.load(Ordering::Relaxed), 2);
     }

@@ -321,3 +321,25 @@ fn replication_json(conf: &aws_sdk_s3::types::ReplicationConfiguration) -> Obj {
         .s("Role", Some(conf.role()))
         .list("Rules", rules)
 }
+
+/// The account's own S3 public access block (S3 Control), global, under the first region.
+pub async fn account_block(config: &aws_config::SdkConfig, out: &Out, first: &str, account: &str) {
+    let client = aws_sdk_s3control::Client::new(&in_region(config, first));
+    let answer = client
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await;
+    let answer = answer.map_err(|e| CallError::of(&e)).map(|o| {
+        let conf = o.public_access_block_configuration().map(|p| {
+            Obj::default()
+                .b("BlockPublicAcls", p.block_public_acls())
+                .b("IgnorePublicAcls", p.ignore_public_acls())
+                .b("BlockPublicPolicy", p.block_public_policy())
+                .b("RestrictPublicBuckets", p.restrict_public_buckets())
+        });
+        Obj::default().o("PublicAccessBlockConfiguration", conf).0
+    });
+    let api = "get-public-access-block";
+    out.write(first, "s3control", api, "GetPublicAccessBlock", answer);
+}
