@@ -164,6 +164,17 @@ fn summary(report: &Report) -> Value {
         .iter()
         .filter(|d| d.level == Level::Error)
         .count();
+    let accounts: Map<String, Value> = super::accounts::per_account(outcome)
+        .into_iter()
+        .map(|(account, c)| {
+            let counts = json!({
+                "resources": c.resources,
+                "findings": c.findings,
+                "by_severity": c.by_severity,
+            });
+            (account.to_owned(), counts)
+        })
+        .collect();
     json!({
         "findings": outcome.findings.len(),
         "by_severity": by_severity,
@@ -172,6 +183,7 @@ fn summary(report: &Report) -> Value {
         "events": outcome.stats.events,
         "errors": errors,
         "warnings": outcome.diagnostics.len() - errors,
+        "accounts": accounts,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Outputs: the same findings as text (miette), JSON (a versioned schema of its own) or
 //! SARIF 2.1.0. Locations are resolved here, once, for the findings being reported.
 
+pub mod accounts;
 pub mod escape;
 mod excerpt;
 pub mod json;

@@ -143,10 +143,33 @@ fn summary(report: &Report) -> String {
     } else {
         format!("; {} (listed on stderr)", problems.join(", "))
     };
-    format!(
+    let mut text = format!(
         "{findings} in {} files: {} resources, {} CloudTrail events{problems}",
         o.stats.files, o.stats.resources, o.stats.events
-    )
+    );
+    // Several accounts (an organization's collection): each one's share.
+    let accounts = super::accounts::per_account(o);
+    if accounts.len() > 1 {
+        for (account, c) in accounts {
+            let severities: Vec<String> = Severity::ALL
+                .iter()
+                .rev()
+                .filter_map(|s| {
+                    let n = c.by_severity.get(s.name()).copied().unwrap_or(0);
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let found = match (c.findings, severities.is_empty()) {
+                (0, _) | (_, true) => "no findings on them".to_owned(),
+                (n, false) => format!("{n} findings on them ({})", severities.join(", ")),
+            };
+            text.push_str(&format!(
+                "\n  account {account}: {} resources, {found}",
+                c.resources
+            ));
+        }
+    }
+    text
 }
 
 /// A finding as a miette diagnostic.

@@ -1,6 +1,8 @@
 //! Running the real binary from the crate root, as a user would.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

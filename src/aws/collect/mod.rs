@@ -13,6 +13,7 @@ mod data;
 mod ec2;
 mod json;
 mod kms;
+pub mod org;
 pub(crate) mod raw;
 mod rds;
 mod s3;
@@ -103,7 +104,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn new(root: PathBuf) -> Out {
+    pub(crate) fn new(root: PathBuf) -> Out {
         Out {
             root,
             files: AtomicUsize::new(0),
@@ -184,18 +185,36 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
     let runtime = super::runtime().map_err(|e| format!("cannot start the AWS client: {e}"))?;
     runtime.block_on(async {
         let config = super::load(settings).await;
-        // No region named: the configured one.
-        let regions = if plan.regions.is_empty() {
-            config
-                .region()
-                .map(|r| vec![r.to_string()])
-                .unwrap_or_default()
-        } else {
-            plan.regions.clone()
-        };
-        let Some(first) = regions.first().cloned() else {
-            return Err("no region to collect".to_owned());
-        };
+        let regions = regions(&config, plan)?;
+        account(&config, plan, &regions).await
+    })
+}
+
+/// The regions to collect: those named, else the configured one.
+pub(crate) fn regions(config: &aws_config::SdkConfig, plan: &Plan) -> Result<Vec<String>, String> {
+    let regions = if plan.regions.is_empty() {
+        config
+            .region()
+            .map(|r| vec![r.to_string()])
+            .unwrap_or_default()
+    } else {
+        plan.regions.clone()
+    };
+    if regions.is_empty() {
+        return Err("no region to collect: give --regions or configure one".to_owned());
+    }
+    Ok(regions)
+}
+
+/// Collects the account `config`'s credentials are in, into `plan.out/<account>/`.
+pub(crate) async fn account(
+    config: &aws_config::SdkConfig,
+    plan: &Plan,
+    regions: &[String],
+) -> Result<Collected, String> {
+    let first = regions[0].clone();
+    let config = config.clone();
+    {
         let sts = aws_sdk_sts::Client::new(&config);
         let identity = sts.get_caller_identity().send().await.map_err(|e| {
             format!(
@@ -230,7 +249,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
         s3::account_block(&config, &out, &first, &account).await;
         let mut running = tokio::task::JoinSet::new();
         let out = std::sync::Arc::new(out);
-        for region in &regions {
+        for region in regions {
             let config = config.clone();
             let out = out.clone();
             let region = region.clone();
@@ -261,7 +280,7 @@ pub fn collect(settings: &Settings, plan: &Plan) -> Result<Collected, String> {
             files: out.files.load(Ordering::Relaxed),
             failed: out.failed.load(Ordering::Relaxed),
         })
-    })
+    }
 }
 
 impl CallError {
