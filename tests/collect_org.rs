@@ -108,6 +108,15 @@ fn every_account_of_the_organization_is_collected_into_its_own_directory() {
     let (code, _, stderr) = moto.atrest_at(&moto.endpoint, "2", &args);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("3 accounts, 3 collected"), "{stderr}");
+    // One line per account, named.
+    for name in ["workloads", "sandbox"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("  ") && l.contains(&format!("({name}): account"))),
+            "{stderr}"
+        );
+    }
     let mut accounts = members.clone();
     accounts.push("123456789012".to_owned());
     for account in &accounts {

@@ -33,7 +33,11 @@ pub struct CollectArgs {
 pub fn run(args: &CollectArgs) -> u8 {
     match collect(args) {
         Ok((summary, complete)) => {
-            let _ = writeln!(io::stderr(), "{}", escape(&summary));
+            // Line by line: names from AWS (account names) are escaped, the layout is not.
+            let mut err = io::stderr().lock();
+            for line in summary.lines() {
+                let _ = writeln!(err, "{}", escape(line));
+            }
             if complete { EXIT_OK } else { EXIT_ERROR }
         }
         Err(e) => {
