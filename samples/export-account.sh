@@ -237,6 +237,7 @@ for region in "${region_list[@]}"; do
         t=$(encode_name "$trail")
         call "$base/cloudtrail" "get-trail-status--$t" cloudtrail get-trail-status --name "$trail" --region "$region"
         call "$base/cloudtrail" "get-event-selectors--$t" cloudtrail get-event-selectors --trail-name "$trail" --region "$region"
+        call "$base/cloudtrail" "get-insight-selectors--$t" cloudtrail get-insight-selectors --trail-name "$trail" --region "$region"
     done
 
     # Metadata only: list-secrets and describe-parameters never return a value (no

@@ -391,3 +391,49 @@ fn an_unrecognised_file_is_never_echoed_beyond_a_short_escaped_prefix() {
     assert!(line.len() < 400, "{} bytes: {line}", line.len());
     assert!(!run.stderr.contains("yyyy"), "a value was echoed");
 }
+
+#[test]
+fn insight_selectors_are_read_and_insights_off_is_an_answer() {
+    let dir = lab_copy();
+    let trails = format!("{REGION}/cloudtrail");
+    let trail = |run: &Run| -> Value {
+        run.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|r| r["kind"] == "cloudtrail_trail")
+            .expect("the trail")
+    };
+    write(
+        dir.path(),
+        &format!("{trails}/get-insight-selectors--lab-trail.json"),
+        "{\"TrailARN\": \"arn:aws:cloudtrail:us-east-1:123456789012:trail/lab-trail\", \"InsightSelectors\": [{\"InsightType\": \"ApiCallRateInsight\"}]}",
+    );
+    let path = dir.path().to_string_lossy().into_owned();
+    let run = atrest(&["inventory", &path, "--kind", "cloudtrail_trail"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = trail(&run);
+    assert_eq!(
+        doc["data"]["InsightSelectors"][0]["InsightType"], "ApiCallRateInsight",
+        "{doc}"
+    );
+
+    // Insights off: CloudTrail answers with an error that is the answer.
+    std::fs::remove_file(
+        dir.path()
+            .join(format!("{trails}/get-insight-selectors--lab-trail.json")),
+    )
+    .expect("rm");
+    write(
+        dir.path(),
+        &format!("{trails}/get-insight-selectors--lab-trail.error.json"),
+        "{\"exit_code\": 254, \"error_code\": \"InsightNotEnabledException\", \"stderr\": \"\\nAn error occurred (InsightNotEnabledException) when calling the GetInsightSelectors operation: Trail lab-trail does not have Insights enabled\\n\"}",
+    );
+    let run = atrest(&["inventory", &path, "--kind", "cloudtrail_trail"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        trail(&run)["data"]["InsightSelectors"],
+        serde_json::json!([])
+    );
+    let (scan, report) = scan_json(dir.path());
+    assert_eq!(report["summary"]["errors"], 0, "{}", scan.stderr);
+}

@@ -592,6 +592,7 @@ pub static KINDS: &[KindDoc] = &[
             aws("TimeLoggingStopped", "get-trail-status"),
             aws("EventSelectors", "get-event-selectors"),
             aws("AdvancedEventSelectors", "get-event-selectors"),
+            aws("InsightSelectors", "get-insight-selectors"),
             KEY_RESOLUTION,
             KEY_KIND,
             derived(

@@ -1,6 +1,7 @@
 //! CloudTrail in one region: the trails it shows (shadow trails of multi-region and
 //! organization trails included, as the CLI asks by default), and for each trail whose home
-//! is this region its status and event selectors. Answers are kept as CloudTrail sent them.
+//! is this region its status, event selectors and insight selectors. Answers are kept as
+//! CloudTrail sent them.
 
 use aws_sdk_cloudtrail::Client;
 use serde_json::Value;
@@ -44,7 +45,19 @@ pub async fn collect(config: &aws_config::SdkConfig, out: &Out, region: &str) {
             "GetEventSelectors"
         )
         .map(|(_, json)| json);
+        let insights = raw_call!(
+            client.get_insight_selectors().trail_name(&name),
+            "GetInsightSelectors"
+        )
+        .map(|(_, json)| json);
         let n = file_name(&name);
+        out.write(
+            region,
+            "cloudtrail",
+            &format!("get-insight-selectors--{n}"),
+            "GetInsightSelectors",
+            insights,
+        );
         out.write(
             region,
             "cloudtrail",

@@ -6,7 +6,7 @@ use crate::model::arn::trail_arn;
 use crate::model::{Arn, Ident, Item, Kind, Piece};
 
 use super::shape::{Ty, opt, req};
-use super::{Api, Ctx, Names, Reader, members, str_of, take_list};
+use super::{Api, Ctx, ErrorFact, Names, Reader, members, str_of, take_list};
 
 pub const APIS: &[Api] = &[
     Api {
@@ -53,6 +53,29 @@ pub const APIS: &[Api] = &[
             opt("AdvancedEventSelectors/*/FieldSelectors", Ty::Arr),
         ],
         read: Reader::Export(per_trail),
+        ..Api::base("cloudtrail", Names::TrailName, Some(Kind::CloudtrailTrail))
+    },
+    Api {
+        command: "get-insight-selectors",
+        operation: "GetInsightSelectors",
+        invocation: "aws cloudtrail get-insight-selectors --trail-name T",
+        signature: &[&["InsightSelectors"]],
+        shape: &[
+            opt("TrailARN", Ty::Str),
+            opt("InsightSelectors", Ty::Arr),
+            opt("InsightSelectors/*", Ty::Obj),
+            opt("InsightSelectors/*/InsightType", Ty::Str),
+        ],
+        read: Reader::Export(per_trail),
+        errors: &[ErrorFact {
+            code: "InsightNotEnabledException",
+            means: "CloudTrail Insights is not enabled on the trail: no insight selectors",
+            read: |ctx, at| {
+                let piece =
+                    named(ctx, None)?.field("InsightSelectors", Value::Array(Vec::new()), at);
+                Ok(vec![Item::Piece(piece)])
+            },
+        }],
         ..Api::base("cloudtrail", Names::TrailName, Some(Kind::CloudtrailTrail))
     },
 ];
