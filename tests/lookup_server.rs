@@ -7,85 +7,45 @@
 #![cfg(feature = "aws")]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use atrest_gen::{LogSpec, generate_logs};
 use serde_json::Value;
 
-/// The stand-in server, stopped when dropped.
-struct Server {
-    child: Child,
-    endpoint: String,
-    log: PathBuf,
+mod common;
+use common::moto::{StandIn, atrest_against};
+
+/// The stand-in LookupEvents server.
+fn server(records: &Path, dir: &Path) -> StandIn {
+    let records = records.to_string_lossy();
+    StandIn::start(
+        "tests/lookup/server.py",
+        &[&records],
+        dir.join("lookup.log"),
+    )
 }
 
-impl Server {
-    fn start(records: &Path, dir: &Path) -> Server {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lookup/server.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(records)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the server");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut first = String::new();
-        out.read_line(&mut first).expect("the server's port");
-        let port: u16 = first.trim().parse().expect("a port number");
-        let log = dir.join("lookup.log");
-        let mut file = std::fs::File::create(&log).expect("log");
-        std::thread::spawn(move || std::io::copy(&mut out, &mut file));
-        Server {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            log,
-        }
-    }
-
-    /// `(status, region, seconds)` of each request, in the order answered.
-    fn requests(&self) -> Vec<(u16, String, f64)> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.split(' ');
-                let status = parts.next()?.parse().ok()?;
-                let region = parts.next()?.to_owned();
-                Some((status, region, parts.next()?.parse().ok()?))
-            })
-            .collect()
-    }
-
-    fn atrest(&self, args: &[&str], dir: &Path) -> (i32, Value, String) {
-        let config = dir.join("aws-config");
-        std::fs::write(&config, "").expect("write");
-        let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
-            .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--format", "json"])
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", &config)
-            .env("AWS_SHARED_CREDENTIALS_FILE", &config)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .expect("atrest runs");
-        let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        (out.status.code().unwrap_or(-1), report, stderr)
-    }
+/// `(status, region, seconds)` of each request, in the order answered.
+fn requests(server: &StandIn) -> Vec<(u16, String, f64)> {
+    server
+        .lines()
+        .iter()
+        .filter_map(|line| {
+            let mut parts = line.split(' ');
+            let status = parts.next()?.parse().ok()?;
+            let region = parts.next()?.to_owned();
+            Some((status, region, parts.next()?.parse().ok()?))
+        })
+        .collect()
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// atrest against `endpoint`, with a JSON report.
+fn atrest(endpoint: &str, args: &[&str], dir: &Path) -> (i32, Value, String) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    atrest_against(endpoint, dir, &all)
 }
 
 /// The generated archive's records, moved by whole days so that the newest is a day old
@@ -164,7 +124,7 @@ fn on_events(report: &Value) -> BTreeMap<(String, String), usize> {
 fn lookup_events_scan_as_their_records_do() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (records, oldest, newest) = recent_records(dir.path());
-    let server = Server::start(&records, dir.path());
+    let server = server(&records, dir.path());
     let since = (oldest - jiff::SignedDuration::from_hours(1)).to_string();
     let until = (newest + jiff::SignedDuration::from_hours(1)).to_string();
     let window = ["--since", &since, "--until", &until];
@@ -183,7 +143,7 @@ fn lookup_events_scan_as_their_records_do() {
     let mut args = vec!["scan", "--lookup"];
     args.extend(window);
     args.extend(regions);
-    let (code, report, stderr) = server.atrest(&args, dir.path());
+    let (code, report, stderr) = atrest(&server.endpoint, &args, dir.path());
     assert_eq!(code, 1, "findings and no input error: {stderr}");
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{stderr}");
     assert_eq!(report["summary"]["events"], events);
@@ -195,7 +155,7 @@ fn lookup_events_scan_as_their_records_do() {
 
     // Every region paged through; successive pages of a region half a second apart at
     // least, and the first, throttled request of each retried.
-    let requests = server.requests();
+    let requests = requests(&server);
     for region in ["us-east-1", "eu-west-1"] {
         let times: Vec<f64> = requests
             .iter()
@@ -223,11 +183,12 @@ fn lookup_events_scan_as_their_records_do() {
 fn an_empty_or_failed_lookup_is_no_pass() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (records, oldest, _) = recent_records(dir.path());
-    let server = Server::start(&records, dir.path());
+    let server = server(&records, dir.path());
     // A window before every record: the server answers, with nothing.
     let since = (oldest - jiff::SignedDuration::from_hours(48)).to_string();
     let until = (oldest - jiff::SignedDuration::from_hours(24)).to_string();
-    let (code, report, stderr) = server.atrest(
+    let (code, report, stderr) = atrest(
+        &server.endpoint,
         &[
             "scan",
             "--lookup",
@@ -249,7 +210,8 @@ fn an_empty_or_failed_lookup_is_no_pass() {
 
     // A window reaching past CloudTrail's 90 days: what is there is read, and the scan
     // says what it could not be given.
-    let (code, _, stderr) = server.atrest(
+    let (code, _, stderr) = atrest(
+        &server.endpoint,
         &[
             "scan",
             "--lookup",
@@ -266,17 +228,12 @@ fn an_empty_or_failed_lookup_is_no_pass() {
     assert!(stderr.contains("more than 90 days ago"), "{stderr}");
 
     // Without --since: refused before any request.
-    let (code, _, stderr) = server.atrest(&["scan", "--lookup"], dir.path());
+    let (code, _, stderr) = atrest(&server.endpoint, &["scan", "--lookup"], dir.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("--lookup needs --since"), "{stderr}");
 
     // Nothing listening: the region is reported, with the error.
     drop(server);
-    let gone = Server {
-        child: Command::new("true").spawn().expect("a process"),
-        endpoint: "http://127.0.0.1:9".to_owned(),
-        log: dir.path().join("none.log"),
-    };
     let recent = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24)).to_string();
     let mut args = vec![
         "scan",
@@ -287,7 +244,7 @@ fn an_empty_or_failed_lookup_is_no_pass() {
         "eu-west-1",
     ];
     args.extend(["--max-attempts", "1"]);
-    let (code, report, stderr) = gone.atrest(&args, dir.path());
+    let (code, report, stderr) = atrest("http://127.0.0.1:9", &args, dir.path());
     assert_eq!(code, 2, "{stderr}");
     let errors = report["diagnostics"].as_array().expect("diagnostics");
     assert!(

@@ -9,9 +9,8 @@
 
 #![cfg(feature = "aws")]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use atrest::ingest::filter::{EventFilter, parse_instant};
@@ -19,7 +18,7 @@ use atrest_gen::{LogSpec, generate_logs};
 use serde_json::Value;
 
 mod common;
-use common::moto::Moto;
+use common::moto::{Moto, StandIn};
 
 const BUCKET: &str = "trail-logs";
 
@@ -310,57 +309,23 @@ fn no_server_is_no_pass() {
 
 /// tests/throttle/proxy.py in front of the server: the first GET of every object is
 /// answered 503 SlowDown.
-struct Throttle {
-    child: Child,
-    endpoint: String,
-    log: PathBuf,
+fn throttling_proxy(moto: &Moto) -> StandIn {
+    let port = moto.endpoint.rsplit(':').next().expect("a port");
+    let log = moto.dir.path().join("proxy.log");
+    StandIn::start("tests/throttle/proxy.py", &[port], log)
 }
 
-impl Throttle {
-    fn start(moto: &Moto) -> Throttle {
-        let port = moto.endpoint.rsplit(':').next().expect("a port");
-        let log = moto.dir.path().join("proxy.log");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/throttle/proxy.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the proxy");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut first = String::new();
-        out.read_line(&mut first).expect("the proxy's port");
-        let listening: u16 = first.trim().parse().expect("a port number");
-        // The rest of its output, the requests, goes to a file read after each run.
-        let mut file = std::fs::File::create(&log).expect("log");
-        std::thread::spawn(move || std::io::copy(&mut out, &mut file));
-        Throttle {
-            child,
-            endpoint: format!("http://127.0.0.1:{listening}"),
-            log,
-        }
-    }
-
-    /// `(status, method, path)` of every request so far.
-    fn requests(&self) -> Vec<(u16, String, String)> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.splitn(3, ' ');
-                let status = parts.next()?.parse().ok()?;
-                Some((status, parts.next()?.to_owned(), parts.next()?.to_owned()))
-            })
-            .collect()
-    }
-}
-
-impl Drop for Throttle {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `(status, method, path)` of every request the proxy has answered.
+fn requests(proxy: &StandIn) -> Vec<(u16, String, String)> {
+    proxy
+        .lines()
+        .iter()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let status = parts.next()?.parse().ok()?;
+            Some((status, parts.next()?.to_owned(), parts.next()?.to_owned()))
+        })
+        .collect()
 }
 
 #[test]
@@ -380,7 +345,7 @@ fn slow_down_backs_off_and_every_object_is_read() {
     assert!(objects >= 4, "{objects} files");
 
     // Every object is throttled once, and read at its second attempt.
-    let throttle = Throttle::start(&moto);
+    let throttle = throttling_proxy(&moto);
     let scan = ["scan", &format!("s3://{BUCKET}"), "--format", "json"];
     let (code, report, stderr) = moto.atrest_at(&throttle.endpoint, "3", &scan);
     assert_eq!(code, 1, "findings, and no input error: {stderr}");
@@ -390,7 +355,7 @@ fn slow_down_backs_off_and_every_object_is_read() {
     // The proxy logs a request just after answering it: wait for the last lines.
     let deadline = Instant::now() + Duration::from_secs(5);
     let (requests, slowed, fetched) = loop {
-        let requests = throttle.requests();
+        let requests = requests(&throttle);
         let slowed = requests.iter().filter(|(s, _, _)| *s == 503).count() as u64;
         let fetched = requests
             .iter()
@@ -407,7 +372,7 @@ fn slow_down_backs_off_and_every_object_is_read() {
     // With one attempt each (and every object now throttled again by a fresh proxy), no
     // object is read: each is reported, and the scan is no pass.
     drop(throttle);
-    let throttle = Throttle::start(&moto);
+    let throttle = throttling_proxy(&moto);
     let (code, report, stderr) = moto.atrest_at(&throttle.endpoint, "1", &scan);
     assert_eq!(code, 2, "{stderr}");
     let errors = report["diagnostics"].as_array().expect("diagnostics");

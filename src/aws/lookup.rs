@@ -10,7 +10,7 @@ use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use tokio::task::JoinSet;
 
-use super::{Settings, describe};
+use super::describe;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::filter::EventFilter;
 use crate::source::remote::LOOKUP_SCHEME;
@@ -84,19 +84,15 @@ fn attribute(filter: &EventFilter) -> Option<LookupAttribute> {
         .ok()
 }
 
-/// Every event between the filter's `since` and `until` in `regions`.
-pub fn lookup(settings: &Settings, filter: &EventFilter, regions: &[String]) -> Lookups {
+/// Every event between the filter's `since` and `until` in `regions`, asked on `runtime`
+/// with `config` (those of the run's S3 store: the AWS configuration is loaded once).
+pub fn lookup(
+    runtime: &tokio::runtime::Runtime,
+    config: &aws_config::SdkConfig,
+    filter: &EventFilter,
+    regions: &[String],
+) -> Lookups {
     let mut out = Lookups::default();
-    let runtime = match super::runtime() {
-        Ok(r) => r,
-        Err(e) => {
-            out.diagnostics.push(Diagnostic::error(
-                LOOKUP_SCHEME,
-                format!("cannot start the AWS client: {e}"),
-            ));
-            return out;
-        }
-    };
     let now = jiff::Timestamp::now();
     let oldest = now - jiff::SignedDuration::from_hours(24 * RETENTION_DAYS);
     if let Some(since) = filter.since
@@ -112,10 +108,9 @@ pub fn lookup(settings: &Settings, filter: &EventFilter, regions: &[String]) -> 
         ));
     }
     runtime.block_on(async {
-        let config = super::load(settings).await;
         let mut asks = JoinSet::new();
         for region in regions {
-            let conf = aws_sdk_cloudtrail::config::Builder::from(&config)
+            let conf = aws_sdk_cloudtrail::config::Builder::from(config)
                 .region(aws_sdk_cloudtrail::config::Region::new(region.clone()))
                 .build();
             let client = Client::from_conf(conf);

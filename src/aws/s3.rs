@@ -31,6 +31,12 @@ impl S3Store {
         })
     }
 
+    /// The runtime and AWS configuration this store's requests use, for the other calls of
+    /// the same run (`--lookup`): loaded once.
+    pub fn session(&self) -> (&tokio::runtime::Runtime, &aws_config::SdkConfig) {
+        (&self.runtime, &self.config)
+    }
+
     fn client_in(&self, region: Option<&str>) -> Client {
         let mut builder = aws_sdk_s3::config::Builder::from(&self.config);
         if let Some(region) = region {

@@ -62,15 +62,9 @@ pub fn run(args: &ActivityArgs) -> u8 {
         filter: args.events.filter(),
         ..args.input.options()
     };
-    let bar = args.input.progress_bar();
-    let progress = bar.as_ref().map(|b| b as &dyn crate::progress::Progress);
-    let outcome = match super::remote_args::scan_inputs(
-        &args.paths,
-        &args.aws,
-        &registry,
-        &options,
-        progress,
-    ) {
+    let scanned =
+        super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options, &args.input);
+    let outcome = match scanned {
         Ok(outcome) => outcome,
         Err(code) => return code,
     };

@@ -81,15 +81,18 @@ fn split(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<S3Url>), String> {
     Ok((local, remote))
 }
 
-/// Scans local paths and `s3://` addresses; `Err` with the exit code when the inputs cannot
-/// be scanned at all (the message is on stderr).
+/// Scans local paths and `s3://` addresses (and with `--lookup`, recent events), with a
+/// progress bar where `input` says to draw one; `Err` with the exit code when the inputs
+/// cannot be scanned at all (the message is on stderr).
 pub fn scan_inputs(
     inputs: &[PathBuf],
     aws: &AwsArgs,
     registry: &Registry,
     options: &ScanOptions,
-    progress: Option<&dyn Progress>,
+    input: &super::InputOptions,
 ) -> Result<Outcome, u8> {
+    let bar = input.progress_bar();
+    let progress = bar.as_ref().map(|b| b as &dyn Progress);
     let fail = |message: &str| {
         let _ = writeln!(io::stderr(), "error: {}", escape(message));
         super::EXIT_ERROR
@@ -123,7 +126,8 @@ fn remote_scan(
     let mut looked = lookup::Lookups::default();
     if aws.lookup {
         let regions = lookup::regions(&options.filter);
-        looked = lookup::lookup(&settings, &options.filter, &regions);
+        let (runtime, config) = store.session();
+        looked = lookup::lookup(runtime, config, &options.filter, &regions);
         if looked.events.is_empty() && looked.diagnostics.is_empty() {
             // An empty answer may be a quiet account or a wrong window: no pass either way.
             looked

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -89,24 +89,82 @@ impl Moto {
     /// atrest sending its requests to `endpoint` (this server, or a proxy in front of it),
     /// each tried `attempts` times.
     pub fn atrest_at(&self, endpoint: &str, attempts: &str, args: &[&str]) -> (i32, Value, String) {
-        let config = self.dir.path().join("aws-config");
-        std::fs::write(&config, "").expect("write");
-        let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        let mut all = args.to_vec();
+        all.extend(["--max-attempts", attempts]);
+        atrest_against(endpoint, self.dir.path(), &all)
+    }
+}
+
+/// atrest with an AWS configuration that can only reach `endpoint`: throw-away credentials,
+/// an empty configuration file under `dir`, no profile, no instance metadata. Gives the exit
+/// code, the report on stdout (null when it is not JSON) and stderr.
+pub fn atrest_against(endpoint: &str, dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let config = dir.join("aws-config");
+    std::fs::write(&config, "").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_atrest"))
+        .args(args)
+        .args(["--endpoint-url", endpoint])
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &config)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("atrest runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), report, stderr)
+}
+
+/// A Python stand-in for an AWS endpoint (tests/throttle/proxy.py, tests/lookup/server.py):
+/// it prints the port it listens on, then one line per request, kept in a file.
+pub struct StandIn {
+    child: Child,
+    pub endpoint: String,
+    log: PathBuf,
+}
+
+impl StandIn {
+    /// Runs `script` (relative to the crate root) with `args`; its request lines go to `log`.
+    pub fn start(script: &str, args: &[&str], log: PathBuf) -> StandIn {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+        let mut child = Command::new("python3")
+            .arg(script)
             .args(args)
-            .args(["--endpoint-url", endpoint, "--max-attempts", attempts])
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", &config)
-            .env("AWS_SHARED_CREDENTIALS_FILE", &config)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .expect("atrest runs");
-        let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        (out.status.code().unwrap_or(-1), report, stderr)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs the stand-in");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        out.read_line(&mut first).expect("the stand-in's port");
+        let port: u16 = first.trim().parse().expect("a port number");
+        let mut file = std::fs::File::create(&log).expect("log");
+        std::thread::spawn(move || std::io::copy(&mut out, &mut file));
+        StandIn {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            log,
+        }
+    }
+
+    /// The request lines logged so far.
+    pub fn lines(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

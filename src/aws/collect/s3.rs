@@ -140,11 +140,12 @@ async fn bucket_calls(
     let block = c.get_public_access_block().bucket(b).send().await;
     let block = block.map_err(|e| CallError::of(&e)).map(|o| {
         let conf = o.public_access_block_configuration().map(|p| {
-            Obj::default()
-                .b("BlockPublicAcls", p.block_public_acls())
-                .b("IgnorePublicAcls", p.ignore_public_acls())
-                .b("BlockPublicPolicy", p.block_public_policy())
-                .b("RestrictPublicBuckets", p.restrict_public_buckets())
+            block_settings([
+                p.block_public_acls(),
+                p.ignore_public_acls(),
+                p.block_public_policy(),
+                p.restrict_public_buckets(),
+            ])
         });
         Obj::default().o("PublicAccessBlockConfiguration", conf).0
     });
@@ -232,6 +233,20 @@ async fn bucket_calls(
             replication,
         ),
     ]
+}
+
+/// A public access block's four settings (a bucket's or the account's), in their order.
+fn block_settings(values: [Option<bool>; 4]) -> Obj {
+    let names = [
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ];
+    names
+        .into_iter()
+        .zip(values)
+        .fold(Obj::default(), |o, (name, v)| o.b(name, v))
 }
 
 fn status(value: Option<&str>) -> Option<Obj> {
@@ -332,11 +347,12 @@ pub async fn account_block(config: &aws_config::SdkConfig, out: &Out, first: &st
         .await;
     let answer = answer.map_err(|e| CallError::of(&e)).map(|o| {
         let conf = o.public_access_block_configuration().map(|p| {
-            Obj::default()
-                .b("BlockPublicAcls", p.block_public_acls())
-                .b("IgnorePublicAcls", p.ignore_public_acls())
-                .b("BlockPublicPolicy", p.block_public_policy())
-                .b("RestrictPublicBuckets", p.restrict_public_buckets())
+            block_settings([
+                p.block_public_acls(),
+                p.ignore_public_acls(),
+                p.block_public_policy(),
+                p.restrict_public_buckets(),
+            ])
         });
         Obj::default().o("PublicAccessBlockConfiguration", conf).0
     });
