@@ -528,6 +528,10 @@ fn event_findings(
             primary_note,
             // The other deciding fields are in the same record, next to the primary one.
             related: Vec::new(),
+            account: event.str("recipientAccountId").unwrap_or("").to_owned(),
+            region: event.str("awsRegion").unwrap_or("").to_owned(),
+            suppression: None,
+            baseline: None,
         });
     }
 }
@@ -602,6 +606,10 @@ fn resource_finding(
         primary,
         primary_note,
         related,
+        account: r.account.to_owned(),
+        region: r.region.to_owned(),
+        suppression: None,
+        baseline: None,
     })
 }
 

@@ -43,6 +43,8 @@ struct Match {
     time: String,
     name: String,
     source: String,
+    account: String,
+    region: String,
 }
 
 #[derive(Debug, Default)]
@@ -157,6 +159,8 @@ impl Correlations {
                 time: event.str("eventTime").unwrap_or("").to_owned(),
                 name: event.str("eventName").unwrap_or("").to_owned(),
                 source: event.str("eventSource").unwrap_or("").to_owned(),
+                account: event.str("recipientAccountId").unwrap_or("").to_owned(),
+                region: event.str("awsRegion").unwrap_or("").to_owned(),
             });
         }
     }
@@ -268,6 +272,10 @@ impl Correlations {
                 c.rules[first.pos]
             ),
             related,
+            account: first.account.clone(),
+            region: first.region.clone(),
+            suppression: None,
+            baseline: None,
         }
     }
 }

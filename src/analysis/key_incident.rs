@@ -414,6 +414,10 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
                 .clone())
         ),
         related,
+        account: key.account.clone(),
+        region: key.region.clone(),
+        suppression: None,
+        baseline: None,
     })
 }
 

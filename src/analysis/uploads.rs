@@ -63,6 +63,8 @@ struct Upload {
     operation: String,
     object: String,
     applied: String,
+    account: String,
+    region: String,
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +142,8 @@ impl UploadNotes {
             operation: operation.to_owned(),
             object: field_of(&r.request().key).to_owned(),
             applied: applied.to_owned(),
+            account: field_of(&r.recipient_account_id).to_owned(),
+            region: field_of(&r.aws_region).to_owned(),
         };
         // (partition, bucket, principal) as one string, written into a reused buffer: a
         // repeated uploader is counted without allocating.
@@ -293,5 +297,9 @@ fn finding(
             s.count
         ),
         related,
+        account: s.first.account.clone(),
+        region: s.first.region.clone(),
+        suppression: None,
+        baseline: None,
     }
 }

@@ -3,9 +3,11 @@
 
 mod resolve;
 mod severity;
+mod suppression;
 
 pub use resolve::{Resolved, Span, Window, located_bytes, resolve, span_in};
 pub use severity::Severity;
+pub use suppression::{BaselineState, Suppression, SuppressionKind};
 
 use crate::model::{Kind, Loc};
 
@@ -74,6 +76,22 @@ pub struct Finding {
     pub primary_note: String,
     pub related: Vec<Related>,
     pub fingerprint: String,
+    /// The AWS account and region of the subject (empty when not known: an S3 bucket's
+    /// region before it was read, an event without `recipientAccountId`).
+    pub account: String,
+    pub region: String,
+    /// The governed exception that applies to it, if any: it is still reported, but does
+    /// not count for `--fail-on`.
+    pub suppression: Option<Box<Suppression>>,
+    /// Against `--baseline`: whether the finding was there before.
+    pub baseline: Option<BaselineState>,
+}
+
+impl Finding {
+    /// Whether the finding counts for `--fail-on` and for a control's status.
+    pub fn counts(&self) -> bool {
+        self.suppression.is_none() && self.baseline != Some(BaselineState::Unchanged)
+    }
 }
 
 /// `atrest/v1` fingerprints: FNV-1a (64 bit) of the rule id and the subject's identity, so

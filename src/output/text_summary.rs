@@ -246,6 +246,10 @@ mod tests {
             primary_note: String::new(),
             related: Vec::new(),
             fingerprint: String::new(),
+            account: String::new(),
+            region: String::new(),
+            suppression: None,
+            baseline: None,
         }
     }
 

@@ -27,7 +27,14 @@ pub struct EventFields {
 
 /// The fields `rules` decide by, and whether one tests a derived fact (`atrest.*`).
 fn fields_of<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> (Fields, bool) {
-    let mut fields = Fields::of(["eventID", "eventTime", "eventName", "eventSource"]);
+    let mut fields = Fields::of([
+        "eventID",
+        "eventTime",
+        "eventName",
+        "eventSource",
+        "recipientAccountId",
+        "awsRegion",
+    ]);
     let mut derived = false;
     for rule in rules {
         // A finding is made from the fields kept: those the detection decides by, and those
