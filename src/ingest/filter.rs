@@ -199,6 +199,11 @@ struct DeliveryPath {
     day: Date,
 }
 
+/// The account and region a delivery file's place in CloudTrail's S3 layout names.
+pub fn delivery_place(path: &Path) -> Option<(String, String)> {
+    DeliveryPath::read(path).map(|p| (p.account, p.region))
+}
+
 impl DeliveryPath {
     fn read(path: &Path) -> Option<DeliveryPath> {
         let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();

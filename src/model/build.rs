@@ -34,8 +34,12 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
         .enumerate()
         .filter_map(|(seq, item)| match item.compact() {
             Ok(Item::Part(p)) => Some(Part { seq, ..p }),
-            Ok(Item::KeysListed { account, region }) => {
-                listed.insert((account, region));
+            Ok(Item::Listed {
+                kind,
+                account,
+                region,
+            }) => {
+                listed.insert((kind, account, region));
                 None
             }
             Ok(Item::Piece(_)) => None,
@@ -89,7 +93,13 @@ pub fn build_at(items: Vec<Item>, now: jiff::Timestamp) -> (Inventory, Vec<Unpla
     }));
     resources.par_sort_unstable_by(|a, b| (a.kind, a.arn).cmp(&(b.kind, b.arn)));
     let mut inventory = Inventory::new(resources);
-    for loc in derive::apply(&mut inventory, &listed, now) {
+    let keys_listed: HashSet<(String, String)> = listed
+        .iter()
+        .filter(|(kind, _, _)| *kind == Kind::KmsKey)
+        .map(|(_, a, r)| (a.clone(), r.clone()))
+        .collect();
+    inventory.listed = listed.into_iter().collect();
+    for loc in derive::apply(&mut inventory, &keys_listed, now) {
         unplaced.push(Unplaced {
             loc,
             message: TOO_LARGE.to_owned(),

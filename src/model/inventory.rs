@@ -187,6 +187,9 @@ impl Resource {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub resources: Vec<Resource>,
+    /// The kinds listed in full, per account and region (`kms list-keys`, `ec2
+    /// describe-volumes`): where the inventory of a kind is complete.
+    pub listed: std::collections::BTreeSet<(Kind, String, String)>,
 }
 
 impl Inventory {
@@ -195,7 +198,10 @@ impl Inventory {
         if !resources.is_sorted_by(|a, b| (a.kind, &a.arn) <= (b.kind, &b.arn)) {
             resources.sort_by(|a, b| (a.kind, &a.arn).cmp(&(b.kind, &b.arn)));
         }
-        Inventory { resources }
+        Inventory {
+            resources,
+            listed: std::collections::BTreeSet::new(),
+        }
     }
 
     pub fn find(&self, kind: Kind, arn: &str) -> Option<usize> {

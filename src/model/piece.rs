@@ -304,9 +304,12 @@ pub enum Item {
     Piece(Piece),
     /// A piece made compact (see [`Part`]).
     Part(Part),
-    /// The region's KMS keys were listed (`kms list-keys`), so a key missing from them is
-    /// missing from the account, not merely from the export.
-    KeysListed {
+    /// The resources of a kind were listed in a region (`kms list-keys`, `ec2
+    /// describe-volumes`): the inventory of that kind is complete there, so a key missing
+    /// from it is missing from the account, not merely from the export, and a region
+    /// without volumes has none.
+    Listed {
+        kind: Kind,
         account: String,
         region: String,
     },

@@ -318,6 +318,8 @@ fn compile(
         remediation_text,
         resource: None,
         location: None,
+        requires: Vec::new(),
+        applies_when: None,
         tests: Vec::new(),
         path: path.to_owned(),
         builtin,

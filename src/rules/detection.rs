@@ -172,6 +172,17 @@ impl Detection {
         self.eval(&self.condition, doc, None)
     }
 
+    /// Parses another condition over this detection's selections (a rule's
+    /// `applies_when`).
+    pub fn condition(&self, text: &str) -> Result<Cond, String> {
+        condition::parse(text, &self.names)
+    }
+
+    /// Whether `cond` (from [`Detection::condition`]) holds for `doc`.
+    pub fn holds(&self, cond: &Cond, doc: Doc) -> bool {
+        self.eval(cond, doc, None)
+    }
+
     /// Evaluates again, recording the values that made the positive parts of the condition
     /// hold (negated parts decide nothing that can be pointed at).
     pub fn explain(&self, doc: Doc) -> Option<Vec<Hit>> {

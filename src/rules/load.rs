@@ -78,7 +78,7 @@ pub(super) fn parse_document(
 pub const MAX_RULE_DEPTH: usize = 24;
 
 /// Deserializes YAML the way every rule document is read (`yes` is not a boolean).
-pub(super) fn from_yaml<'de, T: serde::Deserialize<'de>>(
+pub(crate) fn from_yaml<'de, T: serde::Deserialize<'de>>(
     path: &str,
     text: &'de str,
 ) -> Result<T, LoadError> {
@@ -229,6 +229,38 @@ pub(super) fn compile(
         .transpose()?;
     let location = spanned_str(&file.location)
         .map(|(l, _)| l.split('.').map(str::to_owned).collect::<Vec<_>>());
+    let applies_when = spanned_str(&file.applies_when)
+        .map(|(text, at)| {
+            detection
+                .condition(text)
+                .map_err(|e| Located::new(at, format!("applies_when: {e}")))
+        })
+        .transpose()?;
+    if matches!(target, Target::Events) {
+        if let Some(first) = file.requires.first() {
+            return Err(Located::new(
+                Pos::of(first),
+                "`requires` is for rules on resources: an event rule judges each record as it is",
+            ));
+        }
+        if let Some(a) = &file.applies_when {
+            return Err(Located::new(
+                Pos::of(a),
+                "`applies_when` is for rules on resources",
+            ));
+        }
+    }
+    let requires: Vec<Vec<String>> = file
+        .requires
+        .iter()
+        .map(|r| r.value.split('.').map(str::to_owned).collect())
+        .collect();
+    if let Target::Resource(kind) = target {
+        for (r, path) in file.requires.iter().zip(&requires) {
+            crate::model::schema::check_path(kind, path)
+                .map_err(|e| Located::new(Pos::of(r), format!("requires: `{}`: {e}", r.value)))?;
+        }
+    }
     if let Target::Resource(kind) = target {
         let mut templates = vec![
             ("message", &message, message_at),
@@ -264,6 +296,8 @@ pub(super) fn compile(
         remediation_text,
         resource,
         location,
+        requires,
+        applies_when,
         tests: file.tests.into_iter().map(|c| c.value).collect(),
         path: path.to_owned(),
         builtin,

@@ -49,6 +49,13 @@ pub struct RuleFile {
     pub resource: Option<Spanned<String>>,
     /// The field whose line a finding points at (default: the first field that matched).
     pub location: Option<Spanned<String>>,
+    /// The facts the rule cannot judge a resource without (`KeyRotationEnabled`): a
+    /// resource it applies to that lacks one is `unknown` in compliance reports, not a pass.
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    /// A condition over the detection's selections: the resources the rule judges at all
+    /// (default: every resource of its kind). Those it leaves out are not in scope.
+    pub applies_when: Option<Spanned<String>>,
     #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]
@@ -107,6 +114,19 @@ pub struct TestCase {
 pub enum Expect {
     Finding,
     None,
+    /// No finding, and the rule cannot judge the input: a fact it `requires` is absent.
+    Unknown,
+    /// No finding, and the input is outside what the rule judges (`applies_when`).
+    Skipped,
+}
+
+/// What a rule makes of a resource it did not fire on ([`Rule::verdict`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    OutOfScope,
+    Judged,
+    /// The fact it lacks (`KeyRotationEnabled`).
+    Unknown(String),
 }
 
 /// A compiled rule.
@@ -130,6 +150,10 @@ pub struct Rule {
     pub remediation_text: String,
     pub resource: Option<Template>,
     pub location: Option<Vec<String>>,
+    /// The facts a resource must have for the rule to judge it (`requires:`).
+    pub requires: Vec<Vec<String>>,
+    /// The resources the rule judges (`applies_when:`); `None`: all of its kind.
+    pub applies_when: Option<super::condition::Cond>,
     pub tests: Vec<TestCase>,
     /// The file the rule came from (`rules/kms/kms-key-disabled.yml` for built-in rules).
     pub path: String,
@@ -161,6 +185,24 @@ impl Rule {
             .flatten()
             .flat_map(Template::paths)
             .chain(self.location.as_deref())
+    }
+
+    /// What the rule makes of a resource it did not fire on: outside what it judges, judged
+    /// (a pass), or not judged for want of a fact it requires (the first one missing).
+    pub fn verdict(&self, doc: super::Doc) -> Verdict {
+        if let Some(cond) = &self.applies_when
+            && !self.detection.holds(cond, doc)
+        {
+            return Verdict::OutOfScope;
+        }
+        match self
+            .requires
+            .iter()
+            .find(|path| doc.values(path).is_empty())
+        {
+            Some(missing) => Verdict::Unknown(missing.join(".")),
+            None => Verdict::Judged,
+        }
     }
 
     /// A short help URL-free text for outputs: description, then the remediation.

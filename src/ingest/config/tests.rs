@@ -37,7 +37,7 @@ fn read_value(doc: &Value) -> Result<Vec<Piece>, String> {
             .into_iter()
             .filter_map(|i| match i {
                 Item::Piece(p) => Some(p),
-                Item::Part(_) | Item::KeysListed { .. } => None,
+                Item::Part(_) | Item::Listed { .. } => None,
             })
             .collect()
     })

@@ -18,7 +18,7 @@ fn pieces(doc: &Value) -> Vec<Piece> {
         .into_iter()
         .filter_map(|i| match i {
             Item::Piece(p) => Some(p),
-            Item::Part(_) | Item::KeysListed { .. } => None,
+            Item::Part(_) | Item::Listed { .. } => None,
         })
         .collect()
 }

@@ -25,7 +25,7 @@ fn bucket(replication: Value) -> Piece {
         .into_iter()
         .find_map(|i| match i {
             Item::Piece(p) => Some(p),
-            Item::Part(_) | Item::KeysListed { .. } => None,
+            Item::Part(_) | Item::Listed { .. } => None,
         })
         .expect("a bucket")
 }

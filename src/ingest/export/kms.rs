@@ -230,12 +230,6 @@ fn list_keys(obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<Vec<Item>, Strin
             .field("Arn", Value::from(arn), at.child("KeyArn"));
         items.push(Item::Piece(piece));
     }
-    if let (Some(account), Some(region)) = (&ctx.hint.account, &ctx.hint.region) {
-        items.push(Item::KeysListed {
-            account: account.clone(),
-            region: region.clone(),
-        });
-    }
     Ok(items)
 }
 

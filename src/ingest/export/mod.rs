@@ -339,7 +339,20 @@ pub fn read(api: &Api, doc: Value, ctx: &Ctx) -> Result<Vec<Item>, Problem> {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    read(&mut obj, ctx).map_err(Problem::Other)
+    let mut items = read(&mut obj, ctx).map_err(Problem::Other)?;
+    // A call that names no resource lists them all (`list-keys`, `describe-volumes`): in
+    // the layout, the inventory of its kind is then complete in its account and region.
+    if api.names == Names::Nothing
+        && let (Some(kind), Some(account), Some(region)) =
+            (api.kind, &ctx.hint.account, &ctx.hint.region)
+    {
+        items.push(Item::Listed {
+            kind,
+            account: account.clone(),
+            region: region.clone(),
+        });
+    }
+    Ok(items)
 }
 
 /// An empty file: the call printed nothing.

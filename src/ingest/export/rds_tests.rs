@@ -25,7 +25,7 @@ fn pieces(path: &str, doc: Value) -> Result<Vec<Piece>, Problem> {
             .into_iter()
             .filter_map(|i| match i {
                 Item::Piece(p) => Some(p),
-                Item::Part(_) | Item::KeysListed { .. } => None,
+                Item::Part(_) | Item::Listed { .. } => None,
             })
             .collect()
     })

@@ -22,7 +22,8 @@ fn derived(param: Value, at: jiff::Timestamp) -> Value {
     let arn = crate::model::arn::ssm_parameter_arn(REGION, ACCOUNT, &name);
     let key_arn = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/k-app");
     let items = vec![
-        Item::KeysListed {
+        Item::Listed {
+            kind: Kind::KmsKey,
             account: ACCOUNT.into(),
             region: REGION.into(),
         },
