@@ -9,6 +9,7 @@ pub mod analysis;
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod finding;
 pub mod ingest;

@@ -29,6 +29,9 @@ pub struct Stats {
     pub resources: usize,
     pub resources_by_kind: BTreeMap<&'static str, usize>,
     pub files_by_kind: BTreeMap<&'static str, usize>,
+    /// What each file read was taken for (`aws-cli`, `cloudtrail`, `aws-config`), for the
+    /// input manifest of compliance reports.
+    pub file_kinds: Vec<(crate::source::SourceId, &'static str)>,
     /// Reading and parsing every file, event rules included.
     pub read_time: Duration,
     /// Merging pieces and deriving facts.
@@ -45,6 +48,8 @@ pub struct Outcome {
     pub stats: Stats,
     /// KMS calls per key, principal and operation (when the key analysis ran).
     pub activity: crate::analysis::Activity,
+    /// The comparison with `--baseline`, when one was given.
+    pub baseline: Option<crate::finding::baseline::Compared>,
 }
 
 impl Outcome {
@@ -280,12 +285,13 @@ pub fn scan_all(
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     );
-    for (outcome, found, notes) in per_file {
+    for (pos, (outcome, found, notes)) in per_file.into_iter().enumerate() {
         all_notes.extend(notes.map(|n| *n));
         items.extend(outcome.items);
         stats.events += outcome.events;
         if let Some(kind) = outcome.kind {
             *stats.files_by_kind.entry(kind).or_default() += 1;
+            stats.file_kinds.push((list[pos].0, kind));
         }
         diagnostics.extend(outcome.diagnostics);
         findings.extend(found);
@@ -332,6 +338,7 @@ pub fn scan_all(
         diagnostics,
         stats,
         activity,
+        baseline: None,
     }
 }
 
@@ -528,8 +535,8 @@ fn event_findings(
             primary_note,
             // The other deciding fields are in the same record, next to the primary one.
             related: Vec::new(),
-            account: event.str("recipientAccountId").unwrap_or("").to_owned(),
-            region: event.str("awsRegion").unwrap_or("").to_owned(),
+            account: finding::scope_text(event.str("recipientAccountId").unwrap_or("")),
+            region: finding::scope_text(event.str("awsRegion").unwrap_or("")),
             suppression: None,
             baseline: None,
         });
@@ -606,8 +613,8 @@ fn resource_finding(
         primary,
         primary_note,
         related,
-        account: r.account.to_owned(),
-        region: r.region.to_owned(),
+        account: finding::scope_text(r.account),
+        region: finding::scope_text(r.region),
         suppression: None,
         baseline: None,
     })

@@ -25,9 +25,44 @@ fn lab_sarif_is_valid_against_the_schema() {
         let physical = &result["locations"][0]["physicalLocation"];
         let uri = physical["artifactLocation"]["uri"].as_str().expect("uri");
         assert!(uri.starts_with("samples/lab/"), "relative URIs: {uri}");
+        // GitHub reads only this fingerprint: atrest's own, so alerts follow a finding.
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"],
+            result["partialFingerprints"]["atrest/v1"]
+        );
+        if uri.ends_with(".gz") {
+            // No line of decompressed text: the record is a logical location.
+            assert!(physical.get("region").is_none(), "{result}");
+            let logical = result["locations"][0]["logicalLocations"]
+                .as_array()
+                .expect("logical locations");
+            assert!(
+                logical.iter().any(|l| l["kind"] == "json-pointer"
+                    && l["name"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with("/Records/"))),
+                "{result}"
+            );
+            continue;
+        }
         assert!(physical["region"]["startLine"].as_u64().expect("1-based") >= 1);
         assert!(physical["region"]["startColumn"].as_u64().expect("1-based") >= 1);
     }
+    assert_eq!(
+        sarif_run["automationDetails"]["id"], "atrest/123456789012/",
+        "one account: GitHub's category is per account"
+    );
+    let root_uri = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT%");
+    assert!(
+        root_uri.starts_with("file:///") && root_uri.ends_with('/'),
+        "{root_uri}"
+    );
+    assert_eq!(
+        sarif_run["invocations"][0]["workingDirectory"]["uri"], root_uri,
+        "the working directory is %SRCROOT%"
+    );
     for rule in rules {
         assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
         assert!(rule["defaultConfiguration"]["level"].is_string());

@@ -159,8 +159,8 @@ impl Correlations {
                 time: event.str("eventTime").unwrap_or("").to_owned(),
                 name: event.str("eventName").unwrap_or("").to_owned(),
                 source: event.str("eventSource").unwrap_or("").to_owned(),
-                account: event.str("recipientAccountId").unwrap_or("").to_owned(),
-                region: event.str("awsRegion").unwrap_or("").to_owned(),
+                account: crate::finding::scope_text(event.str("recipientAccountId").unwrap_or("")),
+                region: crate::finding::scope_text(event.str("awsRegion").unwrap_or("")),
             });
         }
     }

@@ -414,8 +414,8 @@ fn finding(index: usize, rule: &Rule, incident: &Incident, ctx: &Context) -> Opt
                 .clone())
         ),
         related,
-        account: key.account.clone(),
-        region: key.region.clone(),
+        account: crate::finding::scope_text(&key.account),
+        region: crate::finding::scope_text(&key.region),
         suppression: None,
         baseline: None,
     })

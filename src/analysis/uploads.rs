@@ -142,8 +142,8 @@ impl UploadNotes {
             operation: operation.to_owned(),
             object: field_of(&r.request().key).to_owned(),
             applied: applied.to_owned(),
-            account: field_of(&r.recipient_account_id).to_owned(),
-            region: field_of(&r.aws_region).to_owned(),
+            account: crate::finding::scope_text(field_of(&r.recipient_account_id)),
+            region: crate::finding::scope_text(field_of(&r.aws_region)),
         };
         // (partition, bucket, principal) as one string, written into a reused buffer: a
         // repeated uploader is counted without allocating.

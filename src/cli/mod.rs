@@ -4,6 +4,7 @@
 mod activity_cmd;
 mod collect_cmd;
 mod docs;
+mod gate;
 mod inventory_cmd;
 mod progress_bar;
 mod remote_args;
@@ -80,6 +81,11 @@ pub struct InputOptions {
 }
 
 impl InputOptions {
+    /// `--as-of`, if given.
+    pub fn as_of(&self) -> Option<jiff::Timestamp> {
+        self.as_of
+    }
+
     /// The progress bar for this run, if one is drawn.
     pub fn progress_bar(&self) -> Option<progress_bar::Bar> {
         progress_bar::Bar::on_stderr(self.quiet)

@@ -4,7 +4,8 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::finding::Severity;
-use crate::output::{self, Format, Report, Style};
+use crate::output::escape::escape;
+use crate::output::{self, Format, Report, ReportOptions, Style};
 use crate::scan::ScanOptions;
 
 use super::{
@@ -19,16 +20,31 @@ pub struct ScanArgs {
     /// buckets as `s3://bucket[/prefix]` (built with the `aws` feature).
     #[arg(required_unless_present = "lookup", value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    /// Output format (default text, or the configuration file's `format`).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Several reports from one scan: FORMAT, or FORMAT=FILE (`--output-format
+    /// sarif=atrest.sarif --output-format text`); may be repeated, and replaces `--format`
+    /// and `--output`. Without a file, the report goes to standard output.
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output, conflicts_with_all = ["format", "output"])]
+    output_format: Vec<(Format, Option<PathBuf>)>,
     /// Exit with 1 when a finding has this severity or higher (`never`: only input errors
-    /// change the exit code).
-    #[arg(long, value_name = "SEVERITY|never", default_value = "info", value_parser = parse_fail_on)]
-    fail_on: FailOn,
+    /// change the exit code); suppressed findings and those of `--baseline` do not count.
+    /// Default info, or the configuration file's `fail-on`.
+    #[arg(long, value_name = "SEVERITY|never", value_parser = parse_fail_on)]
+    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    gate: super::gate::GateArgs,
+    /// SARIF: the category of the run (`automationDetails.id`, GitHub's `category`);
+    /// by default `atrest/<account>/` when the findings are one account's.
+    #[arg(long, value_name = "CATEGORY")]
+    sarif_category: Option<String>,
+    /// SARIF: one run per account (GitHub code scanning takes 25,000 results per run).
+    #[arg(long)]
+    sarif_per_account: bool,
     #[command(flatten)]
     rules: RuleSources,
     /// Run only these rules (ids, or prefixes ending in `*`); may be repeated.
@@ -60,6 +76,27 @@ enum FailOn {
     Never,
 }
 
+fn parse_output(s: &str) -> Result<(Format, Option<PathBuf>), String> {
+    let (name, file) = match s.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some(_) => return Err(format!("`{s}` names no file after `=`")),
+        None => (s, None),
+    };
+    let format = parse_format(name)?;
+    Ok((format, file))
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = <Format as clap::ValueEnum>::value_variants()
+            .iter()
+            .filter_map(clap::ValueEnum::to_possible_value)
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        format!("`{name}` is not one of {}", names.join(", "))
+    })
+}
+
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s.eq_ignore_ascii_case("never") {
         return Ok(FailOn::Never);
@@ -70,57 +107,93 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
 }
 
 pub fn run(args: &ScanArgs) -> u8 {
+    let config = match args.gate.config() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let settings = match Settings::of(args, &config) {
+        Ok(s) => s,
+        Err(e) => {
+            let shown = config
+                .path
+                .as_deref()
+                .map(output::display_path)
+                .unwrap_or_default();
+            let _ = writeln!(io::stderr(), "error: {}: {}", escape(&shown), escape(&e));
+            return EXIT_ERROR;
+        }
+    };
     let Some(Loaded {
         registry,
         failed: rules_failed,
-    }) = load_rules(!args.no_builtin_rules, &args.rules.dirs)
+    }) = load_rules(settings.builtin, &settings.rule_dirs)
     else {
         return EXIT_ERROR;
     };
-    let registry = match registry.select(&args.only, &args.skip) {
+    let registry = match registry.select(&settings.only, &settings.skip) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(
-                io::stderr(),
-                "error: {}",
-                output::escape::escape(&e.to_string())
-            );
+            let _ = writeln!(io::stderr(), "error: {}", escape(&e.to_string()));
             return EXIT_ERROR;
         }
     };
     let options = ScanOptions {
         filter: args.events.filter(),
         // Only text shows the lines around what it reports.
-        record_texts: args.format == output::Format::Text,
+        record_texts: settings.outputs.iter().any(|(f, _)| *f == Format::Text),
         ..args.input.options()
     };
     let scanned =
         super::remote_args::scan_inputs(&args.paths, &args.aws, &registry, &options, &args.input);
-    let outcome = match scanned {
+    let mut outcome = match scanned {
         Ok(outcome) => outcome,
         Err(code) => return code,
     };
-    let color = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => {
-            args.output.is_none()
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    if let Err(code) = args.gate.apply(&config, &mut outcome, args.input.as_of()) {
+        return code;
+    }
+    let mut write_failed = false;
+    for (format, target) in &settings.outputs {
+        let color = match args.color.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => {
+                target.is_none()
+                    && io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let mut report = Report::for_format(&outcome, &registry, *format);
+        report.options = ReportOptions {
+            sarif_category: settings.sarif_category.clone(),
+            sarif_per_account: args.sarif_per_account,
+        };
+        if *format == Format::Sarif {
+            warn_sarif_limits(&outcome, args.sarif_per_account);
         }
-    };
-    let report = Report::for_format(&outcome, &registry, args.format);
-    let written = write_report(args.output.as_deref(), |out| {
-        output::write(
-            &report,
-            args.format,
-            Style {
-                color,
-                verbose: args.verbose,
-            },
-            out,
-        )
-    });
+        let style = Style {
+            color,
+            verbose: args.verbose,
+        };
+        let written = write_report(target.as_deref(), |out| {
+            output::write(&report, *format, style, out)
+        });
+        // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the
+        // exit code still says what the scan found.
+        if let Err(e) = written.as_ref()
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            let shown = target.as_ref().map_or("standard output".to_owned(), |p| {
+                escape(&output::display_path(p)).into_owned()
+            });
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write the report to {shown}: {e}"
+            );
+            write_failed = true;
+        }
+        std::mem::forget(report);
+    }
     // Diagnostics are for people, in every format: the report carries them (JSON, SARIF)
     // or counts them (text), and stderr lists them, escaped, with the offending line, after
     // the report so that they are the last thing on a terminal.
@@ -130,35 +203,108 @@ pub fn run(args: &ScanArgs) -> u8 {
             let _ = err.write_all(output::text::diagnostic(d).as_bytes());
         }
     }
-    // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the
-    // exit code still says what the scan found.
-    if let Err(e) = written.as_ref()
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        let target = args
-            .output
-            .as_ref()
-            .map_or("standard output".to_owned(), |p| {
-                output::escape::escape(&output::display_path(p)).into_owned()
-            });
-        let _ = writeln!(
-            io::stderr(),
-            "error: cannot write the report to {target}: {e}"
-        );
-        return EXIT_ERROR;
-    }
     // A rule file that did not load fails the run, after the report of the other rules.
-    let code = if outcome.has_errors() || rules_failed {
+    let code = if write_failed || outcome.has_errors() || rules_failed {
         EXIT_ERROR
     } else {
-        let failing = match args.fail_on {
+        let failing = match settings.fail_on {
             FailOn::Never => false,
-            FailOn::At(threshold) => outcome.findings.iter().any(|f| f.severity >= threshold),
+            FailOn::At(threshold) => outcome
+                .findings
+                .iter()
+                .any(|f| f.counts() && f.severity >= threshold),
         };
         if failing { EXIT_FINDINGS } else { EXIT_OK }
     };
     // The process ends here: freeing a large inventory piece by piece would only cost time.
-    std::mem::forget(report);
     std::mem::forget(outcome);
     code
+}
+
+/// GitHub code scanning refuses a run of more than 25,000 results.
+fn warn_sarif_limits(outcome: &crate::scan::Outcome, per_account: bool) {
+    let limit = output::sarif::MAX_RESULTS_PER_RUN;
+    let mut runs: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in &outcome.findings {
+        *runs
+            .entry(if per_account { f.account.as_str() } else { "" })
+            .or_default() += 1;
+    }
+    for (account, n) in runs {
+        if n > limit {
+            let whose = if account.is_empty() {
+                String::new()
+            } else {
+                format!(" (account {})", escape(account))
+            };
+            let advice = if per_account {
+                "narrow the scan (--only, --since, --account) to upload it"
+            } else {
+                "write one run per account with --sarif-per-account, or narrow the scan"
+            };
+            let _ = writeln!(
+                io::stderr(),
+                "warning: the SARIF run{whose} holds {n} results, more than the {limit} GitHub code scanning accepts in one run: {advice}"
+            );
+        }
+    }
+}
+
+/// The command line's settings, the configuration file's where the command line is silent.
+struct Settings {
+    outputs: Vec<(Format, Option<PathBuf>)>,
+    fail_on: FailOn,
+    builtin: bool,
+    rule_dirs: Vec<PathBuf>,
+    only: Vec<String>,
+    skip: Vec<String>,
+    sarif_category: Option<String>,
+}
+
+impl Settings {
+    fn of(args: &ScanArgs, config: &crate::config::Config) -> Result<Settings, String> {
+        let outputs = if !args.output_format.is_empty() {
+            args.output_format.clone()
+        } else if args.format.is_some() || args.output.is_some() || config.output_formats.is_empty()
+        {
+            let format = match (args.format, &config.format) {
+                (Some(f), _) => f,
+                (None, Some(name)) => parse_format(name).map_err(|e| format!("format: {e}"))?,
+                (None, None) => Format::Text,
+            };
+            vec![(format, args.output.clone())]
+        } else {
+            config
+                .output_formats
+                .iter()
+                .map(|s| parse_output(s).map_err(|e| format!("output-format: {e}")))
+                .collect::<Result<_, _>>()?
+        };
+        let fail_on = match (args.fail_on, &config.fail_on) {
+            (Some(f), _) => f,
+            (None, Some(s)) => parse_fail_on(s).map_err(|e| format!("fail-on: {e}"))?,
+            (None, None) => FailOn::At(Severity::Info),
+        };
+        let mut rule_dirs = config.rules.clone();
+        rule_dirs.extend(args.rules.dirs.iter().cloned());
+        let pick = |cli: &Vec<String>, file: &Vec<String>| {
+            if cli.is_empty() {
+                file.clone()
+            } else {
+                cli.clone()
+            }
+        };
+        Ok(Settings {
+            outputs,
+            fail_on,
+            builtin: !(args.no_builtin_rules || config.no_builtin_rules),
+            rule_dirs,
+            only: pick(&args.only, &config.only),
+            skip: pick(&args.skip, &config.skip),
+            sarif_category: args
+                .sarif_category
+                .clone()
+                .or_else(|| config.sarif_category.clone()),
+        })
+    }
 }

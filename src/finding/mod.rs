@@ -1,6 +1,7 @@
 //! Findings: what a rule reports, where (symbolically, resolved to lines only for output),
 //! and a stable fingerprint so baselines and SARIF consumers can follow it across runs.
 
+pub mod baseline;
 mod resolve;
 mod severity;
 mod suppression;
@@ -88,10 +89,32 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Whether the finding counts for `--fail-on` and for a control's status.
+    /// Whether the finding fails a compliance control: not under a governed exception (a
+    /// baseline changes what a gate counts, not what is compliant).
+    pub fn counts_for_compliance(&self) -> bool {
+        self.suppression.is_none()
+    }
+
+    /// Whether the finding counts for `--fail-on`.
     pub fn counts(&self) -> bool {
         self.suppression.is_none() && self.baseline != Some(BaselineState::Unchanged)
     }
+}
+
+/// An account id or region as a record gives it, safe to print and bounded: the value
+/// itself when it is plain (as AWS writes them), escaped and cut otherwise (a record can
+/// say anything).
+pub fn scope_text(value: &str) -> String {
+    const MAX: usize = 64;
+    let plain = value.len() <= MAX
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plain {
+        return value.to_owned();
+    }
+    let escaped = crate::output::escape::escape(value);
+    escaped.chars().take(MAX).collect()
 }
 
 /// `atrest/v1` fingerprints: FNV-1a (64 bit) of the rule id and the subject's identity, so

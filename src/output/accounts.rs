@@ -18,20 +18,22 @@ pub struct Counts {
 }
 
 /// The counts of every account that has a resource or a finding, by account id.
-pub fn per_account(outcome: &Outcome) -> BTreeMap<&str, Counts> {
+pub fn per_account(outcome: &Outcome) -> BTreeMap<String, Counts> {
     let fresh = || Counts {
         by_severity: Severity::ALL.iter().map(|s| (s.name(), 0)).collect(),
         ..Counts::default()
     };
-    let mut out: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut out: BTreeMap<String, Counts> = BTreeMap::new();
     for r in &outcome.inventory.resources {
-        out.entry(r.account).or_insert_with(fresh).resources += 1;
+        out.entry(crate::finding::scope_text(r.account))
+            .or_insert_with(fresh)
+            .resources += 1;
     }
     for f in &outcome.findings {
         if f.account.is_empty() {
             continue;
         }
-        let counts = out.entry(f.account.as_str()).or_insert_with(fresh);
+        let counts = out.entry(f.account.clone()).or_insert_with(fresh);
         counts.findings += 1;
         *counts.by_severity.entry(f.severity.name()).or_default() += 1;
     }

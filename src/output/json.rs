@@ -175,7 +175,7 @@ fn summary(report: &Report) -> Value {
             (account.to_owned(), counts)
         })
         .collect();
-    json!({
+    let mut s = json!({
         "findings": outcome.findings.len(),
         "by_severity": by_severity,
         "files": outcome.stats.files,
@@ -184,7 +184,34 @@ fn summary(report: &Report) -> Value {
         "errors": errors,
         "warnings": outcome.diagnostics.len() - errors,
         "accounts": accounts,
-    })
+    });
+    let suppressed = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    s["suppressed"] = json!(suppressed);
+    s["counted"] = json!(outcome.findings.iter().filter(|f| f.counts()).count());
+    if let Some(b) = &outcome.baseline {
+        let absent: Vec<Value> = b
+            .absent
+            .iter()
+            .map(|e| {
+                let mut v = json!({"fingerprint": e.fingerprint, "rule_id": e.rule_id, "subject": e.subject});
+                if !e.account.is_empty() {
+                    v["account"] = json!(e.account);
+                }
+                v
+            })
+            .collect();
+        s["baseline"] = json!({
+            "path": b.path,
+            "new": b.new,
+            "unchanged": b.unchanged,
+            "absent": absent,
+        });
+    }
+    s
 }
 
 fn finding(report: &Report, f: &Finding) -> Value {
@@ -227,6 +254,32 @@ fn finding(report: &Report, f: &Finding) -> Value {
     m.insert("related".into(), Value::Array(related));
     m.insert("fingerprint".into(), json!(f.fingerprint));
     m.insert("compliance".into(), json!(rule.compliance));
+    if !f.account.is_empty() {
+        m.insert("account".into(), json!(f.account));
+    }
+    if !f.region.is_empty() {
+        m.insert("region".into(), json!(f.region));
+    }
+    if let Some(s) = &f.suppression {
+        m.insert("suppression".into(), suppression(s));
+    }
+    if let Some(state) = f.baseline {
+        m.insert("baseline".into(), json!(state.name()));
+    }
+    Value::Object(m)
+}
+
+fn suppression(s: &crate::finding::Suppression) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), json!(s.kind.name()));
+    m.insert("reason".into(), json!(s.reason));
+    if !s.owner.is_empty() {
+        m.insert("owner".into(), json!(s.owner));
+    }
+    if let Some(e) = &s.expires {
+        m.insert("expires".into(), json!(e));
+    }
+    m.insert("origin".into(), json!(s.origin));
     Value::Object(m)
 }
 

@@ -49,8 +49,18 @@ pub struct Report<'a> {
     pub outcome: &'a Outcome,
     pub registry: &'a Registry,
     pub resolved: Resolved,
+    pub options: ReportOptions,
     /// Display paths of the sources findings point into.
     paths: HashMap<SourceId, String>,
+}
+
+/// What the command line says of reports beyond their format.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// SARIF's `automationDetails.id` category (GitHub's `category`).
+    pub sarif_category: Option<String>,
+    /// One SARIF run per account.
+    pub sarif_per_account: bool,
 }
 
 impl<'a> Report<'a> {
@@ -88,6 +98,7 @@ impl<'a> Report<'a> {
             outcome,
             registry,
             resolved,
+            options: ReportOptions::default(),
             paths,
         }
     }

@@ -35,16 +35,89 @@ impl Serialize for Log<'_, '_> {
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("$schema", SCHEMA)?;
         map.serialize_entry("version", "2.1.0")?;
-        map.serialize_entry("runs", &[Run(self.0)])?;
+        let report = self.0;
+        if report.options.sarif_per_account {
+            let accounts = accounts_of(report);
+            let runs: Vec<Run> = accounts
+                .iter()
+                .map(|a| Run {
+                    report,
+                    account: Some(a.as_str()),
+                })
+                .collect();
+            map.serialize_entry("runs", &runs)?;
+        } else {
+            map.serialize_entry(
+                "runs",
+                &[Run {
+                    report,
+                    account: None,
+                }],
+            )?;
+        }
         map.end()
     }
 }
 
-struct Run<'a, 'r>(&'a Report<'r>);
+/// The accounts of the findings, for one run per account (findings without an account in a
+/// run of their own, named `unknown`).
+fn accounts_of(report: &Report) -> Vec<String> {
+    let mut accounts: Vec<String> = report
+        .outcome
+        .findings
+        .iter()
+        .map(|f| account_or_unknown(f).to_owned())
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    if accounts.is_empty() {
+        accounts.push(UNKNOWN.to_owned());
+    }
+    accounts
+}
+
+const UNKNOWN: &str = "unknown";
+
+fn account_or_unknown(f: &Finding) -> &str {
+    if f.account.is_empty() {
+        UNKNOWN
+    } else {
+        &f.account
+    }
+}
+
+/// GitHub code scanning's limit of results in one run.
+pub const MAX_RESULTS_PER_RUN: usize = 25_000;
+
+/// The run's `automationDetails.id`, whose part before the last `/` is GitHub's category:
+/// `--sarif-category`, else `atrest/<account>/` when the run is one account's, else
+/// `atrest/`.
+fn automation_id(report: &Report, account: Option<&str>) -> String {
+    let single = || {
+        let accounts = accounts_of(report);
+        (accounts.len() == 1 && accounts[0] != UNKNOWN).then(|| accounts[0].clone())
+    };
+    let category = match (&report.options.sarif_category, account) {
+        (Some(c), None) => c.trim_end_matches('/').to_owned(),
+        (Some(c), Some(a)) => format!("{}/{a}", c.trim_end_matches('/')),
+        (None, Some(a)) => format!("atrest/{a}"),
+        (None, None) => match single() {
+            Some(a) => format!("atrest/{a}"),
+            None => "atrest".to_owned(),
+        },
+    };
+    format!("{category}/")
+}
+
+struct Run<'a, 'r> {
+    report: &'a Report<'r>,
+    /// Only this account's findings (`--sarif-per-account`).
+    account: Option<&'a str>,
+}
 
 impl Serialize for Run<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
+        let report = self.report;
         let rules: Vec<Value> = report.registry.rules().iter().map(rule).collect();
         let tool = json!({
             "driver": {
@@ -55,26 +128,128 @@ impl Serialize for Run<'_, '_> {
                 "rules": rules,
             }
         });
-        let invocations = json!([{
+        let mut invocation = json!({
             "executionSuccessful": !report.outcome.has_errors(),
             "toolExecutionNotifications": notifications(report),
-        }]);
-        let mut map = serializer.serialize_map(Some(4))?;
+        });
+        let root = working_directory();
+        if let Some(root) = &root {
+            invocation["workingDirectory"] = json!({"uri": root});
+        }
+        let mut map = serializer.serialize_map(Some(7))?;
         map.serialize_entry("tool", &tool)?;
-        map.serialize_entry("invocations", &invocations)?;
+        map.serialize_entry("invocations", &[invocation])?;
+        map.serialize_entry(
+            "automationDetails",
+            &json!({"id": automation_id(report, self.account)}),
+        )?;
+        if let Some(root) = &root {
+            map.serialize_entry(
+                "originalUriBaseIds",
+                &json!({"%SRCROOT%": {"uri": root, "description": {"text": "The directory atrest ran in: paths of inputs are relative to it."}}}),
+            )?;
+        }
         map.serialize_entry("columnKind", "unicodeCodePoints")?;
-        map.serialize_entry("results", &Results(report))?;
+        map.serialize_entry(
+            "results",
+            &Results {
+                report,
+                account: self.account,
+            },
+        )?;
+        if report.outcome.baseline.is_some() {
+            map.serialize_entry("baselineGuid", &baseline_guid(report))?;
+        }
         map.end()
     }
 }
 
-struct Results<'a, 'r>(&'a Report<'r>);
+/// The working directory as a `file://` URI ending in `/`: SARIF's `%SRCROOT%`.
+fn working_directory() -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let path = cwd.to_str()?;
+    let mut uri = format!("file://{}", uri_escape(path));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    Some(uri)
+}
+
+/// A GUID naming the baseline a run was compared with (derived from its path, so that two
+/// runs against the same baseline agree).
+fn baseline_guid(report: &Report) -> String {
+    let path = report
+        .outcome
+        .baseline
+        .as_ref()
+        .map_or("", |b| b.path.as_str());
+    let a = crate::finding::fingerprint("baseline", path);
+    let b = crate::finding::fingerprint(path, "baseline");
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &a[..8],
+        &a[8..12],
+        &a[13..16],
+        &b[1..4],
+        &b[4..16]
+    )
+}
+
+struct Results<'a, 'r> {
+    report: &'a Report<'r>,
+    account: Option<&'a str>,
+}
 
 impl Serialize for Results<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(report.outcome.findings.iter().map(|f| result(report, f)))
+        let report = self.report;
+        let mine = |f: &&Finding| self.account.is_none_or(|a| account_or_unknown(f) == a);
+        let found = report
+            .outcome
+            .findings
+            .iter()
+            .filter(mine)
+            .map(|f| result(report, f));
+        // Findings of the baseline no longer found: `absent` results (in the run of their
+        // account when runs are per account).
+        let absent = report
+            .outcome
+            .baseline
+            .iter()
+            .flat_map(|b| b.absent.iter())
+            .filter(|e| {
+                self.account.is_none_or(|a| {
+                    (if e.account.is_empty() {
+                        UNKNOWN
+                    } else {
+                        e.account.as_str()
+                    }) == a
+                })
+            })
+            .map(|e| absent_result(report, e));
+        serializer.collect_seq(found.chain(absent))
     }
+}
+
+fn absent_result(report: &Report, e: &crate::finding::baseline::Entry) -> Value {
+    let index = report
+        .registry
+        .rules()
+        .iter()
+        .position(|r| r.id == e.rule_id);
+    let mut v = json!({
+        "ruleId": e.rule_id,
+        "level": "none",
+        "kind": "pass",
+        "message": {"text": format!("No longer found since the baseline: {}", e.subject)},
+        "baselineState": "absent",
+        "partialFingerprints": {"atrest/v1": e.fingerprint, "primaryLocationLineHash": e.fingerprint},
+        "locations": [{"logicalLocations": [{"fullyQualifiedName": e.subject}]}],
+    });
+    if let Some(i) = index {
+        v["ruleIndex"] = json!(i);
+    }
+    v
 }
 
 fn notifications(report: &Report) -> Vec<Value> {
@@ -178,22 +353,42 @@ fn result(report: &Report, f: &Finding) -> Value {
             json!({"fullyQualifiedName": format!("{name}/{id}"), "kind": "cloudtrail-event"})
         }
     };
-    let mut location = json!({"logicalLocations": [logical]});
+    let mut logicals = vec![logical];
+    let mut location = json!({});
     if let Some(loc) = &f.primary {
-        location["physicalLocation"] = physical(&report.place(loc));
+        let place = report.place(loc);
+        // Lines of decompressed text mean nothing to a viewer of a `.json.gz` file: the
+        // result points at the file, and at the record as a logical location.
+        if is_compressed(&place.path) {
+            location["physicalLocation"] = json!({"artifactLocation": artifact(&place.path)});
+            logicals.push(json!({
+                "fullyQualifiedName": format!("{}#{}", place.path, place.pointer),
+                "name": place.pointer,
+                "kind": "json-pointer",
+            }));
+        } else {
+            location["physicalLocation"] = physical(&place);
+        }
         if !f.primary_note.is_empty() {
             location["message"] = json!({"text": f.primary_note});
         }
     }
+    location["logicalLocations"] = Value::Array(logicals);
     m.insert("locations".into(), json!([location]));
     let related: Vec<Value> = f
         .related
         .iter()
         .enumerate()
         .map(|(i, r)| {
+            let place = report.place(&r.loc);
+            let physical = if is_compressed(&place.path) {
+                json!({"artifactLocation": artifact(&place.path)})
+            } else {
+                physical(&place)
+            };
             json!({
                 "id": i + 1,
-                "physicalLocation": physical(&report.place(&r.loc)),
+                "physicalLocation": physical,
                 "message": {"text": r.note},
             })
         })
@@ -201,10 +396,33 @@ fn result(report: &Report, f: &Finding) -> Value {
     if !related.is_empty() {
         m.insert("relatedLocations".into(), Value::Array(related));
     }
+    // GitHub reads only `primaryLocationLineHash`: atrest's fingerprint follows the
+    // finding when lines move.
     m.insert(
         "partialFingerprints".into(),
-        json!({"atrest/v1": f.fingerprint}),
+        json!({"atrest/v1": f.fingerprint, "primaryLocationLineHash": f.fingerprint}),
     );
+    if let Some(s) = &f.suppression {
+        let mut properties = json!({"origin": s.origin});
+        if !s.owner.is_empty() {
+            properties["owner"] = json!(s.owner);
+        }
+        if let Some(e) = &s.expires {
+            properties["expires"] = json!(e);
+        }
+        m.insert(
+            "suppressions".into(),
+            json!([{
+                "kind": s.kind.sarif(),
+                "status": "accepted",
+                "justification": s.reason,
+                "properties": properties,
+            }]),
+        );
+    }
+    if let Some(state) = f.baseline {
+        m.insert("baselineState".into(), json!(state.name()));
+    }
     let mut properties = json!({"severity": f.severity.name()});
     match &f.subject {
         Subject::Resource { arn, kind } => {
@@ -226,6 +444,11 @@ fn result(report: &Report, f: &Finding) -> Value {
     }
     m.insert("properties".into(), properties);
     Value::Object(m)
+}
+
+fn is_compressed(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() > 3 && b[b.len() - 3..].eq_ignore_ascii_case(b".gz")
 }
 
 fn physical(p: &Place) -> Value {

@@ -40,15 +40,21 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         out.write_all(text.as_bytes())?;
         writeln!(out)
     };
-    let findings = &report.outcome.findings;
+    // Suppressed findings, and those of the baseline, are counted, not shown.
+    let findings: Vec<&Finding> = report
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.counts())
+        .collect();
     if style.verbose {
-        for f in findings {
+        for f in &findings {
             render(f, out)?;
         }
     } else {
         // Resource findings one by one; event findings, which a log can hold by the
         // thousand, per rule (findings are sorted by rule, so a rule's events are together).
-        let events: Vec<&Finding> = findings.iter().filter(|f| is_event(f)).collect();
+        let events: Vec<&Finding> = findings.iter().copied().filter(|f| is_event(f)).collect();
         let callers = if events.is_empty() {
             Callers::default()
         } else {
@@ -56,7 +62,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         };
         let mut i = 0;
         while i < findings.len() {
-            let f = &findings[i];
+            let f = findings[i];
             if !is_event(f) {
                 render(f, out)?;
                 i += 1;
@@ -64,6 +70,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
             }
             let group: Vec<&Finding> = findings[i..]
                 .iter()
+                .copied()
                 .take_while(|g| g.rule_id == f.rule_id && is_event(g))
                 .collect();
             i += group.len();
@@ -75,7 +82,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
             }
         }
     }
-    out.write_all(text_summary::table(findings).as_bytes())?;
+    out.write_all(text_summary::table(&findings).as_bytes())?;
     writeln!(out)?;
     writeln!(out, "{}", summary(report))
 }
@@ -109,18 +116,43 @@ pub fn diagnostic(d: &input::Diagnostic) -> String {
 
 fn summary(report: &Report) -> String {
     let o = report.outcome;
+    let counted = || o.findings.iter().filter(|f| f.counts());
     let counts: Vec<String> = Severity::ALL
         .iter()
         .rev()
-        .map(|s| (s, o.findings.iter().filter(|f| f.severity == *s).count()))
+        .map(|s| (s, counted().filter(|f| f.severity == *s).count()))
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
-    let findings = match o.findings.len() {
-        0 => "no findings".to_owned(),
-        1 => format!("1 finding ({})", counts.join(", ")),
-        n => format!("{n} findings ({})", counts.join(", ")),
+    let new = if o.baseline.is_some() { "new " } else { "" };
+    let findings = match counted().count() {
+        0 => format!("no {new}findings"),
+        1 => format!("1 {new}finding ({})", counts.join(", ")),
+        n => format!("{n} {new}findings ({})", counts.join(", ")),
     };
+    let mut findings = findings;
+    let suppressed = o
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    if suppressed > 0 {
+        findings.push_str(&format!(
+            ", {suppressed} suppressed (not shown; the JSON and SARIF reports list them with their reasons)"
+        ));
+    }
+    if let Some(b) = &o.baseline {
+        let unchanged = o
+            .findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && !f.counts())
+            .count();
+        findings.push_str(&format!(
+            ", {unchanged} unchanged since the baseline {} (not shown), {} fixed",
+            escape(&b.path),
+            b.absent.len()
+        ));
+    }
     let errors = o
         .diagnostics
         .iter()

@@ -191,7 +191,7 @@ fn time(f: &Finding) -> &str {
 }
 
 /// Findings per rule and severity, in report order (most severe first).
-pub fn table(findings: &[Finding]) -> String {
+pub fn table(findings: &[&Finding]) -> String {
     let mut rows: Vec<(&str, String, usize)> = Vec::new();
     for f in findings {
         match rows.last_mut() {
@@ -320,7 +320,7 @@ mod tests {
         assert!(header.contains("  principals: (unknown) (4)\n"), "{header}");
         assert!(header.contains("  3 examples of 4 below"), "{header}");
         assert_eq!(
-            table(&findings),
+            table(&findings.iter().collect::<Vec<_>>()),
             "rule   severity  findings\na      high             4\nb      high             1\ntotal                   5\n"
         );
     }

@@ -114,3 +114,13 @@ pub fn with_closed_stdout(args: &[&str]) -> (i32, String) {
     let status = child.wait().expect("waits");
     (status.code().unwrap_or(-1), stderr)
 }
+
+/// A path as atrest shows it: relative to the crate root (the tests' working directory)
+/// when under it.
+pub fn display(path: &str) -> String {
+    let root = root();
+    let p = Path::new(path);
+    p.strip_prefix(&root)
+        .map(|r| r.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| path.to_owned())
+}
