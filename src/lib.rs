@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod redact;
+pub mod report;
 pub mod rules;
 pub mod scan;
 

@@ -8,6 +8,7 @@ mod gate;
 mod inventory_cmd;
 mod progress_bar;
 mod remote_args;
+mod report_cmd;
 mod rules_cmd;
 mod scan_cmd;
 
@@ -44,6 +45,8 @@ pub struct Cli {
 enum Command {
     /// Scan files and directories: export directories, AWS Config files, CloudTrail logs.
     Scan(scan_cmd::ScanArgs),
+    /// A compliance report of one framework (CIS, AWS FSBP, PCI DSS, NIST 800-53).
+    Report(report_cmd::ReportArgs),
     /// KMS calls per key, principal and operation, from CloudTrail logs.
     Activity(activity_cmd::ActivityArgs),
     /// Write an export directory from a live account (read-only calls; the `aws` feature).
@@ -159,6 +162,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
         Command::Activity(args) => activity_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Inventory(args) => inventory_cmd::run(&args),
