@@ -109,7 +109,9 @@ pub fn run(args: &ScanArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let report = Report::for_format(&outcome, &registry, args.format);
+    let mut report = Report::for_format(&outcome, &registry, args.format);
+    // Findings are dated (OCSF, ASFF) by the time the scan judged them at.
+    report.time = Some(options.as_of.unwrap_or_else(jiff::Timestamp::now));
     let written = write_report(args.output.as_deref(), |out| {
         output::write(
             &report,
@@ -120,6 +122,7 @@ pub fn run(args: &ScanArgs) -> u8 {
             },
             out,
         )
+        .map(|_| ())
     });
     // Diagnostics are for people, in every format: the report carries them (JSON, SARIF)
     // or counts them (text), and stderr lists them, escaped, with the offending line, after

@@ -23,9 +23,19 @@ use crate::source::SourceId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Each finding with the lines that decided it, then a summary.
     Text,
+    /// One JSON document, schema version 1 (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+}
+
+/// What a writer could not put in the report, for the caller to say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Findings the format has no room for.
+    pub left_out: usize,
 }
 
 /// How the text output is drawn.
@@ -49,6 +59,9 @@ pub struct Report<'a> {
     pub outcome: &'a Outcome,
     pub registry: &'a Registry,
     pub resolved: Resolved,
+    /// When the report was made, for the formats that date findings (OCSF, ASFF): the CLI
+    /// sets it (to `--as-of` when given); without it they take the time they are written.
+    pub time: Option<jiff::Timestamp>,
     /// Display paths of the sources findings point into.
     paths: HashMap<SourceId, String>,
 }
@@ -88,8 +101,14 @@ impl<'a> Report<'a> {
             outcome,
             registry,
             resolved,
+            time: None,
             paths,
         }
+    }
+
+    /// The report's time: [`Report::time`], or now.
+    pub fn time(&self) -> jiff::Timestamp {
+        self.time.unwrap_or_else(jiff::Timestamp::now)
     }
 
     pub fn place(&self, loc: &Loc) -> Place {
@@ -107,12 +126,18 @@ impl<'a> Report<'a> {
     }
 }
 
-pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<Written> {
     match format {
-        Format::Text => text::write(report, style, out),
-        Format::Json => json::write(report, out),
-        Format::Sarif => sarif::write(report, out),
+        Format::Text => text::write(report, style, out)?,
+        Format::Json => json::write(report, out)?,
+        Format::Sarif => sarif::write(report, out)?,
     }
+    Ok(Written::default())
 }
 
 /// A path as reports show it: relative to the working directory when it is under it,
