@@ -1,10 +1,12 @@
-//! Outputs: the same findings as text (miette), JSON (a versioned schema of its own) or
-//! SARIF 2.1.0. Locations are resolved here, once, for the findings being reported.
+//! Outputs: the same findings as text (miette), JSON (a versioned schema of its own),
+//! SARIF 2.1.0 or OCSF Detection Findings. Locations are resolved here, once, for the
+//! findings being reported.
 
 pub mod accounts;
 pub mod escape;
 mod excerpt;
 pub mod json;
+pub mod ocsf;
 pub mod sarif;
 mod snippet;
 pub mod text;
@@ -29,6 +31,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// OCSF Detection Findings (class 2004), one JSON object per line.
+    Ocsf,
 }
 
 /// What a writer could not put in the report, for the caller to say.
@@ -136,6 +140,7 @@ pub fn write(
         Format::Text => text::write(report, style, out)?,
         Format::Json => json::write(report, out)?,
         Format::Sarif => sarif::write(report, out)?,
+        Format::Ocsf => ocsf::write(report, out)?,
     }
     Ok(Written::default())
 }
