@@ -112,8 +112,9 @@ pub fn run(args: &ScanArgs) -> u8 {
     let mut report = Report::for_format(&outcome, &registry, args.format);
     // Findings are dated (OCSF, ASFF) by the time the scan judged them at.
     report.time = Some(options.as_of.unwrap_or_else(jiff::Timestamp::now));
+    let mut left_out = 0;
     let written = write_report(args.output.as_deref(), |out| {
-        output::write(
+        let written = output::write(
             &report,
             args.format,
             Style {
@@ -121,8 +122,9 @@ pub fn run(args: &ScanArgs) -> u8 {
                 verbose: args.verbose,
             },
             out,
-        )
-        .map(|_| ())
+        )?;
+        left_out = written.left_out;
+        Ok(())
     });
     // Diagnostics are for people, in every format: the report carries them (JSON, SARIF)
     // or counts them (text), and stderr lists them, escaped, with the offending line, after
@@ -131,6 +133,18 @@ pub fn run(args: &ScanArgs) -> u8 {
         let mut err = io::stderr().lock();
         for d in &outcome.diagnostics {
             let _ = err.write_all(output::text::diagnostic(d).as_bytes());
+        }
+        if left_out > 0 {
+            let n = if left_out == 1 {
+                "1 finding has".to_owned()
+            } else {
+                format!("{left_out} findings have")
+            };
+            let _ = writeln!(
+                err,
+                "warning: {n} no AWS account or region, which Security Hub needs: left out \
+                 of the ASFF report"
+            );
         }
     }
     // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the

@@ -1,8 +1,9 @@
 //! Outputs: the same findings as text (miette), JSON (a versioned schema of its own),
-//! SARIF 2.1.0 or OCSF Detection Findings. Locations are resolved here, once, for the
-//! findings being reported.
+//! SARIF 2.1.0, OCSF Detection Findings or the AWS Security Finding Format. Locations are
+//! resolved here, once, for the findings being reported.
 
 pub mod accounts;
+pub mod asff;
 pub mod escape;
 mod excerpt;
 pub mod json;
@@ -33,12 +34,15 @@ pub enum Format {
     Sarif,
     /// OCSF Detection Findings (class 2004), one JSON object per line.
     Ocsf,
+    /// AWS Security Finding Format: a JSON array for `aws securityhub batch-import-findings`.
+    Asff,
 }
 
 /// What a writer could not put in the report, for the caller to say.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
-    /// Findings the format has no room for.
+    /// Findings left out of an ASFF report: without an AWS account and region, Security
+    /// Hub cannot import them.
     pub left_out: usize,
 }
 
@@ -141,6 +145,7 @@ pub fn write(
         Format::Json => json::write(report, out)?,
         Format::Sarif => sarif::write(report, out)?,
         Format::Ocsf => ocsf::write(report, out)?,
+        Format::Asff => return asff::write(report, out),
     }
     Ok(Written::default())
 }
