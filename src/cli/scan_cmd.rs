@@ -19,7 +19,7 @@ pub struct ScanArgs {
     /// buckets as `s3://bucket[/prefix]` (built with the `aws` feature).
     #[arg(required_unless_present = "lookup", value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format (docs/formats.md).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Write the report to this file instead of standard output.
