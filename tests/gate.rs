@@ -388,3 +388,54 @@ fn several_reports_from_one_scan() {
         run.stderr
     );
 }
+
+#[test]
+fn ci_log_formats_leave_out_what_is_excepted_or_known() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = export(dir.path());
+    let conf = config(dir.path(), ENTRY);
+    let only = ["--only", "ebs-volume-unencrypted", "--as-of", "2026-12-01"];
+    let run = atrest(
+        &[
+            &["scan", &data, "--config", &conf, "--format", "github"][..],
+            &only,
+        ]
+        .concat(),
+    );
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(lines.len(), 1, "only vol-2 is annotated: {}", run.stdout);
+    assert!(lines[0].contains("vol-2"), "{}", lines[0]);
+    let run = atrest(
+        &[
+            &["scan", &data, "--config", &conf, "--format", "concise"][..],
+            &only,
+        ]
+        .concat(),
+    );
+    assert!(
+        run.stdout.ends_with("3 findings (2 suppressed)\n"),
+        "{}",
+        run.stdout
+    );
+    let run = atrest(
+        &[
+            &["scan", &data, "--config", &conf, "--format", "ocsf"][..],
+            &only,
+        ]
+        .concat(),
+    );
+    let statuses: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("OCSF line")["status"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["New", "Suppressed", "Suppressed"]);
+}

@@ -20,7 +20,8 @@ pub struct ScanArgs {
     /// buckets as `s3://bucket[/prefix]` (built with the `aws` feature).
     #[arg(required_unless_present = "lookup", value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format (default text, or the configuration file's `format`).
+    /// Output format (docs/formats.md; default text, or the configuration file's
+    /// `format`).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file instead of standard output.
@@ -153,6 +154,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         return code;
     }
     let mut write_failed = false;
+    let mut left_out = 0;
     for (format, target) in &settings.outputs {
         let color = match args.color.as_str() {
             "always" => true,
@@ -171,12 +173,16 @@ pub fn run(args: &ScanArgs) -> u8 {
         if *format == Format::Sarif {
             warn_sarif_limits(&outcome, args.sarif_per_account);
         }
+        // Findings are dated (OCSF, ASFF) by the time the scan judged them at.
+        report.time = Some(options.as_of.unwrap_or_else(jiff::Timestamp::now));
         let style = Style {
             color,
             verbose: args.verbose,
         };
         let written = write_report(target.as_deref(), |out| {
-            output::write(&report, *format, style, out)
+            let written = output::write(&report, *format, style, out)?;
+            left_out += written.left_out;
+            Ok(())
         });
         // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the
         // exit code still says what the scan found.
@@ -201,6 +207,18 @@ pub fn run(args: &ScanArgs) -> u8 {
         let mut err = io::stderr().lock();
         for d in &outcome.diagnostics {
             let _ = err.write_all(output::text::diagnostic(d).as_bytes());
+        }
+        if left_out > 0 {
+            let n = if left_out == 1 {
+                "1 finding has".to_owned()
+            } else {
+                format!("{left_out} findings have")
+            };
+            let _ = writeln!(
+                err,
+                "warning: {n} no AWS account or region, which Security Hub needs: left out \
+                 of the ASFF report"
+            );
         }
     }
     // A rule file that did not load fails the run, after the report of the other rules.

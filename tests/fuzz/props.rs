@@ -127,13 +127,22 @@ pub fn not_silent(out: &Outcome) -> Result<(), TestCaseError> {
 /// Each output format renders the outcome (locations resolved in the mutated file).
 pub fn renders(out: &Outcome, registry: &Registry) -> Result<(), TestCaseError> {
     let report = Report::new(out, registry);
-    for format in [Format::Text, Format::Json, Format::Sarif] {
+    for &format in <Format as clap::ValueEnum>::value_variants() {
         let mut sink = Vec::new();
         let written = output::write(&report, format, Style::default(), &mut sink);
         prop_assert!(written.is_ok(), "{format:?} output failed: {written:?}");
-        if format != Format::Text {
-            let parsed = serde_json::from_slice::<serde_json::Value>(&sink);
-            prop_assert!(parsed.is_ok(), "{format:?} output is not JSON");
+        match format {
+            Format::Json | Format::Sarif | Format::Asff => {
+                let parsed = serde_json::from_slice::<serde_json::Value>(&sink);
+                prop_assert!(parsed.is_ok(), "{format:?} output is not JSON");
+            }
+            Format::Ocsf => {
+                for line in sink.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    let parsed = serde_json::from_slice::<serde_json::Value>(line);
+                    prop_assert!(parsed.is_ok(), "an OCSF line is not JSON");
+                }
+            }
+            Format::Text | Format::Concise | Format::Github => {}
         }
     }
     Ok(())
