@@ -221,6 +221,7 @@ fn lab_findings_are_importable() {
             "Software and Configuration Checks/AWS Security Best Practices/EBS volume is not encrypted",
             "Software and Configuration Checks/Industry and Regulatory Standards/AWS Foundational Security Best Practices",
             "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark",
+            "Software and Configuration Checks/Industry and Regulatory Standards/NIST 800-53",
         ])
     );
     assert_eq!(

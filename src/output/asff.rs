@@ -256,6 +256,8 @@ fn standard(framework: &str) -> String {
     match framework {
         "aws-fsbp" => "AWS Foundational Security Best Practices".to_owned(),
         f if f.starts_with("cis-aws") => "CIS AWS Foundations Benchmark".to_owned(),
+        f if f.starts_with("pci-dss") => "PCI-DSS".to_owned(),
+        f if f.starts_with("nist-800-53") => "NIST 800-53".to_owned(),
         f => classifier(f),
     }
 }
