@@ -241,7 +241,11 @@ fn lab_findings_are_importable() {
     assert_eq!(stop["FirstObservedAt"], "2026-11-20T14:07:48Z");
     assert_eq!(stop["Resources"][0]["Type"], "Other");
     assert_eq!(stop["Resources"][0]["Id"], "lab-trail");
-    assert!(stop.get("Compliance").is_none(), "{stop}");
+    // Evidence for CIS's monitoring control of CloudTrail changes.
+    assert_eq!(
+        stop["Compliance"]["RelatedRequirements"],
+        json!(["cis-aws-v3.0 4.5", "cis-aws-v4.0 4.5", "cis-aws-v5.0 4.5"])
+    );
     let snapshot = findings
         .iter()
         .find(|f| f["GeneratorId"] == "ebs-snapshot-public")
