@@ -30,6 +30,7 @@ pub struct Covered {
 /// `<account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<id>.json.gz`.
 pub fn delivered_at(path: &Path) -> Option<Timestamp> {
     let name = path.file_name()?.to_str()?;
+    let name = name.split('.').next().unwrap_or(name);
     let stamp = name.split('_').find(|part| {
         part.len() == 14 && part.as_bytes()[8] == b'T' && part.ends_with('Z')
             || part.len() == 16 && part.as_bytes()[8] == b'T' && part.ends_with('Z')
@@ -238,6 +239,14 @@ pub fn check(digests: &[PathBuf], logs: &[&Path], max: u64) -> DigestCheck {
         .iter()
         .map(|(k, (start, _))| (k.clone(), *start))
         .collect();
+    let mut first_log: HashMap<(String, String), Timestamp> = HashMap::new();
+    for p in logs {
+        if let (Some(place), Some(at)) = (crate::ingest::filter::delivery_place(p), delivered_at(p))
+        {
+            let e = first_log.entry(place).or_insert(at);
+            *e = (*e).min(at);
+        }
+    }
     for (path, _, d, _) in &parsed {
         let Some(previous) = d
             .previous_digest_s3_object
@@ -259,16 +268,24 @@ pub fn check(digests: &[PathBuf], logs: &[&Path], max: u64) -> DigestCheck {
                 }
             }
             None => {
-                // The first digest read names one before the scanned window: not a break.
-                let first = digest_place(path)
-                    .and_then(|k| earliest.get(&k))
-                    .is_some_and(|e| {
+                // A predecessor from before the logs read is outside the window: not a
+                // break. One from within it should be there.
+                let place = digest_place(path);
+                let before_logs = match (
+                    delivered_at(Path::new(previous)),
+                    place.as_ref().and_then(|k| first_log.get(k)),
+                ) {
+                    (Some(at), Some(first)) => at < *first,
+                    // Without the predecessor's time, the earliest digest read starts the
+                    // chain.
+                    _ => place.and_then(|k| earliest.get(&k)).is_some_and(|e| {
                         d.digest_start_time
                             .as_deref()
                             .and_then(|t| t.parse::<Timestamp>().ok())
                             .is_some_and(|s| s <= *e)
-                    });
-                if !first {
+                    }),
+                };
+                if !before_logs {
                     out.chain.push(format!(
                         "{shown}: its previous digest {previous} is missing"
                     ));
