@@ -410,3 +410,34 @@ fn live_access_needs_the_aws_feature() {
         assert!(run.stdout.is_empty(), "{args:?}: no report: {}", run.stdout);
     }
 }
+
+#[test]
+fn completions_cover_every_command_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = atrest(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in [
+            "scan",
+            "report",
+            "activity",
+            "collect",
+            "framework",
+            "baseline",
+            "output-format",
+        ] {
+            assert!(run.stdout.contains(word), "{shell} completes {word}");
+        }
+    }
+    let bash = atrest(&["completions", "bash"]).stdout;
+    // The script is valid bash.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("atrest.bash");
+    std::fs::write(&path, &bash).expect("write");
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash runs");
+    assert!(checked.success());
+    assert_eq!(atrest(&["completions", "tcsh"]).code, 2);
+}

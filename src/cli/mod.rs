@@ -56,6 +56,11 @@ enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// Print a shell completion script (`atrest completions bash > /etc/bash_completion.d/atrest`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Generate documentation from the code.
     #[command(subcommand, hide = true)]
     Docs(docs::DocsCommand),
@@ -168,6 +173,12 @@ pub fn main() -> ExitCode {
         Command::Inventory(args) => inventory_cmd::run(&args),
         Command::Rules(cmd) => rules_cmd::run(&cmd),
         Command::Docs(cmd) => docs::run(&cmd),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "atrest", &mut out);
+            EXIT_OK
+        }
     };
     ExitCode::from(code)
 }
