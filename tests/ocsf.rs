@@ -473,7 +473,7 @@ fn findings_map_to_their_attributes() {
     assert_eq!(volume["cloud"]["account"]["type_id"], 10);
     assert_eq!(
         volume["unmapped"]["compliance"]["aws-fsbp"],
-        serde_json::json!(["EC2.3"])
+        serde_json::json!(["EC2.3", "EC2.7"])
     );
     let evidence = &volume["evidences"][0];
     assert_eq!(
