@@ -91,3 +91,71 @@ fn lab_sarif_is_valid_against_the_schema() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// Past GitHub's 25,000 results per run, atrest warns and offers one run per account.
+#[test]
+fn a_run_past_githubs_limit_is_warned_about() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records: Vec<serde_json::Value> = (0..25_001)
+        .map(|i| {
+            serde_json::json!({"eventVersion": "1.11", "eventSource": "kms.amazonaws.com", "eventName": "DisableKey",
+                "eventTime": "2026-11-20T14:12:03Z", "eventID": format!("e-{i}"), "awsRegion": "us-east-1",
+                "recipientAccountId": if i % 2 == 0 { "111111111111" } else { "222222222222" },
+                "requestParameters": {"keyId": "k-1"}})
+        })
+        .collect();
+    let log = dir.path().join("log.json");
+    std::fs::write(
+        &log,
+        serde_json::to_vec(&serde_json::json!({"Records": records})).expect("JSON"),
+    )
+    .expect("write");
+    let out = dir.path().join("out.sarif");
+    let l = log.to_string_lossy().into_owned();
+    let o = out.to_string_lossy().into_owned();
+    let run = atrest(&[
+        "scan",
+        &l,
+        "--only",
+        "event-kms-key-disabled",
+        "--format",
+        "sarif",
+        "--output",
+        &o,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds 25001 results, more than the 25000 GitHub code scanning accepts in one run: write one run per account with --sarif-per-account"),
+        "{}",
+        run.stderr
+    );
+    let run = atrest(&[
+        "scan",
+        &l,
+        "--only",
+        "event-kms-key-disabled",
+        "--format",
+        "sarif",
+        "--output",
+        &o,
+        "--sarif-per-account",
+    ]);
+    assert!(
+        !run.stderr.contains("GitHub code scanning accepts"),
+        "{}",
+        run.stderr
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("JSON");
+    let runs = log["runs"].as_array().expect("runs");
+    let ids: Vec<&str> = runs
+        .iter()
+        .filter_map(|r| r["automationDetails"]["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["atrest/111111111111/", "atrest/222222222222/"]);
+    let counts: Vec<usize> = runs
+        .iter()
+        .map(|r| r["results"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(counts, [12_501, 12_500]);
+}

@@ -179,11 +179,32 @@ pub fn run(args: &ScanArgs) -> u8 {
             color,
             verbose: args.verbose,
         };
+        let mut gzipped = None;
         let written = write_report(target.as_deref(), |out| {
-            let written = output::write(&report, *format, style, out)?;
+            let written = if *format == Format::Sarif {
+                // GitHub takes a SARIF file of at most 10 MB gzipped: measured as written.
+                // Buffered before the meter: serde_json writes token by token.
+                let mut meter = GzipMeter::new(out);
+                let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut meter);
+                let written = output::write(&report, *format, style, &mut buffered)?;
+                buffered.flush()?;
+                drop(buffered);
+                gzipped = Some(meter.finish()?);
+                written
+            } else {
+                output::write(&report, *format, style, out)?
+            };
             left_out += written.left_out;
             Ok(())
         });
+        if let Some(size) = gzipped
+            && size > SARIF_MAX_GZIPPED
+        {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: the SARIF report is {size} bytes gzipped, more than the {SARIF_MAX_GZIPPED} GitHub code scanning accepts: narrow the scan (--only, --since, --account) or upload one run per account"
+            );
+        }
         // A reader that went away (`atrest scan ... | head`) is no error of the scan's: the
         // exit code still says what the scan found.
         if let Err(e) = written.as_ref()
@@ -237,6 +258,53 @@ pub fn run(args: &ScanArgs) -> u8 {
     // The process ends here: freeing a large inventory piece by piece would only cost time.
     std::mem::forget(outcome);
     code
+}
+
+/// GitHub code scanning's limit on an uploaded SARIF file, gzipped.
+const SARIF_MAX_GZIPPED: u64 = 10 * 1024 * 1024;
+
+/// Passes what is written on, and counts what it gzips to.
+struct GzipMeter<'a> {
+    out: &'a mut dyn Write,
+    gz: flate2::write::GzEncoder<Counter>,
+}
+
+#[derive(Default)]
+struct Counter(u64);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> GzipMeter<'a> {
+    fn new(out: &'a mut dyn Write) -> Self {
+        GzipMeter {
+            out,
+            gz: flate2::write::GzEncoder::new(Counter::default(), flate2::Compression::fast()),
+        }
+    }
+
+    /// The gzipped size of everything written.
+    fn finish(self) -> io::Result<u64> {
+        Ok(self.gz.finish()?.0)
+    }
+}
+
+impl Write for GzipMeter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.gz.write_all(&buf[..n])?;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// GitHub code scanning refuses a run of more than 25,000 results.
