@@ -17,8 +17,10 @@ pub struct Counts {
     pub by_severity: BTreeMap<&'static str, usize>,
 }
 
-/// The counts of every account that has a resource or a finding, by account id.
-pub fn per_account(outcome: &Outcome) -> BTreeMap<String, Counts> {
+/// The counts of every account that has a resource or a finding, by account id: every
+/// finding the report lists, or (`counted_only`) those that count for `--fail-on`, as text
+/// shows them.
+pub fn per_account(outcome: &Outcome, counted_only: bool) -> BTreeMap<String, Counts> {
     let fresh = || Counts {
         by_severity: Severity::ALL.iter().map(|s| (s.name(), 0)).collect(),
         ..Counts::default()
@@ -30,7 +32,7 @@ pub fn per_account(outcome: &Outcome) -> BTreeMap<String, Counts> {
             .resources += 1;
     }
     for f in &outcome.findings {
-        if f.account.is_empty() {
+        if f.account.is_empty() || (counted_only && !f.counts()) {
             continue;
         }
         let counts = out.entry(f.account.clone()).or_insert_with(fresh);

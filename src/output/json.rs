@@ -164,7 +164,7 @@ fn summary(report: &Report) -> Value {
         .iter()
         .filter(|d| d.level == Level::Error)
         .count();
-    let accounts: Map<String, Value> = super::accounts::per_account(outcome)
+    let accounts: Map<String, Value> = super::accounts::per_account(outcome, false)
         .into_iter()
         .map(|(account, c)| {
             let counts = json!({

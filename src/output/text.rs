@@ -180,7 +180,7 @@ fn summary(report: &Report) -> String {
         o.stats.files, o.stats.resources, o.stats.events
     );
     // Several accounts (an organization's collection): each one's share.
-    let accounts = super::accounts::per_account(o);
+    let accounts = super::accounts::per_account(o, true);
     if accounts.len() > 1 {
         for (account, c) in accounts {
             let severities: Vec<String> = Severity::ALL
