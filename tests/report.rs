@@ -266,6 +266,7 @@ fn the_lab_report_proves_fails_and_passes_and_is_deterministic() {
         (cov["account"].clone(), cov["region"].clone()),
         (json!(ACCOUNT), json!("us-east-1"))
     );
+    assert_eq!(r["header"]["cloudtrail"]["outside_layout"], 0);
     assert_eq!(r["atrest_compliance"], 1);
 }
 
@@ -437,6 +438,12 @@ fn cloudtrail_gaps_and_the_digest_chain_are_checked() {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
         std::fs::write(&path, gz(&serde_json::to_vec(d).expect("JSON"))).expect("write");
     }
+    // A log outside the layout: read, but its time is not known.
+    std::fs::write(
+        dir.path().join("exported.json"),
+        serde_json::to_vec(&record("y", "2026-11-20T05:00:00Z")["Records"]).expect("JSON"),
+    )
+    .expect("write");
     // The second file is altered after delivery.
     let altered = dir.path().join(&keys[1].0);
     std::fs::write(
@@ -447,6 +454,7 @@ fn cloudtrail_gaps_and_the_digest_chain_are_checked() {
 
     let (_, r, _) = report(dir.path(), "cis-aws-v4.0", &[]);
     let ct = &r["header"]["cloudtrail"];
+    assert_eq!(ct["outside_layout"], 1);
     let cov = &ct["coverage"][0];
     assert_eq!(cov["files"], 3);
     assert_eq!(

@@ -124,6 +124,15 @@ pub fn write(report: &ComplianceReport, out: &mut dyn Write) -> io::Result<()> {
             ),
         );
     }
+    if report.uncovered_logs > 0 {
+        row(
+            "CloudTrail outside the layout",
+            format!(
+                "{} files not in <code>AWSLogs/&lt;account&gt;/CloudTrail/&lt;region&gt;/...</code>: the time they cover is not known",
+                report.uncovered_logs
+            ),
+        );
+    }
     if let Some(d) = &report.digests {
         let list = |name: &str, items: &[String]| {
             if items.is_empty() {

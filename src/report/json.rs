@@ -37,6 +37,7 @@ pub fn document(report: &ComplianceReport) -> Value {
             "size": i.size, "sha256": i.sha256,
         })).collect::<Vec<_>>(),
         "cloudtrail": {
+            "outside_layout": report.uncovered_logs,
             "coverage": report.coverage.iter().map(|c| json!({
                 "account": c.account, "region": c.region, "files": c.files,
                 "first": c.first.to_string(), "last": c.last.to_string(),

@@ -123,6 +123,13 @@ pub fn write(report: &ComplianceReport, out: &mut dyn Write) -> io::Result<()> {
             cov.last
         )?;
     }
+    if report.uncovered_logs > 0 {
+        writeln!(
+            out,
+            "| CloudTrail outside the layout | {} files not in `AWSLogs/<account>/CloudTrail/<region>/...`: the time they cover is not known |",
+            report.uncovered_logs
+        )?;
+    }
     match &report.digests {
         Some(d) => writeln!(
             out,

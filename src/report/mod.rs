@@ -45,6 +45,9 @@ pub struct ComplianceReport<'a> {
     pub scope: BTreeMap<String, BTreeSet<String>>,
     pub rules_hash: String,
     pub coverage: Vec<trail::Covered>,
+    /// CloudTrail inputs outside the `AWSLogs/...` layout, whose delivery times are unknown
+    /// (`lookup-events` output, arrays of records): their time is not in `coverage`.
+    pub uncovered_logs: usize,
     pub digests: Option<trail::DigestCheck>,
     /// `--as-of`, when given: the time facts were judged at.
     pub as_of: Option<jiff::Timestamp>,
@@ -77,6 +80,13 @@ impl<'a> ComplianceReport<'a> {
             .map(|(id, _)| outcome.sources.path(*id))
             .collect();
         let coverage = trail::coverage(logs.iter().copied());
+        let uncovered_logs = logs
+            .iter()
+            .filter(|p| {
+                trail::delivered_at(p).is_none()
+                    || crate::ingest::filter::delivery_place(p).is_none()
+            })
+            .count();
         let digest_files = trail::digest_files(inputs);
         let digests =
             (!digest_files.is_empty()).then(|| trail::check(&digest_files, &logs, 1 << 30));
@@ -105,6 +115,7 @@ impl<'a> ComplianceReport<'a> {
             scope,
             rules_hash: manifest::rules_hash(registry),
             coverage,
+            uncovered_logs,
             digests,
             as_of,
             resolved,
