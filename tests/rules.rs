@@ -1,8 +1,6 @@
 //! The built-in rules: each loads, carries complete metadata and its own passing and failing
 //! cases, and every case passes.
 
-use std::collections::BTreeSet;
-
 use atrest::rules::{Expect, Registry, Target, testing};
 
 fn builtin() -> Registry {
@@ -26,15 +24,21 @@ fn every_case_of_every_rule_passes() {
 #[test]
 fn every_rule_has_a_finding_case_and_a_clean_case() {
     for rule in builtin().rules() {
-        let expects: BTreeSet<_> = rule
-            .tests
-            .iter()
-            .map(|t| t.expect == Expect::Finding)
-            .collect();
-        assert_eq!(
-            expects.len(),
-            2,
-            "{} needs both a finding and a no-finding case",
+        let expects: Vec<Expect> = rule.tests.iter().map(|t| t.expect).collect();
+        assert!(
+            expects.contains(&Expect::Finding) && expects.contains(&Expect::None),
+            "{} needs both a finding case and a clean (`none`) case",
+            rule.id
+        );
+        // A rule that can leave a resource unjudged shows it.
+        assert!(
+            rule.requires.is_empty() || expects.contains(&Expect::Unknown),
+            "{} has `requires` but no `expect: unknown` case",
+            rule.id
+        );
+        assert!(
+            rule.applies_when.is_none() || expects.contains(&Expect::Skipped),
+            "{} has `applies_when` but no `expect: skipped` case",
             rule.id
         );
     }
