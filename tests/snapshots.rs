@@ -23,7 +23,11 @@ fn lab_json() {
 
 #[test]
 fn lab_sarif() {
-    insta::assert_snapshot!(lab("sarif"));
+    // The working directory, as SARIF's `%SRCROOT%`, is where the checkout is.
+    let root = format!("file://{}/", common::root().display());
+    let text = lab("sarif");
+    assert!(text.contains(&root), "%SRCROOT% is the working directory");
+    insta::assert_snapshot!(text.replace(&root, "file:///CHECKOUT/"));
 }
 
 /// The same account as an AWS Config snapshot: the resource findings Config can support.
