@@ -501,3 +501,63 @@ fn cloudtrail_gaps_and_the_digest_chain_are_checked() {
         "{chain:?}"
     );
 }
+
+#[test]
+fn a_key_without_its_rotation_status_is_unknown_not_a_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kms = format!("{ACCOUNT}/us-east-1/kms");
+    let arn = |id: &str| format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{id}");
+    write(
+        dir.path(),
+        &format!("{kms}/list-keys.json"),
+        &json!({"Keys": [{"KeyId": "k-1", "KeyArn": arn("k-1")}, {"KeyId": "k-2", "KeyArn": arn("k-2")}]}),
+    );
+    for id in ["k-1", "k-2"] {
+        write(
+            dir.path(),
+            &format!("{kms}/describe-key--{id}.json"),
+            &json!({"KeyMetadata": {
+            "KeyId": id, "Arn": arn(id), "KeyState": "Enabled", "Enabled": true, "KeyManager": "CUSTOMER",
+            "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS", "MultiRegion": false}}),
+        );
+    }
+    // Only k-1's rotation status was exported, and it is on.
+    write(
+        dir.path(),
+        &format!("{kms}/get-key-rotation-status--k-1.json"),
+        &json!({"KeyRotationEnabled": true}),
+    );
+    let (_, r, _) = report(dir.path(), "cis-aws-v4.0", &[]);
+    let c = control(&r, "3.6");
+    assert_eq!(c["status"], "unknown", "{c:#}");
+    assert_eq!(
+        c["counts"],
+        json!({"evaluated": 2, "passed": 1, "failed": 0, "unknown": 1, "excepted": 0})
+    );
+    assert!(
+        c["missing"]
+            .as_array()
+            .is_some_and(|m| m.contains(&json!("us-east-1: 1 kms_key without KeyRotationEnabled"))),
+        "{c:#}"
+    );
+    let pass = c["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|j| j["status"] == "pass")
+        .expect("k-1");
+    assert!(
+        pass["rules"][0]["location"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("get-key-rotation-status--k-1.json:2")),
+        "the pass is proven by the rotation status: {pass:#}"
+    );
+    // Once it is exported and on, the control passes.
+    write(
+        dir.path(),
+        &format!("{kms}/get-key-rotation-status--k-2.json"),
+        &json!({"KeyRotationEnabled": true}),
+    );
+    let (_, r, _) = report(dir.path(), "cis-aws-v4.0", &[]);
+    assert_eq!(control(&r, "3.6")["status"], "pass");
+}

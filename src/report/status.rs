@@ -431,15 +431,17 @@ fn per_account(
     (status, accounts)
 }
 
-/// Where a pass is decided: the first fact the rule requires, else the first field its
-/// detection tests, else where the resource was read.
+/// Where a pass is decided: the field a finding of the rule would point at (`location:`),
+/// else the first fact the rule requires, else the first field its detection tests, else
+/// where the resource was read.
 fn proof(rule: &crate::rules::Rule, inv: &Inventory, i: usize) -> Option<Loc> {
     let r = &inv.resources[i];
     let doc = Doc::Resource { inv, index: i };
     let paths = rule
-        .requires
+        .location
         .iter()
         .map(Vec::as_slice)
+        .chain(rule.requires.iter().map(Vec::as_slice))
         .chain(rule.detection.fields().map(|t| t.path.as_slice()));
     for path in paths {
         let (owner, pointer) = doc.place(path);
