@@ -210,8 +210,8 @@ fn lab_findings_are_importable() {
             "Status": "FAILED",
             "RelatedRequirements": [
                 "aws-fsbp EC2.3", "aws-fsbp EC2.7", "cis-aws-v3.0 2.2.1", "cis-aws-v4.0 5.1.1",
-                "cis-aws-v5.0 5.1.1", "nist-800-53-r5 SC-28", "nist-800-53-r5 SC-28(1)",
-                "nist-800-53-r5 SC-13",
+                "cis-aws-v5.0 5.1.1", "cis-aws-v7.0 6.1.1", "nist-800-53-r5 SC-28",
+                "nist-800-53-r5 SC-28(1)", "nist-800-53-r5 SC-13",
             ],
         })
     );
@@ -244,7 +244,12 @@ fn lab_findings_are_importable() {
     // Evidence for CIS's monitoring control of CloudTrail changes.
     assert_eq!(
         stop["Compliance"]["RelatedRequirements"],
-        json!(["cis-aws-v3.0 4.5", "cis-aws-v4.0 4.5", "cis-aws-v5.0 4.5"])
+        json!([
+            "cis-aws-v3.0 4.5",
+            "cis-aws-v4.0 4.5",
+            "cis-aws-v5.0 4.5",
+            "cis-aws-v7.0 5.5"
+        ])
     );
     let snapshot = findings
         .iter()

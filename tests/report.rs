@@ -86,6 +86,7 @@ fn list_names_every_framework_with_version_and_source() {
         "cis-aws-v3.0",
         "cis-aws-v4.0",
         "cis-aws-v5.0",
+        "cis-aws-v7.0",
         "aws-fsbp",
         "pci-dss-v4.0",
         "nist-800-53-r5",

@@ -20,6 +20,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../catalog/cis-aws-v5.0.yml"),
     ),
     (
+        "catalog/cis-aws-v7.0.yml",
+        include_str!("../../catalog/cis-aws-v7.0.yml"),
+    ),
+    (
         "catalog/aws-fsbp.yml",
         include_str!("../../catalog/aws-fsbp.yml"),
     ),
