@@ -62,7 +62,7 @@ impl<'a> ComplianceReport<'a> {
         inputs: &[PathBuf],
         as_of: Option<jiff::Timestamp>,
     ) -> ComplianceReport<'a> {
-        let index = status::Index::new(&outcome.findings);
+        let index = status::Index::new(outcome);
         let mut controls: Vec<(&Control, ControlResult)> = catalog
             .controls
             .iter()

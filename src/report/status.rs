@@ -5,9 +5,8 @@
 //! `manual` when nothing automated decides it, `excepted` when the only failures are
 //! governed exceptions (never a pass).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::finding::Finding;
 use crate::model::{Inventory, Kind, Loc};
 use crate::rules::{Doc, Registry, Target, Verdict};
 use crate::scan::Outcome;
@@ -99,23 +98,55 @@ pub struct ControlResult {
 }
 
 /// Findings by (rule id, subject ARN).
+/// What every control's evaluation looks up, computed once per report: findings by rule
+/// and subject, the regions each account was seen in, and where each kind was read.
 pub struct Index<'a> {
     by: HashMap<(&'a str, &'a str), Vec<usize>>,
     by_rule: HashMap<&'a str, Vec<usize>>,
+    seen: BTreeMap<String, BTreeSet<String>>,
+    /// (kind, account, region) listed or holding a resource.
+    read: HashSet<(Kind, &'a str, &'a str)>,
+    /// (kind, account) read in some region.
+    read_anywhere: HashSet<(Kind, &'a str)>,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(findings: &'a [Finding]) -> Index<'a> {
+    pub fn new(outcome: &'a Outcome) -> Index<'a> {
         let mut by: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         let mut by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, f) in findings.iter().enumerate() {
+        for (i, f) in outcome.findings.iter().enumerate() {
             by.entry((f.rule_id.as_str(), f.subject.identity()))
                 .or_default()
                 .push(i);
             by_rule.entry(f.rule_id.as_str()).or_default().push(i);
         }
-        Index { by, by_rule }
+        let inv = &outcome.inventory;
+        let read: HashSet<(Kind, &str, &str)> = inv
+            .resources
+            .iter()
+            .map(|r| (r.kind, r.account, r.region))
+            .chain(
+                inv.listed
+                    .iter()
+                    .map(|(k, a, r)| (*k, a.as_str(), r.as_str())),
+            )
+            .collect();
+        let read_anywhere = read.iter().map(|(k, a, _)| (*k, *a)).collect();
+        Index {
+            by,
+            by_rule,
+            seen: regions_seen(inv),
+            read,
+            read_anywhere,
+        }
     }
+}
+
+/// The resources of one kind: the inventory is in (kind, ARN) order.
+fn of_kind(inv: &Inventory, kind: Kind) -> std::ops::Range<usize> {
+    let start = inv.resources.partition_point(|r| r.kind < kind);
+    let end = inv.resources.partition_point(|r| r.kind <= kind);
+    start..end
 }
 
 /// The regions where an account's resources were read or listed, by account.
@@ -223,12 +254,8 @@ pub fn evaluate(
     let mut judged: BTreeMap<(Kind, &str), Judged> = BTreeMap::new();
     let mut unknown_facts: BTreeMap<(String, Kind, String), usize> = BTreeMap::new();
     for (rule, kind) in &rules {
-        for (i, r) in inv
-            .resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == *kind)
-        {
+        for i in of_kind(inv, *kind) {
+            let r = &inv.resources[i];
             let fired: Vec<usize> = index
                 .by
                 .get(&(rule.id.as_str(), r.arn))
@@ -277,18 +304,13 @@ pub fn evaluate(
         ));
     }
     // Kinds not read at all where the scan saw the account.
-    let seen = regions_seen(inv);
+    let seen = &index.seen;
     let kinds: BTreeSet<Kind> = rules.iter().map(|(_, k)| *k).collect();
     for kind in &kinds {
-        for (account, regions) in &seen {
-            let has = |region: Option<&str>| {
-                inv.listed.iter().any(|(k, a, r)| {
-                    k == kind && a == account && region.is_none_or(|want| r == want)
-                }) || inv.resources.iter().any(|r| {
-                    r.kind == *kind
-                        && r.account == account
-                        && region.is_none_or(|want| r.region == want)
-                })
+        for (account, regions) in seen {
+            let has = |region: Option<&str>| match region {
+                Some(region) => index.read.contains(&(*kind, account.as_str(), region)),
+                None => index.read_anywhere.contains(&(*kind, account.as_str())),
             };
             let listing = listing_of(*kind).unwrap_or("a listing of them");
             if is_global(*kind) {
@@ -324,7 +346,7 @@ pub fn evaluate(
     result.status = match control.decided {
         Decided::PerResource => per_resource(&resources, &result, !full.is_empty()),
         Decided::PerAccount => {
-            let (status, accounts) = per_account(&resources, &result, &seen, !full.is_empty());
+            let (status, accounts) = per_account(&resources, &result, seen, !full.is_empty());
             result.accounts = accounts;
             status
         }
