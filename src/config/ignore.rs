@@ -135,7 +135,7 @@ impl Entry {
     }
 
     fn matches(&self, f: &Finding) -> bool {
-        if !rule_matches(&self.rule, &f.rule_id) {
+        if !crate::rules::id_matches(&self.rule, &f.rule_id) {
             return false;
         }
         if self.account.as_ref().is_some_and(|a| *a != f.account)
@@ -156,13 +156,6 @@ impl Entry {
 
     fn warn(&self, message: String) -> Diagnostic {
         Diagnostic::warning(&self.file, message).at(self.line, self.column)
-    }
-}
-
-fn rule_matches(name: &str, id: &str) -> bool {
-    match name.strip_suffix('*') {
-        Some(prefix) => id.starts_with(prefix),
-        None => name == id,
     }
 }
 
@@ -300,7 +293,7 @@ fn inline(
     let applies = rules
         .split([',', ' '])
         .filter(|r| !r.is_empty())
-        .any(|r| rule_matches(r, &f.rule_id));
+        .any(|r| crate::rules::id_matches(r, &f.rule_id));
     applies.then(|| Suppression {
         kind: SuppressionKind::Inline,
         reason: reason.trim().to_owned(),

@@ -89,12 +89,7 @@ pub fn write(report: &ComplianceReport, out: &mut dyn Write) -> io::Result<()> {
     if let Some(t) = report.as_of {
         row("Judged at", h(&t.to_string()));
     }
-    let errors = report
-        .outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == crate::diagnostic::Level::Error)
-        .count();
+    let errors = report.input_errors();
     if errors > 0 {
         row(
             "Input errors",

@@ -50,7 +50,7 @@ pub fn document(report: &ComplianceReport) -> Value {
                 "signatures": "not verified: verifying a digest's signature needs CloudTrail's public keys (aws cloudtrail list-public-keys), which atrest does not fetch",
             })),
         },
-        "input_errors": report.outcome.diagnostics.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count(),
+        "input_errors": report.input_errors(),
     });
     if let Some(t) = report.as_of {
         header["as_of"] = json!(t.to_string());

@@ -81,12 +81,7 @@ pub fn write(report: &ComplianceReport, out: &mut dyn Write) -> io::Result<()> {
         report.inputs.len(),
         kinds.join(", ")
     )?;
-    let errors = report
-        .outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == crate::diagnostic::Level::Error)
-        .count();
+    let errors = report.input_errors();
     if errors > 0 {
         writeln!(
             out,

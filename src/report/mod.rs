@@ -141,6 +141,15 @@ impl<'a> ComplianceReport<'a> {
         &self.outcome.findings[i]
     }
 
+    /// Inputs that could not be read (exit 2): controls that needed them are not a pass.
+    pub fn input_errors(&self) -> usize {
+        self.outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == crate::diagnostic::Level::Error)
+            .count()
+    }
+
     /// Controls per status, every status present.
     pub fn tally(&self) -> BTreeMap<Status, usize> {
         let mut t: BTreeMap<Status, usize> = Status::ALL.iter().map(|s| (*s, 0)).collect();

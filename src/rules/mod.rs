@@ -24,7 +24,7 @@ pub use event_fields::EventFields;
 pub(crate) use load::from_yaml;
 pub use load::{LoadError, parse};
 pub use raw_filter::RawFilter;
-pub use registry::Registry;
+pub use registry::{Registry, id_matches};
 pub use rule::{Expect, Rule, Severity, Target, TestCase, Verdict};
 pub use template::{Template, show_value};
 pub use yaml_node::Pos;

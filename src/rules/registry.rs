@@ -358,7 +358,9 @@ impl Registry {
     }
 }
 
-fn id_matches(name: &str, id: &str) -> bool {
+/// Whether `name` (an id, or a prefix ending in `*`) names rule `id`: `--only`, `--skip`
+/// and the configuration's `ignore:` entries.
+pub fn id_matches(name: &str, id: &str) -> bool {
     match name.strip_suffix('*') {
         Some(prefix) => id.starts_with(prefix),
         None => name == id,
