@@ -256,11 +256,10 @@ pub fn evaluate(
     for (rule, kind) in &rules {
         for i in of_kind(inv, *kind) {
             let r = &inv.resources[i];
-            let fired: Vec<usize> = index
+            let fired: &[usize] = index
                 .by
                 .get(&(rule.id.as_str(), r.arn))
-                .cloned()
-                .unwrap_or_default();
+                .map_or(&[], Vec::as_slice);
             let outcome1 =
                 if let Some(&f) = fired.iter().find(|&&f| findings[f].counts_for_compliance()) {
                     Outcome1::Failed(f)
